@@ -1,0 +1,1 @@
+"""Core pipeline of the segmentation dashboard: no Streamlit imports anywhere in this package."""

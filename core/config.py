@@ -1,0 +1,37 @@
+"""Paths, column names and tunable constants in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DATASETS_DIR = DATA_DIR / "datasets"          # one sub-folder of artifacts per named dataset
+DEFAULT_DATASET = "default"
+DEFAULT_RAW_PATH = DATA_DIR / "raw" / "default_transactions.csv.gz"
+
+# The raw schema of the public "Bank Customer Segmentation (1M+ transactions)" dataset, in file order.
+RAW_COLUMNS: tuple[str, ...] = (
+    "TransactionID",
+    "CustomerID",
+    "CustomerDOB",
+    "CustGender",
+    "CustLocation",
+    "CustAccountBalance",
+    "TransactionDate",
+    "TransactionTime",
+    "TransactionAmount (INR)",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("CustomerID", "TransactionDate", "TransactionAmount (INR)")
+OPTIONAL_COLUMNS: tuple[str, ...] = tuple(c for c in RAW_COLUMNS if c not in REQUIRED_COLUMNS)
+
+DEFAULT_ROWS = 1_048_567
+DEFAULT_SEED = 0
+DEFAULT_K = 3
+MIN_K, MAX_K = 2, 8
+
+MIN_AGE, MAX_AGE = 18, 100
+PLACEHOLDER_DOB_YEAR = 1800
+MAX_TEXT_LENGTH = 200             # longer text cells are cut to this, and counted in the quality report
+MAX_UPLOAD_ROWS = 5_000_000       # stated limit: larger files are refused before any work is done
+MAX_UPLOAD_MB = 400               # mirrors server.maxUploadSize in .streamlit/config.toml
