@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data"
+# Tests and side-by-side installs point the app at another data folder with this variable.
+DATA_DIR = Path(os.environ.get("SEGMENTATION_DATA_DIR", ROOT / "data"))
 DATASETS_DIR = DATA_DIR / "datasets"          # one sub-folder of artifacts per named dataset
 DEFAULT_DATASET = "default"
 DEFAULT_RAW_PATH = DATA_DIR / "raw" / "default_transactions.csv.gz"
@@ -25,7 +27,7 @@ RAW_COLUMNS: tuple[str, ...] = (
 REQUIRED_COLUMNS: tuple[str, ...] = ("CustomerID", "TransactionDate", "TransactionAmount (INR)")
 OPTIONAL_COLUMNS: tuple[str, ...] = tuple(c for c in RAW_COLUMNS if c not in REQUIRED_COLUMNS)
 
-DEFAULT_ROWS = 1_048_567
+DEFAULT_ROWS = int(os.environ.get("SEGMENTATION_DEFAULT_ROWS", 1_048_567))  # tests build a smaller default
 DEFAULT_SEED = 0
 DEFAULT_K = 3
 MIN_K, MAX_K = 2, 8
@@ -35,3 +37,4 @@ PLACEHOLDER_DOB_YEAR = 1800
 MAX_TEXT_LENGTH = 200             # longer text cells are cut to this, and counted in the quality report
 MAX_UPLOAD_ROWS = 5_000_000       # stated limit: larger files are refused before any work is done
 MAX_UPLOAD_MB = 400               # mirrors server.maxUploadSize in .streamlit/config.toml
+REAL_DATA_DIR = ROOT.parent / "shared" / "data" / "real"  # real rows for validation only; never copied here

@@ -68,7 +68,7 @@ def build_customer_features(clean: pd.DataFrame) -> pd.DataFrame:
             "date": tx["date"].to_numpy(),
             "hour": hour.to_numpy(dtype="float64"),
             "night": np.where(hour.isna(), np.nan, hour.isin(NIGHT_HOURS).astype("float64")),
-            "weekend": (tx["date"].dt.dayofweek >= 5).astype("float64").to_numpy(),
+            "weekend": (tx["date"].dt.day_of_week >= 5).astype("float64").to_numpy(),
         }
     )
     g = work.groupby("customer_id", sort=True)

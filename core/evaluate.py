@@ -1,0 +1,68 @@
+"""Segmentation quality: sampled silhouette, Davies-Bouldin, Calinski-Harabasz, and the elbow over k.
+
+Silhouette is O(n^2), so it is computed on several fixed-seed samples and reported as mean and spread with
+the sample size; never on all customers. Davies-Bouldin and Calinski-Harabasz are linear and use everyone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sklearn
+from sklearn.cluster import KMeans
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_samples, silhouette_score
+
+from core.config import MAX_K, MIN_K
+
+SILHOUETTE_SAMPLE = 10_000
+SILHOUETTE_REPEATS = 3
+ELBOW_SAMPLE = 40_000
+
+
+def sampled_silhouette(X: np.ndarray, labels: np.ndarray, seed: int = 0, sample_size: int = SILHOUETTE_SAMPLE,
+                       repeats: int = SILHOUETTE_REPEATS) -> dict:
+    """Silhouette on `repeats` fixed-seed samples: mean, standard deviation, sample size and each value."""
+    n = min(sample_size, len(X))
+    values = []
+    # working_memory caps the pairwise-distance chunks (default ~1 GB) to ~64 MB at the same speed.
+    with sklearn.config_context(working_memory=64):
+        for r in range(repeats):
+            values.append(float(silhouette_score(X, labels, sample_size=n, random_state=seed + r)))
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "sample_size": n,
+            "repeats": repeats, "values": values}
+
+
+def silhouette_by_segment(X: np.ndarray, ranks: np.ndarray, names: tuple[str, ...], seed: int = 0,
+                          sample_size: int = SILHOUETTE_SAMPLE) -> dict[str, float]:
+    """Mean silhouette of each segment's customers, on one fixed-seed sample."""
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(X), size=min(sample_size, len(X)), replace=False)
+    with sklearn.config_context(working_memory=64):
+        values = silhouette_samples(X[rows], ranks[rows])
+    return {name: float(values[ranks[rows] == i].mean()) if (ranks[rows] == i).any() else float("nan")
+            for i, name in enumerate(names)}
+
+
+def score_elbow(X: np.ndarray, seed: int = 0, sample_size: int = ELBOW_SAMPLE) -> list[dict]:
+    """Inertia (per customer) and sampled silhouette for k = 2..8 on one fixed-seed sample."""
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(len(X), size=min(sample_size, len(X)), replace=False))
+    sample = X[rows]
+    out = []
+    for k in range(MIN_K, min(MAX_K, len(sample) - 1) + 1):
+        km = KMeans(k, n_init=3, random_state=seed).fit(sample)
+        sil = sampled_silhouette(sample, km.labels_, seed, sample_size=min(5_000, len(sample)), repeats=1)
+        out.append({"k": k, "inertia": float(km.inertia_ / len(sample)), "silhouette": sil["mean"]})
+    return out
+
+
+def evaluate_segmentation(X: np.ndarray, ranks: np.ndarray, names: tuple[str, ...], seed: int = 0) -> dict:
+    """Every segmentation quality metric the app shows, as a JSON-safe dict."""
+    return {
+        "silhouette": sampled_silhouette(X, ranks, seed),
+        "silhouette_by_segment": silhouette_by_segment(X, ranks, names, seed),
+        "davies_bouldin": float(davies_bouldin_score(X, ranks)),
+        "calinski_harabasz": float(calinski_harabasz_score(X, ranks)),
+        "elbow": score_elbow(X, seed),
+        "elbow_sample_size": int(min(ELBOW_SAMPLE, len(X))),
+        "sizes": {name: int((ranks == i).sum()) for i, name in enumerate(names)},
+    }

@@ -1,0 +1,139 @@
+"""Budget segments: log-scale the money features, standardise, K-Means, then name clusters by budget score.
+
+The budget score of a cluster is the mean of its centre's coordinates in the standardised log-money space
+(balance, average transaction, total spend), so a higher score means more money held and spent. Clusters
+are ranked by that score and named in order (Low < Medium < High for k = 3), which makes the names
+independent of K-Means' arbitrary label numbers: the same data gives the same names on every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+from core.config import DEFAULT_K, DEFAULT_SEED, MAX_K, MIN_K
+from core.errors import DataError
+
+# Money features that define the budget; the average transaction and total spend together give spending
+# twice the weight of the balance, which keeps segments ordered on both (checked on the real rows).
+SEGMENT_FEATURES: tuple[str, ...] = ("balance", "mean_amount", "total_amount")
+MIN_CUSTOMERS_PER_SEGMENT = 10
+
+SEGMENT_NAMES: dict[int, tuple[str, ...]] = {
+    2: ("Low", "High"),
+    3: ("Low", "Medium", "High"),
+    4: ("Low", "Lower-middle", "Upper-middle", "High"),
+    5: ("Very low", "Low", "Medium", "High", "Very high"),
+    6: ("Very low", "Low", "Lower-middle", "Upper-middle", "High", "Very high"),
+    7: ("Very low", "Low", "Lower-middle", "Medium", "Upper-middle", "High", "Very high"),
+    8: ("Lowest", "Very low", "Low", "Lower-middle", "Upper-middle", "High", "Very high", "Highest"),
+}
+
+
+@dataclass(frozen=True)
+class SegmentParams:
+    """Parameters of the segmentation, stored with the model."""
+
+    k: int = DEFAULT_K
+    seed: int = DEFAULT_SEED
+    n_init: int = 10
+    features: tuple[str, ...] = SEGMENT_FEATURES
+
+
+def log_money(values: np.ndarray) -> np.ndarray:
+    """log(1 + x) with negatives (overdrafts) clipped to 0, so heavy tails don't dominate the distance."""
+    return np.log1p(np.clip(values, 0, None))
+
+
+def build_segmenter(params: SegmentParams) -> Pipeline:
+    """Impute missing money with the median, log-scale, standardise, then K-Means."""
+    return Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median")),
+            ("log", FunctionTransformer(log_money, feature_names_out="one-to-one")),
+            ("scale", StandardScaler()),
+            ("kmeans", KMeans(params.k, n_init=params.n_init, random_state=params.seed)),
+        ]
+    )
+
+
+@dataclass
+class SegmentModel:
+    """A fitted segmenter plus the mapping from K-Means cluster numbers to ordered segment names."""
+
+    pipeline: Pipeline
+    params: SegmentParams
+    names: tuple[str, ...]
+    rank_of_cluster: np.ndarray  # rank_of_cluster[cluster] = position of that cluster in `names`
+    budget_scores: np.ndarray = field(default_factory=lambda: np.empty(0))  # by rank, ascending
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The customer features the segmenter reads."""
+        return self.params.features
+
+    def transform(self, customers: pd.DataFrame) -> np.ndarray:
+        """The standardised log-money coordinates K-Means works in."""
+        return self.pipeline[:-1].transform(customers[list(self.features)])
+
+    def assign_ranks(self, customers: pd.DataFrame) -> np.ndarray:
+        """Segment rank (0 = lowest budget) of each customer: the exact K-Means assignment."""
+        return self.rank_of_cluster[self.pipeline.predict(customers[list(self.features)])]
+
+    def assign(self, customers: pd.DataFrame) -> pd.Categorical:
+        """Segment name of each customer as an ordered Categorical."""
+        return segment_categorical(self.assign_ranks(customers), self.names)
+
+    def distances(self, customers: pd.DataFrame) -> np.ndarray:
+        """Distance of each customer to each segment centre (columns in segment order)."""
+        by_cluster = self.pipeline.transform(customers[list(self.features)])
+        return by_cluster[:, np.argsort(self.rank_of_cluster)]
+
+    def centres(self) -> np.ndarray:
+        """Segment centres in standardised log-money space, in segment order."""
+        return self.pipeline[-1].cluster_centers_[np.argsort(self.rank_of_cluster)]
+
+    def centres_in_money(self) -> pd.DataFrame:
+        """Segment centres back in INR (the typical customer of each segment), one row per segment."""
+        scaler: StandardScaler = self.pipeline.named_steps["scale"]
+        logged = scaler.inverse_transform(self.centres())
+        return pd.DataFrame(np.expm1(logged), index=list(self.names), columns=list(self.features))
+
+
+def segment_categorical(ranks: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:
+    """Ordered Categorical of segment names from ranks."""
+    return pd.Categorical.from_codes(np.asarray(ranks, dtype="int64"), categories=list(names), ordered=True)
+
+
+def check_enough_customers(n_customers: int, k: int) -> None:
+    """Refuse k outside 2-8 and data with too few customers to form k segments."""
+    if not MIN_K <= k <= MAX_K:
+        raise DataError(f"the number of segments must be between {MIN_K} and {MAX_K}; got {k}")
+    needed = MIN_CUSTOMERS_PER_SEGMENT * k
+    if n_customers < needed:
+        who = "1 customer" if n_customers == 1 else f"{n_customers:,} customers"
+        raise DataError(
+            f"the data has only {who}; {k} segments need at least {needed:,} customers "
+            f"({MIN_CUSTOMERS_PER_SEGMENT} per segment)"
+        )
+
+
+def fit_segmenter(customers: pd.DataFrame, params: SegmentParams = SegmentParams()) -> SegmentModel:
+    """Fit the segmentation on customer features and order the clusters by budget score."""
+    check_enough_customers(len(customers), params.k)
+    X = customers[list(params.features)]
+    if X.isna().all().any():
+        empty = [c for c in params.features if X[c].isna().all()]
+        raise DataError(f"cannot build budget segments: no customer has a value for {', '.join(empty)}")
+    pipeline = build_segmenter(params).fit(X)
+    scores = pipeline[-1].cluster_centers_.mean(axis=1)
+    order = np.argsort(scores, kind="stable")
+    rank_of_cluster = np.empty(params.k, dtype="int64")
+    rank_of_cluster[order] = np.arange(params.k)
+    return SegmentModel(pipeline, params, SEGMENT_NAMES[params.k], rank_of_cluster, scores[order])
