@@ -20,7 +20,7 @@ import shutil
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -87,8 +87,11 @@ def check_name(name: str) -> str:
     return name
 
 
-def save_artifacts(artifacts: Artifacts, folder: Path) -> Path:
-    """Write artifacts to a new version folder, then atomically point `folder` at it; returns the version."""
+def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
+    """Write artifacts to a new version folder, then atomically point `folder` at it.
+
+    Returns a copy of the artifacts with the final card and the version folder; the input is not changed.
+    """
     folder = Path(folder)
     root, name = folder.parent, folder.name
     versions = root / ".versions" / name
@@ -107,8 +110,7 @@ def save_artifacts(artifacts: Artifacts, folder: Path) -> Path:
     (version / CARD_FILE).write_text(json.dumps(card, indent=1, default=str))
     point_link(folder, version)
     remove_old_versions(versions, keep=version)
-    artifacts.card, artifacts.folder = card, version
-    return version
+    return replace(artifacts, card=card, folder=version)
 
 
 def point_link(folder: Path, version: Path) -> None:

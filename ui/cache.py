@@ -1,0 +1,94 @@
+"""Cached access to the active dataset's artifacts, and building the default dataset on first start.
+
+Artifacts are cached with `st.cache_resource` keyed by the resolved version folder: every session shares one
+read-only copy (884,000 customers would be slow to copy per rerun), and a retrain creates a new version
+folder, so the cache key changes and nobody sees stale models. Callers must never mutate what they get.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
+from core.errors import ArtifactError
+from core.persistence import Artifacts, list_datasets, load_artifacts
+from core.train import STAGE_LABELS, STAGES
+
+DATASET_KEY = "dataset"
+
+
+@st.cache_resource(show_spinner="Loading segments and models…", max_entries=4)
+def load_version(version: str) -> Artifacts:
+    """Load one version folder (checked: writer, library versions, checksums); shared by all sessions."""
+    return load_artifacts(Path(version))
+
+
+def dataset_folder(name: str) -> Path:
+    """Folder of a named dataset."""
+    return DATASETS_DIR / name
+
+
+@contextmanager
+def build_lock():
+    """A file lock so two sessions starting at once don't both build the default dataset."""
+    DATASETS_DIR.mkdir(parents=True, exist_ok=True)
+    with open(DATASETS_DIR / ".build.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build_default_dataset() -> None:
+    """Generate the default data and train on it, showing each stage in a status box."""
+    from core.synth import generate_transactions, write_transactions
+    from core.train import run_training
+
+    with st.status("First start: building the default dataset and models…", expanded=True) as status:
+        with build_lock():
+            if (dataset_folder(DEFAULT_DATASET) / "model_card.json").exists():
+                status.update(label="The default dataset is ready", state="complete")
+                return
+            if not DEFAULT_RAW_PATH.exists():
+                st.write(f"Generating {DEFAULT_ROWS:,} realistic transactions…")
+                write_transactions(generate_transactions(DEFAULT_ROWS, DEFAULT_SEED), DEFAULT_RAW_PATH)
+            bar = st.progress(0.0, text="Training…")
+
+            def progress(stage: str, seconds: float | None) -> None:
+                done = STAGES.index(stage) + (1 if seconds is not None else 0)
+                text = f"{STAGE_LABELS[stage]}" + (f" ✓ {seconds:.1f} s" if seconds is not None else "…")
+                bar.progress(done / len(STAGES), text=text)
+                if seconds is not None:
+                    st.write(text)
+
+            run_training(DEFAULT_RAW_PATH, dataset_folder(DEFAULT_DATASET), progress=progress)
+        status.update(label="The default dataset is ready", state="complete", expanded=False)
+
+
+def available_datasets() -> list[dict]:
+    """Trained datasets, default first."""
+    return list_datasets(DATASETS_DIR)
+
+
+def active_dataset_name() -> str:
+    """The dataset chosen in the sidebar (kept in the URL), falling back to the default."""
+    names = [d["name"] for d in available_datasets()]
+    chosen = st.session_state.get(DATASET_KEY) or st.query_params.get(DATASET_KEY) or DEFAULT_DATASET
+    return chosen if chosen in names else (names[0] if names else DEFAULT_DATASET)
+
+
+def get_artifacts() -> Artifacts:
+    """The active dataset's artifacts; builds the default dataset first if nothing is trained yet."""
+    if not available_datasets():
+        build_default_dataset()
+    folder = dataset_folder(active_dataset_name())
+    try:
+        return load_version(str(folder.resolve()))
+    except ArtifactError as exc:
+        st.error(f"The models of this dataset can't be used: {exc}")
+        st.stop()

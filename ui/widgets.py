@@ -1,0 +1,48 @@
+"""Small render helpers shared by the pages: KPI rows, CSV downloads, notes about samples and empty filters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from core.export import customer_table, export_filename, to_csv_bytes
+from core.filters import Filters
+
+
+def kpi_row(items: Sequence[tuple[str, str, str]]) -> None:
+    """One row of KPI cards from (label, value, tooltip) triples."""
+    for col, (label, value, tip) in zip(st.columns(len(items)), items, strict=True):
+        col.metric(label, value, help=tip, border=True)
+
+
+def build_download(frame: pd.DataFrame, as_customers: bool) -> bytes:
+    """The CSV bytes of a table: readable customer columns when it is a customer list, escaped, with BOM."""
+    return to_csv_bytes(customer_table(frame) if as_customers else frame)
+
+
+def download_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], base: str, filters: Filters | None, key: str,
+                 label: str = "Download CSV", as_customers: bool = True) -> None:
+    """A download button whose file is built only when clicked (Streamlit calls `data` lazily)."""
+    def data() -> bytes:
+        table = frame() if callable(frame) else frame
+        return build_download(table, as_customers)
+
+    st.download_button(label, data=data, file_name=export_filename(base, filters or Filters()), mime="text/csv",
+                       key=key, icon=":material/download:", on_click="ignore")
+
+
+def stop_if_empty(view: pd.DataFrame) -> None:
+    """A friendly message and a clean stop when the filters match no customer."""
+    if view.empty:
+        st.info("No customer matches these filters. Widen the ranges or clear a filter in the sidebar.",
+                icon=":material/filter_alt_off:")
+        st.stop()
+
+
+def sample_note(shown: int, total: int) -> None:
+    """Say so when a chart or table shows a sample rather than everyone."""
+    if shown < total:
+        st.caption(f"Showing a stratified sample of {shown:,} of {total:,} customers (every segment kept in "
+                   "proportion); downloads contain everyone.")
