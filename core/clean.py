@@ -154,8 +154,10 @@ def extract(values: pd.Series, pattern: str) -> dict[str, np.ndarray]:
 
 
 def to_ints(digits: np.ndarray) -> np.ndarray:
-    """Strings of ASCII digits (or None) -> int64, 0 where missing."""
-    return pc.cast(pa.array(digits, type=pa.large_string()), pa.int64()).fill_null(0).to_numpy()
+    """Strings of ASCII digits (or None, or '' for an optional group that did not match) -> int64, 0 if absent."""
+    text = pa.array(digits, type=pa.large_string())
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
+    return pc.cast(text, pa.int64()).fill_null(0).to_numpy()
 
 
 def parse_dates(values: pd.Series) -> pd.DataFrame:
@@ -260,8 +262,10 @@ def exclude(keep: np.ndarray, mask: np.ndarray, report: QualityReport, column: s
 
 
 def examples(coded: CodedText, per_value: np.ndarray) -> str:
-    """A few distinct values where ``per_value`` is True, quoted for a message."""
-    return quote_values(coded.values[per_value].dropna().head(5).tolist(), limit=5)
+    """A few distinct values where ``per_value`` is True and some row uses them, quoted for a message."""
+    used = np.zeros(len(coded.values), dtype=bool)
+    used[coded.codes[coded.codes >= 0]] = True
+    return quote_values(coded.values[per_value & used].dropna().head(5).tolist(), limit=5)
 
 
 def read_transaction_dates(coded: CodedText, today: date) -> tuple[np.ndarray, pd.DataFrame]:
@@ -432,7 +436,8 @@ def clean_transactions(raw: pd.DataFrame, today: date | None = None) -> tuple[pd
     rows = np.flatnonzero(keep)
     report.rows_out = len(rows)
     if not len(rows):
-        raise DataError(f"no usable transactions are left after cleaning: {report.summary()}")
+        reasons = "; ".join(f"{item.count:,} {item.issue}" for item in report.items if item.action == "excluded")
+        raise DataError(f"no usable transactions are left after cleaning ({len(raw):,} rows read): {reasons}")
     kept = {c: CodedText(codes=v.codes[rows], values=v.values, raw=v.raw) for c, v in coded.items()}
     return build_clean_frame(kept, report), report
 

@@ -24,19 +24,51 @@ class Feature:
 FEATURES: dict[str, Feature] = {
     f.name: f
     for f in (
-        Feature("age", "Age", "years", "Age in whole years at the latest transaction; empty when the birth date is unknown or implausible.", "years"),
+        Feature(
+            "age",
+            "Age",
+            "years",
+            "Age in whole years at the latest transaction; empty when the birth date is unknown or implausible.",
+            "years",
+        ),
         Feature("gender", "Gender", "", "Gender as recorded by the bank: M, F, other or unknown.", "category"),
         Feature("location", "Location", "", "City or town of the customer, upper-cased.", "category"),
-        Feature("balance", "Account balance", "INR", "Account balance recorded with the customer's latest transaction.", "money"),
+        Feature(
+            "balance",
+            "Account balance",
+            "INR",
+            "Account balance recorded with the customer's latest transaction.",
+            "money",
+        ),
         Feature("n_transactions", "Transactions", "count", "Number of transactions in the data.", "count"),
         Feature("total_amount", "Total spend", "INR", "Sum of all transaction amounts.", "money"),
         Feature("mean_amount", "Average transaction", "INR", "Mean transaction amount.", "money"),
         Feature("max_amount", "Largest transaction", "INR", "Largest single transaction amount.", "money"),
-        Feature("recency_days", "Days since last transaction", "days", "Days from the customer's last transaction to the last date in the data.", "days"),
-        Feature("active_span_days", "Active span", "days", "Days between the customer's first and last transaction (0 for one transaction).", "days"),
-        Feature("mean_hour", "Typical hour", "hour of day", "Average hour of day of the customer's transactions (0-23).", "hour"),
+        Feature(
+            "recency_days",
+            "Days since last transaction",
+            "days",
+            "Days from the customer's last transaction to the last date in the data.",
+            "days",
+        ),
+        Feature(
+            "active_span_days",
+            "Active span",
+            "days",
+            "Days between the customer's first and last transaction (0 for one transaction).",
+            "days",
+        ),
+        Feature(
+            "mean_hour",
+            "Typical hour",
+            "hour of day",
+            "Average hour of day of the customer's transactions (0-23).",
+            "hour",
+        ),
         Feature("night_share", "Night share", "share", "Share of transactions made between 22:00 and 05:59.", "share"),
-        Feature("weekend_share", "Weekend share", "share", "Share of transactions made on a Saturday or Sunday.", "share"),
+        Feature(
+            "weekend_share", "Weekend share", "share", "Share of transactions made on a Saturday or Sunday.", "share"
+        ),
     )
 }
 NUMERIC_FEATURES: tuple[str, ...] = tuple(n for n, f in FEATURES.items() if f.kind != "category")

@@ -217,8 +217,11 @@ def detect_delimiter(header: str) -> str:
 
 
 def parse_header(header: str, delimiter: str) -> list[str]:
-    """The column names of the header line, unquoted."""
-    return next(csv.reader([header], delimiter=delimiter), [])
+    """The column names of the header line, unquoted ([] when the line cannot be split)."""
+    try:
+        return next(csv.reader(io.StringIO(header, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return []  # pyarrow then guesses the types and the pandas fallback reads the file as text
 
 
 def read_csv_bytes(data: bytes, delimiter: str, names: list[str], max_rows: int, label: str) -> pd.DataFrame:

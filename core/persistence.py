@@ -60,8 +60,11 @@ class Artifacts:
 def library_versions() -> dict[str, str]:
     """Versions that must match for a saved model to load reliably."""
     return {
-        "python": sys.version.split()[0], "scikit-learn": sklearn.__version__, "pandas": pd.__version__,
-        "numpy": np.__version__, "joblib": joblib.__version__,
+        "python": sys.version.split()[0],
+        "scikit-learn": sklearn.__version__,
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "joblib": joblib.__version__,
     }
 
 
@@ -103,9 +106,14 @@ def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
     artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, index=False)
     joblib.dump(artifacts.models, version / MODELS_FILE, compress=3)
     (version / QUALITY_FILE).write_text(json.dumps(artifacts.quality, indent=1, default=str))
-    card = dict(artifacts.card, writer=WRITER, format_version=FORMAT_VERSION, versions=library_versions(),
-                files={f: sha256_file(version / f) for f in CHECKED_FILES},
-                model_size_mb=round((version / MODELS_FILE).stat().st_size / 1e6, 2))
+    card = dict(
+        artifacts.card,
+        writer=WRITER,
+        format_version=FORMAT_VERSION,
+        versions=library_versions(),
+        files={f: sha256_file(version / f) for f in CHECKED_FILES},
+        model_size_mb=round((version / MODELS_FILE).stat().st_size / 1e6, 2),
+    )
     # The card is written last: a version folder without one is unfinished and is never loaded.
     (version / CARD_FILE).write_text(json.dumps(card, indent=1, default=str))
     point_link(folder, version)
@@ -200,8 +208,15 @@ def list_datasets(root: Path = DATASETS_DIR) -> list[dict]:
             card = read_card(path)
         except ArtifactError:
             continue
-        found.append({"name": path.name, "created": card.get("created"), "customers": card.get("rows", {}).get("customers"),
-                      "source": card.get("source"), "version": path.resolve().name})
+        found.append(
+            {
+                "name": path.name,
+                "created": card.get("created"),
+                "customers": card.get("rows", {}).get("customers"),
+                "source": card.get("source"),
+                "version": path.resolve().name,
+            }
+        )
     return sorted(found, key=lambda d: (d["name"] != "default", d["name"]))
 
 

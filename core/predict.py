@@ -48,9 +48,14 @@ def predict_prospect(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     proba = models.prospect.predict_proba(X)
     classes = list(models.prospect.classes_)
     names = list(models.segment_names)
-    out = pd.DataFrame({f"p_{n}": proba[:, classes.index(n)] if n in classes else 0.0 for n in names}, index=frame.index)
-    out.insert(0, "predicted_segment", pd.Categorical([names[i] for i in np.argmax(out.to_numpy(), axis=1)],
-                                                      categories=names, ordered=True))
+    out = pd.DataFrame(
+        {f"p_{n}": proba[:, classes.index(n)] if n in classes else 0.0 for n in names}, index=frame.index
+    )
+    out.insert(
+        0,
+        "predicted_segment",
+        pd.Categorical([names[i] for i in np.argmax(out.to_numpy(), axis=1)], categories=names, ordered=True),
+    )
     return out
 
 
@@ -65,9 +70,16 @@ def explain_customer(models: Models, row: pd.Series, top: int = TOP_REASONS) -> 
             continue
         z = (to_comparable(name, [value])[0] - stats.at[name, "mean_t"]) / std
         direction = "higher" if z > 0 else "lower"
-        records.append({"feature": name, "label": feature_label(name), "value": float(value),
-                        "base_median": float(stats.at[name, "median"]), "z": float(z),
-                        "reason": f"{FEATURES[name].label} is {direction} than most customers"})
+        records.append(
+            {
+                "feature": name,
+                "label": feature_label(name),
+                "value": float(value),
+                "base_median": float(stats.at[name, "median"]),
+                "z": float(z),
+                "reason": f"{FEATURES[name].label} is {direction} than most customers",
+            }
+        )
     table = pd.DataFrame(records, columns=["feature", "label", "value", "base_median", "z", "reason"])
     return table.reindex(table["z"].abs().sort_values(ascending=False).index).head(top).reset_index(drop=True)
 
@@ -90,18 +102,27 @@ def suggest_next_segment(models: Models, row: pd.Series) -> dict | None:
         base = float(start) if pd.notna(start) and start > 0 else float(models.base_stats.at[feature, "median"])
         factor = minimal_raise(models, X, feature, base, current)
         if factor is not None and (best is None or factor < best["factor"]):
-            best = {"feature": feature, "label": feature_label(feature), "from": base, "to": base * factor,
-                    "factor": factor, "target": names[current + 1]}
+            best = {
+                "feature": feature,
+                "label": feature_label(feature),
+                "from": base,
+                "to": base * factor,
+                "factor": factor,
+                "target": names[current + 1],
+            }
     return best
 
 
 def minimal_raise(models: Models, X: pd.DataFrame, feature: str, base: float, current: int) -> float | None:
     """Smallest multiplier of `feature` (up to 1000x) that moves the customer above `current`, by bisection."""
+
     def rank_at(factor: float) -> int:
         trial = X.copy()
         trial[feature] = base * factor
         if feature == "mean_amount":  # one more transaction of that size also raises the total: keep them coherent
-            trial["total_amount"] = np.maximum(trial["total_amount"], trial["mean_amount"] * trial["n_transactions"].fillna(1))
+            trial["total_amount"] = np.maximum(
+                trial["total_amount"], trial["mean_amount"] * trial["n_transactions"].fillna(1)
+            )
         return int(models.segment.assign_ranks(trial)[0])
 
     lo, hi = 0.0, np.log(1000.0)
@@ -128,8 +149,13 @@ def lookup_customers(customers: pd.DataFrame, ids: list[str]) -> tuple[pd.DataFr
 
 def parse_id_list(text: str) -> list[str]:
     """Customer IDs pasted as text: separated by commas, semicolons, spaces, tabs or new lines."""
-    return [t for t in pd.Series(text.replace(";", ",").replace("\t", ",").replace("\n", ",").replace(" ", ",")
-                                 .split(",")).str.strip() if t]
+    return [
+        t
+        for t in pd.Series(
+            text.replace(";", ",").replace("\t", ",").replace("\n", ",").replace(" ", ",").split(",")
+        ).str.strip()
+        if t
+    ]
 
 
 def score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
@@ -137,11 +163,12 @@ def score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     usable = [c for c in models.segment.features if c in frame]
     if not usable:
         wanted = ", ".join(models.segment.features)
-        raise DataError(f"the table has none of the columns needed to score customers ({wanted}), "
-                        "nor the transaction columns (CustomerID, TransactionDate, TransactionAmount (INR))")
+        raise DataError(
+            f"the table has none of the columns needed to score customers ({wanted}), "
+            "nor the transaction columns (CustomerID, TransactionDate, TransactionAmount (INR))"
+        )
     scored = score_customers(models, frame)
     return pd.concat([frame.reset_index(drop=True), scored.reset_index(drop=True)], axis=1)
-
 
 
 def score_upload(models: Models, source, name: str | None = None) -> pd.DataFrame:
@@ -154,6 +181,7 @@ def score_upload(models: Models, source, name: str | None = None) -> pd.DataFram
     if {"customerid", "transactiondate"} <= lowered:
         clean, _ = clean_transactions(load_transactions(source, name=name))
         customers = build_customer_features(clean)
-        return pd.concat([customers.reset_index(drop=True), score_customers(models, customers).reset_index(drop=True)],
-                         axis=1)
+        return pd.concat(
+            [customers.reset_index(drop=True), score_customers(models, customers).reset_index(drop=True)], axis=1
+        )
     return score_feature_table(models, table)

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from core.classify import FULL_FEATURES, PROSPECT_FEATURES, ClassifierParams, fit_classifier
@@ -34,9 +33,13 @@ from core.segment import SEGMENT_FEATURES, SegmentParams, check_enough_customers
 Progress = Callable[[str, float | None], None]
 STAGES = ("load", "clean", "features", "segment", "quality", "classifiers", "save")
 STAGE_LABELS = {
-    "load": "Reading the file", "clean": "Cleaning transactions", "features": "Building customer features",
-    "segment": "Finding budget segments", "quality": "Measuring segment quality",
-    "classifiers": "Training the classifiers", "save": "Saving artifacts",
+    "load": "Reading the file",
+    "clean": "Cleaning transactions",
+    "features": "Building customer features",
+    "segment": "Finding budget segments",
+    "quality": "Measuring segment quality",
+    "classifiers": "Training the classifiers",
+    "save": "Saving artifacts",
 }
 TRANSACTION_COLUMNS = ["customer_id", "date", "hour", "amount"]
 
@@ -87,15 +90,25 @@ def find_unavailable(customers: pd.DataFrame) -> tuple[str, ...]:
     missing = []
     for name in FEATURES:
         col = customers[name]
-        empty = col.isna().all() or (name == "gender" and (col == "unknown").all()) or (
-            name == "location" and (col == "UNKNOWN").all())
+        empty = (
+            col.isna().all()
+            or (name == "gender" and (col == "unknown").all())
+            or (name == "location" and (col == "UNKNOWN").all())
+        )
         if empty:
             missing.append(name)
     return tuple(missing)
 
 
-def train_from_raw(raw: pd.DataFrame, k: int = DEFAULT_K, seed: int = DEFAULT_SEED, progress: Progress | None = None,
-                   source: str = "", input_sha256: str = "", timer: StageTimer | None = None) -> Artifacts:
+def train_from_raw(
+    raw: pd.DataFrame,
+    k: int = DEFAULT_K,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    source: str = "",
+    input_sha256: str = "",
+    timer: StageTimer | None = None,
+) -> Artifacts:
     """Clean, build features, segment, evaluate and fit classifiers on an already-loaded raw frame."""
     timer = timer or StageTimer(progress)
     clean, report = timer.run("clean", clean_transactions, raw)
@@ -103,34 +116,58 @@ def train_from_raw(raw: pd.DataFrame, k: int = DEFAULT_K, seed: int = DEFAULT_SE
     check_enough_customers(len(customers), k)
     unavailable = find_unavailable(customers)
     if "balance" in unavailable:
-        report.add("CustAccountBalance", "no balances in the file: segments use transaction amounts only", "note",
-                   len(customers))
+        report.add(
+            "CustAccountBalance",
+            "no balances in the file: segments use transaction amounts only",
+            "note",
+            len(customers),
+        )
     segmenter, customers = timer.run("segment", segment_customers, customers, k, seed, unavailable)
     X = segmenter.transform(customers)
     ranks = customers["segment"].cat.codes.to_numpy()
     seg_quality = timer.run("quality", evaluate_segmentation, X, ranks, segmenter.names, seed)
     full, prospect = timer.run("classifiers", fit_both_classifiers, customers, seed, unavailable)
     models = Models(
-        segment=segmenter, full=full.pipeline, full_features=full.features, prospect=prospect.pipeline,
-        prospect_features=prospect.features, base_stats=compute_base_stats(customers),
-        locations=tuple(customers["location"].value_counts().index[:500]), unavailable=unavailable,
+        segment=segmenter,
+        full=full.pipeline,
+        full_features=full.features,
+        prospect=prospect.pipeline,
+        prospect_features=prospect.features,
+        base_stats=compute_base_stats(customers),
+        locations=tuple(customers["location"].value_counts().index[:500]),
+        unavailable=unavailable,
     )
     transactions = clean[TRANSACTION_COLUMNS].reset_index(drop=True)
-    quality = {"data": report.to_dict(), "segmentation": seg_quality, "full_model": full.metrics,
-               "prospect_model": prospect.metrics}
+    quality = {
+        "data": report.to_dict(),
+        "segmentation": seg_quality,
+        "full_model": full.metrics,
+        "prospect_model": prospect.metrics,
+    }
     card = {
-        "created": datetime.now(UTC).isoformat(timespec="seconds"), "source": source, "input_sha256": input_sha256,
-        "params": {"k": k, "seed": seed, "segment_features": list(segmenter.features),
-                   "segment_names": list(segmenter.names), "classifier": vars(ClassifierParams(seed=seed))},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "source": source,
+        "input_sha256": input_sha256,
+        "params": {
+            "k": k,
+            "seed": seed,
+            "segment_features": list(segmenter.features),
+            "segment_names": list(segmenter.names),
+            "classifier": vars(ClassifierParams(seed=seed)),
+        },
         "rows": {"input": int(report.rows_in), "transactions": int(len(clean)), "customers": int(len(customers))},
         "date_range": [str(clean["date"].min().date()), str(clean["date"].max().date())],
         "unavailable_features": list(unavailable),
         "metrics": {
-            "silhouette_mean": seg_quality["silhouette"]["mean"], "silhouette_std": seg_quality["silhouette"]["std"],
+            "silhouette_mean": seg_quality["silhouette"]["mean"],
+            "silhouette_std": seg_quality["silhouette"]["std"],
             "silhouette_sample_size": seg_quality["silhouette"]["sample_size"],
-            "davies_bouldin": seg_quality["davies_bouldin"], "calinski_harabasz": seg_quality["calinski_harabasz"],
-            "full_agreement": full.metrics["accuracy"], "prospect_accuracy": prospect.metrics["accuracy"],
-            "prospect_macro_f1": prospect.metrics["macro_f1"], "baseline_accuracy": prospect.metrics["baseline_accuracy"],
+            "davies_bouldin": seg_quality["davies_bouldin"],
+            "calinski_harabasz": seg_quality["calinski_harabasz"],
+            "full_agreement": full.metrics["accuracy"],
+            "prospect_accuracy": prospect.metrics["accuracy"],
+            "prospect_macro_f1": prospect.metrics["macro_f1"],
+            "baseline_accuracy": prospect.metrics["baseline_accuracy"],
         },
         "timings": timer.timings,
     }
@@ -143,8 +180,15 @@ def sha256_of(source) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def run_training(source, out: Path, k: int = DEFAULT_K, seed: int = DEFAULT_SEED, progress: Progress | None = None,
-                 mapping: dict | None = None, name: str | None = None) -> Artifacts:
+def run_training(
+    source,
+    out: Path,
+    k: int = DEFAULT_K,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    mapping: dict | None = None,
+    name: str | None = None,
+) -> Artifacts:
     """Load a file (path or bytes), train, and save atomically into `out`; returns the saved artifacts."""
     timer = StageTimer(progress)
     raw = timer.run("load", load_transactions, source, name=name, mapping=mapping)
@@ -183,10 +227,15 @@ def main(argv: list[str] | None = None) -> int:
     sizes = artifacts.quality["segmentation"]["sizes"]
     total = time.perf_counter() - start
     print(f"{'Total':<32} {total:6.2f} s")
-    print(f"{artifacts.card['rows']['customers']:,} customers in {len(sizes)} segments: "
-          + ", ".join(f"{n} {v:,}" for n, v in sizes.items()))
-    print(f"Saved to {Path(args.out)} (silhouette {artifacts.card['metrics']['silhouette_mean']:.3f} "
-          f"± {artifacts.card['metrics']['silhouette_std']:.3f} on {np.int64(artifacts.card['metrics']['silhouette_sample_size']):,} customers)")
+    print(
+        f"{artifacts.card['rows']['customers']:,} customers in {len(sizes)} segments: "
+        + ", ".join(f"{n} {v:,}" for n, v in sizes.items())
+    )
+    m = artifacts.card["metrics"]
+    print(
+        f"Saved to {Path(args.out)} (silhouette {m['silhouette_mean']:.3f} ± {m['silhouette_std']:.3f} "
+        f"on samples of {m['silhouette_sample_size']:,} customers)"
+    )
     return 0
 
 

@@ -16,7 +16,7 @@ import streamlit as st
 from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
 from core.errors import ArtifactError
 from core.persistence import Artifacts, list_datasets, load_artifacts
-from core.train import STAGE_LABELS, STAGES
+from ui.training import training_progress
 
 DATASET_KEY = "dataset"
 
@@ -49,25 +49,14 @@ def build_default_dataset() -> None:
     from core.synth import generate_transactions, write_transactions
     from core.train import run_training
 
-    with st.status("First start: building the default dataset and models…", expanded=True) as status:
-        with build_lock():
-            if (dataset_folder(DEFAULT_DATASET) / "model_card.json").exists():
-                status.update(label="The default dataset is ready", state="complete")
-                return
-            if not DEFAULT_RAW_PATH.exists():
-                st.write(f"Generating {DEFAULT_ROWS:,} realistic transactions…")
-                write_transactions(generate_transactions(DEFAULT_ROWS, DEFAULT_SEED), DEFAULT_RAW_PATH)
-            bar = st.progress(0.0, text="Training…")
-
-            def progress(stage: str, seconds: float | None) -> None:
-                done = STAGES.index(stage) + (1 if seconds is not None else 0)
-                text = f"{STAGE_LABELS[stage]}" + (f" ✓ {seconds:.1f} s" if seconds is not None else "…")
-                bar.progress(done / len(STAGES), text=text)
-                if seconds is not None:
-                    st.write(text)
-
-            run_training(DEFAULT_RAW_PATH, dataset_folder(DEFAULT_DATASET), progress=progress)
-        status.update(label="The default dataset is ready", state="complete", expanded=False)
+    st.info("First start: building the default dataset and its models. This takes about a minute, once.")
+    with build_lock(), training_progress("Building the default dataset…") as progress:
+        if (dataset_folder(DEFAULT_DATASET) / "model_card.json").exists():
+            return  # another session built it while this one waited for the lock
+        if not DEFAULT_RAW_PATH.exists():
+            st.write(f"Generating {DEFAULT_ROWS:,} realistic transactions…")
+            write_transactions(generate_transactions(DEFAULT_ROWS, DEFAULT_SEED), DEFAULT_RAW_PATH)
+        run_training(DEFAULT_RAW_PATH, dataset_folder(DEFAULT_DATASET), progress=progress)
 
 
 def available_datasets() -> list[dict]:

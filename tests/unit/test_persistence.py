@@ -8,7 +8,14 @@ import pytest
 
 from core.errors import ArtifactError, DataError
 from core.persistence import (
-    CARD_FILE, MODELS_FILE, check_name, delete_dataset, list_datasets, load_artifacts, save_artifacts, slugify_name,
+    CARD_FILE,
+    MODELS_FILE,
+    check_name,
+    delete_dataset,
+    list_datasets,
+    load_artifacts,
+    save_artifacts,
+    slugify_name,
 )
 
 

@@ -5,7 +5,12 @@ import pandas as pd
 import pytest
 
 from core.predict import (
-    explain_customer, lookup_customers, parse_id_list, predict_prospect, score_customers, suggest_next_segment,
+    explain_customer,
+    lookup_customers,
+    parse_id_list,
+    predict_prospect,
+    score_customers,
+    suggest_next_segment,
 )
 
 

@@ -1,0 +1,83 @@
+"""Bring your own data: upload transactions, map columns, check quality, train a named dataset, manage them."""
+
+import streamlit as st
+
+from core.config import MAX_K, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, MIN_K, RAW_COLUMNS, REQUIRED_COLUMNS
+from core.datasets import check_upload, inspect_upload, left_out_features, new_dataset_name, train_upload
+from core.errors import DataError
+from core.persistence import delete_dataset
+from ui.cache import available_datasets
+from ui.page import open_page, switch_dataset
+from ui.training import training_progress
+
+st.set_page_config(page_title="Data · Segment Studio", page_icon="assets/icon.svg", layout="wide")
+open_page("Your data", "Which data is the dashboard showing, and how do I bring my own transactions?")
+
+st.subheader("1 · Upload transactions")
+st.caption(f"CSV, .csv.gz or Parquet, up to {MAX_UPLOAD_MB} MB and {MAX_UPLOAD_ROWS:,} rows. Delimiters `,` `;` or "
+           "tab; UTF-8 or Latin-1. Required: customer id, transaction date (day first), amount.")
+upload = st.file_uploader("Transactions file", type=["csv", "gz", "parquet"], key="upload")
+if upload is not None:
+    data = upload.getvalue()
+    try:
+        preview = inspect_upload(data, upload.name)
+    except DataError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.write(f"**{upload.name}**: {preview.n_rows:,} rows, {len(preview.columns)} columns. First rows:")
+    st.dataframe(preview.head, hide_index=True)
+
+    st.subheader("2 · Match the columns")
+    st.caption("Suggested by name similarity. Optional columns can be left empty; what depends on them is left "
+               "out, never invented.")
+    choices = [None, *preview.columns]
+    mapping = {}
+    for col, target in zip(st.columns(3) * 3, RAW_COLUMNS, strict=False):
+        suggestion = preview.suggestions.get(target)
+        required = " (required)" if target in REQUIRED_COLUMNS else ""
+        mapping[target] = col.selectbox(f"{target}{required}", choices, index=choices.index(suggestion),
+                                        format_func=lambda c: "— not in this file —" if c is None else c,
+                                        key=f"map_{target}")
+    for note in left_out_features(mapping):
+        st.caption(note)
+
+    st.subheader("3 · Check the data")
+    try:
+        clean, report = check_upload(data, upload.name, mapping)
+    except DataError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.success(report.summary())
+    st.dataframe(report.to_frame(), hide_index=True)
+
+    st.subheader("4 · Train")
+    with st.form("train"):
+        name = st.text_input("Dataset name", value=upload.name.split(".")[0][:40], key="dataset_name")
+        k = st.slider("Number of segments", MIN_K, MAX_K, 3, key="train_k")
+        submitted = st.form_submit_button("Train segments and models", type="primary")
+    if submitted:
+        try:
+            dataset = new_dataset_name(name)
+            with training_progress(f"Training '{dataset}'…") as progress:
+                train_upload(data, upload.name, mapping, dataset, k=k, progress=progress)
+        except DataError as exc:
+            st.error(str(exc))
+            st.stop()
+        switch_dataset(dataset)
+        st.success(f"Dataset '{dataset}' is ready and now active on every page.")
+
+st.subheader("Datasets")
+datasets = available_datasets()
+st.dataframe(datasets, hide_index=True, column_config={"version": None})
+removable = [d["name"] for d in datasets if d["name"] != "default"]
+if removable:
+    with st.form("delete"):
+        target = st.selectbox("Delete a dataset", removable, key="delete_name")
+        sure = st.checkbox("Yes, delete it with its models (this cannot be undone)", key="delete_confirm")
+        if st.form_submit_button("Delete"):
+            if not sure:
+                st.warning("Tick the box to confirm.")
+            else:
+                delete_dataset(target)
+                switch_dataset("default")
+                st.rerun()
