@@ -88,8 +88,8 @@ class CodedText:
     """A text column as integer codes into its distinct values, so each check runs once per distinct value."""
 
     codes: np.ndarray  # one per row; -1 where the cell is missing
-    values: pd.Series  # distinct values, stripped of surrounding spaces
-    raw: pd.Series  # the same distinct values as written
+    values: pd.Series  # the distinct values stripped of surrounding spaces (missing spellings set to missing)
+    raw: pd.Series  # the distinct values as written
 
     def rows(self, per_value: np.ndarray, fill: object = False) -> np.ndarray:
         """Spread a per-value array to the rows (``fill`` where the cell is missing)."""
@@ -252,6 +252,9 @@ def check_columns(raw: pd.DataFrame) -> None:
         raise DataError(missing_columns_message(missing, [str(c) for c in raw.columns]))
     if raw.empty:
         raise DataError("there are no transactions to clean: the data has no rows")
+    repeated = raw.columns[raw.columns.duplicated()]
+    if len(repeated):
+        raise DataError(f"column {quote_values(repeated)} appears more than once; keep one of each")
 
 
 def exclude(keep: np.ndarray, mask: np.ndarray, report: QualityReport, column: str, issue: str) -> None:
@@ -273,7 +276,7 @@ def read_transaction_dates(coded: CodedText, today: date) -> tuple[np.ndarray, p
     parts = parse_dates(coded.values)
     readable = parts["year"].to_numpy() > 0
     if not readable.any():
-        found = examples(coded, ~readable) if len(coded.values) else "nothing (the column is empty)"
+        found = "none (the column is empty)" if coded.missing.all() else examples(coded, ~readable)
         raise DataError("no transaction dates could be read in column 'TransactionDate'; expected day-first "
                         f"dates like 2/8/16 or 02-08-2016; examples found: {found}")
     dates = to_datetimes(parts)
@@ -319,17 +322,20 @@ def find_duplicates(tid: CodedText, content: list[CodedText], keep: np.ndarray) 
 
 # ---------------------------------------------------------------------------------------------- columns
 
-def prepare_text(coded: dict[str, CodedText]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Cut over-long IDs and locations (before duplicates are looked for); per-row (formula-like, cut) marks."""
+def prepare_columns(coded: dict[str, CodedText]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Mark formula-like text, cut over-long text, and merge values equal once stripped ('T1 ' is 'T1').
+
+    Runs before duplicates are looked for. Returns per-row (formula-like, cut) marks of the text columns.
+    """
     marks = {}
-    for column in TEXT_COLUMNS:
-        if column not in coded:
-            continue
-        text = coded[column]
-        too_long = (text.values.str.len() > MAX_TEXT_LENGTH).fillna(False).to_numpy(dtype=bool)
-        marks[column] = (text.rows(looks_like_formula(text)), text.rows(too_long))
-        if too_long.any():
-            coded[column] = recode_text(text, text.values.str.slice(0, MAX_TEXT_LENGTH))
+    for column, text in coded.items():
+        values = text.values
+        if column in TEXT_COLUMNS:
+            too_long = (values.str.len() > MAX_TEXT_LENGTH).fillna(False).to_numpy(dtype=bool)
+            marks[column] = (text.rows(looks_like_formula(text)), text.rows(too_long))
+            values = values.str.slice(0, MAX_TEXT_LENGTH) if too_long.any() else values
+        if ((values != text.raw) & values.notna()).any():  # only then can two distinct values have become one
+            coded[column] = recode_text(text, values)
     return marks
 
 
@@ -430,7 +436,7 @@ def clean_transactions(raw: pd.DataFrame, today: date | None = None) -> tuple[pd
     report = QualityReport(rows_in=len(raw))
     add_file_notes(raw, report)
     coded = {c: code_text(raw[c]) for c in RAW_COLUMNS if c in raw.columns}
-    marks = prepare_text(coded)
+    marks = prepare_columns(coded)
     keep = select_rows(coded, today, report)
     count_text_marks(marks, keep, report)
     rows = np.flatnonzero(keep)
@@ -487,6 +493,9 @@ def build_clean_frame(kept: dict[str, CodedText], report: QualityReport) -> pd.D
     amounts, tidied = parse_numbers(kept["TransactionAmount (INR)"].values)
     report.add("TransactionAmount (INR)", "amounts read after removing currency signs or separators "
                "(e.g. '₹1,234.50')", "fixed", kept["TransactionAmount (INR)"].rows(tidied).sum())
+    if "TransactionID" in kept:
+        report.add("TransactionID", "rows without a transaction ID (they cannot be checked for duplicates)",
+                   "flagged", kept["TransactionID"].missing.sum())
     out = {
         "transaction_id": text_series(kept["TransactionID"]) if "TransactionID" in kept
         else missing_series(n, "string"),

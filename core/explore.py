@@ -120,12 +120,14 @@ def activity_by_hour(transactions: pd.DataFrame) -> pd.DataFrame:
     hour = transactions["hour"].to_numpy(dtype="float64")
     ok = ~np.isnan(hour) & (hour >= 0) & (hour < 24)
     counts, totals = _activity(hour[ok].astype(np.int64), transactions["amount"].to_numpy("float64")[ok], 24)
-    return pd.DataFrame({"hour": np.arange(24), "transactions": counts, "total_amount": totals, "share": _share(counts)})
+    return pd.DataFrame(
+        {"hour": np.arange(24), "transactions": counts, "total_amount": totals, "share": _share(counts)}
+    )
 
 
 def activity_by_weekday(transactions: pd.DataFrame) -> pd.DataFrame:
     """Transactions per weekday, Monday first: weekday (0-6), day, transactions, total_amount, share."""
-    day = transactions["date"].dt.dayofweek.to_numpy()
+    day = transactions["date"].dt.day_of_week.to_numpy()
     counts, totals = _activity(day.astype(np.int64), transactions["amount"].to_numpy("float64"), 7)
     return pd.DataFrame(
         {"weekday": np.arange(7), "day": list(WEEKDAY_NAMES), "transactions": counts,
@@ -177,7 +179,7 @@ def age_distribution(customers: pd.DataFrame, bins: int | Sequence[float] | None
         labels = list(bands.categories)
     else:
         edges = _age_edges(age, bins)
-        labels = [f"{lo:.0f}-{hi - 1:.0f}" for lo, hi in zip(edges[:-1], edges[1:])] + [UNKNOWN_AGE]
+        labels = [f"{lo:.0f}-{hi - 1:.0f}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)] + [UNKNOWN_AGE]
         known = age.dropna().to_numpy()
         inside, _ = np.histogram(known, bins=edges) if len(edges) > 1 else (np.zeros(0, dtype=int), None)
         counts = np.append(inside, int(age.isna().sum()))

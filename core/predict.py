@@ -32,10 +32,9 @@ def score_customers(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     ranks = models.segment.assign_ranks(X)
     out = pd.DataFrame(index=frame.index)
     out["segment"] = pd.Categorical.from_codes(ranks, categories=names, ordered=True)
-    proba = models.full.predict_proba(X[list(models.full_features)])
-    classes = list(models.full.classes_)
-    for name in names:
-        out[f"p_{name}"] = proba[:, classes.index(name)] if name in classes else 0.0
+    proba = class_probabilities(models.full, X[list(models.full_features)], len(names))
+    for i, name in enumerate(names):
+        out[f"p_{name}"] = proba[:, i]
     dist = models.segment.distances(X)
     for i, name in enumerate(names):
         out[f"distance_{name}"] = dist[:, i]
@@ -45,17 +44,22 @@ def score_customers(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
 def predict_prospect(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     """Prospect-model probabilities per segment, from demographic and timing fields only."""
     X = prepare_features(models, frame)[list(models.prospect_features)]
-    proba = models.prospect.predict_proba(X)
-    classes = list(models.prospect.classes_)
     names = list(models.segment_names)
-    out = pd.DataFrame(
-        {f"p_{n}": proba[:, classes.index(n)] if n in classes else 0.0 for n in names}, index=frame.index
-    )
+    proba = class_probabilities(models.prospect, X, len(names))
+    out = pd.DataFrame({f"p_{n}": proba[:, i] for i, n in enumerate(names)}, index=frame.index)
     out.insert(
         0,
         "predicted_segment",
         pd.Categorical([names[i] for i in np.argmax(out.to_numpy(), axis=1)], categories=names, ordered=True),
     )
+    return out
+
+
+def class_probabilities(pipeline, X: pd.DataFrame, k: int) -> np.ndarray:
+    """Probabilities for every segment rank 0..k-1 (a rank absent from training gets 0)."""
+    proba = pipeline.predict_proba(X)
+    out = np.zeros((len(X), k))
+    out[:, np.asarray(pipeline.classes_, dtype="int64")] = proba
     return out
 
 

@@ -58,4 +58,5 @@ def test_prediction_handles_unknown_location_and_missing_values(customers):
     row = customers.head(1).copy()
     row["location"], row["age"], row["gender"] = "ATLANTIS", np.nan, None
     proba = result.pipeline.predict_proba(row[list(FULL_FEATURES)])
+    assert list(result.pipeline.classes_) == [0, 1, 2]
     assert proba.shape == (1, 3) and proba.sum() == pytest.approx(1)
