@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from html import escape
 
 import pandas as pd
 import streamlit as st
 
+from core.charts import segment_colour_map
 from core.export import customer_table, export_filename, to_csv_bytes
 from core.filters import Filters
+from core.profiles import format_count, format_inr
 
 
 def kpi_row(items: Sequence[tuple[str, str, str]]) -> None:
@@ -46,3 +49,18 @@ def sample_note(shown: int, total: int) -> None:
     if shown < total:
         st.caption(f"Showing a stratified sample of {shown:,} of {total:,} customers (every segment kept in "
                    "proportion); downloads contain everyone.")
+
+
+def segment_cards(profile: pd.DataFrame) -> None:
+    """One card per segment, in its colour: size, share, median balance and median transaction."""
+    colours = segment_colour_map(profile["segment"].astype(str))
+    for col, row in zip(st.columns(len(profile)), profile.itertuples(), strict=True):
+        with col.container(border=True):
+            st.markdown(f"<span style='color:{colours[str(row.segment)]};font-size:1.3rem'>●</span> "
+                        f"**{escape(str(row.segment))}**", unsafe_allow_html=True)
+            st.metric("Customers", format_count(row.customers), f"{row.share:.0%} of the selection",
+                      delta_color="off", delta_arrow="off", help="Customers of this segment matching the filters.")
+            st.metric("Median balance", format_inr(row.median_balance),
+                      help="Half of the segment's customers hold less than this.")
+            st.metric("Median transaction", format_inr(row.median_mean_amount),
+                      help="Median of each customer's average transaction amount.")
