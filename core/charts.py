@@ -102,15 +102,30 @@ def _empty(title: str, message: str = "No customers match the current filters.")
     return fig
 
 
+def _cell_text(values: np.ndarray, decimals: int, signed: bool = False) -> list[list[str]]:
+    """Heatmap cell labels; '' for NaN, and no '-0.00' for tiny negatives."""
+    fmt = f"{{:{'+' if signed else ''}.{decimals}f}}"
+    return [["" if np.isnan(v) else fmt.format(round(float(v), decimals) or 0.0) for v in row] for row in values]
+
+
 def _kind(feature: str) -> str:
     """The feature's kind from the catalogue ('' for anything not in it)."""
     return FEATURES[feature].kind if feature in FEATURES else ""
 
 
-def _axis(feature: str, log: bool) -> dict:
-    """Axis settings for a feature: title from the catalogue, log type, rupee or percent ticks."""
+def _axis(feature: str, log: bool, values: np.ndarray | pd.Series | None = None) -> dict:
+    """Axis settings for a feature: title from the catalogue, log type, rupee or percent ticks.
+
+    On a log axis spanning two or more powers of ten, ticks go at each power of ten (₹100, ₹1,000, ...):
+    plotly's default also labels 2s and 5s, which crowd the axis and lose the rupee sign.
+    """
     title = feature_label(feature) + (" – log scale" if log else "")
     axis = {"title": {"text": title}, "type": "log" if log else "linear"}
+    if log and values is not None:
+        v = np.asarray(values, dtype="float64")
+        v = v[np.isfinite(v) & (v > 0)]
+        if len(v) and np.log10(v.max() / v.min()) >= 2:
+            axis["dtick"] = 1
     kind = _kind(feature)
     if kind == "money":
         axis.update(tickprefix="₹", tickformat=",.0f")
@@ -187,8 +202,8 @@ def feature_histogram(
             hovertemplate=f"{range_hover}<br>{'Share of segment: %{y:.1%}' if normalise else 'Customers: %{y:,}'}"
                           f"<extra>{name}</extra>",
         ))
-    fig.update_layout(barmode="overlay" if normalise else "stack", bargap=0)
-    fig.update_xaxes(**_axis(feature, log))
+    fig.update_layout(barmode="overlay" if normalise else "stack", bargap=0, legend={"traceorder": "normal"})
+    fig.update_xaxes(**_axis(feature, log, edges))
     fig.update_yaxes(title={"text": "Share of segment" if normalise else "Customers"},
                      tickformat=".0%" if normalise else ",")
     return fig
@@ -210,7 +225,7 @@ def feature_box_by_segment(summary: pd.DataFrame, log: bool | None = None) -> go
             upperfence=[row["p95"]], mean=[row["mean"]], name=name, marker={"color": colours[name]},
             boxpoints=False, hoverinfo="y",
         ))
-    fig.update_yaxes(**_axis(feature, log))
+    fig.update_yaxes(**_axis(feature, log, summary[["p05", "p95"]].to_numpy().ravel()))
     fig.update_xaxes(title={"text": "Segment"})
     fig.update_layout(showlegend=False)
     return fig
@@ -280,8 +295,8 @@ def segment_scatter(
         ))
     if centroids is not None and len(centroids):
         fig.add_trace(_centroid_trace(centroids, (x, y), colours, three_d=False))
-    fig.update_xaxes(**_axis(x, log_x))
-    fig.update_yaxes(**_axis(y, log_y))
+    fig.update_xaxes(**_axis(x, log_x, xs[ok]))
+    fig.update_yaxes(**_axis(y, log_y, ys[ok]))
     return fig
 
 
@@ -374,8 +389,9 @@ def customer_position_chart(
     else:
         fig.update_layout(title={"subtitle": {"text": "This customer's values cannot be placed on these axes "
                                                       "(missing, or zero on a log scale)"}})
-    fig.update_xaxes(**_axis(x, log_x))
-    fig.update_yaxes(**_axis(y, log_y))
+    shown = [trace for trace in fig.data if trace.x is not None]
+    fig.update_xaxes(**_axis(x, log_x, np.concatenate([np.asarray(t.x, dtype="float64") for t in shown] or [[]])))
+    fig.update_yaxes(**_axis(y, log_y, np.concatenate([np.asarray(t.y, dtype="float64") for t in shown] or [[]])))
     return fig
 
 
@@ -413,12 +429,12 @@ def segment_comparison_heatmap(comparison: pd.DataFrame) -> go.Figure:
                   legend_title=None)
     fig.add_trace(go.Heatmap(
         z=z, x=[str(c) for c in comparison.columns], y=rows, colorscale="RdBu_r", zmid=0, zmin=-limit, zmax=limit,
-        text=np.vectorize(lambda v: "" if np.isnan(v) else f"{v:+.1f}")(z), texttemplate="%{text}",
+        text=_cell_text(z, 1, signed=True), texttemplate="%{text}",
         colorbar={"title": {"text": "SD"}},
         hovertemplate="<b>%{x}</b><br>%{y}: %{z:+.2f} SD vs all customers<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title={"text": "Segment"}, side="top")
+    fig.update_xaxes(title={"text": "Segment"})
     return fig
 
 
@@ -514,7 +530,7 @@ def hourly_activity_line(timing: pd.DataFrame) -> go.Figure:
                                      hovertemplate=hover + f"<extra>{name}</extra>"))
     fig.update_xaxes(title={"text": "Hour of day"}, tickvals=list(range(0, 24, 3)),
                      ticktext=[f"{h:02d}:00" for h in range(0, 24, 3)], range=[-0.5, 23.5])
-    fig.update_yaxes(title={"text": "Share of transactions"}, tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(title={"text": "Share of transactions"}, tickformat=".1%", rangemode="tozero")
     return fig
 
 
@@ -551,8 +567,9 @@ def daily_activity_line(daily: pd.DataFrame) -> go.Figure:
                   secondary_y=True)
     fig.update_xaxes(title={"text": "Date"}, tickformat="%d %b %Y")
     fig.update_yaxes(title={"text": "Transactions"}, tickformat=",", secondary_y=False, rangemode="tozero")
+    # tickmode="auto": synced ticks would put the rupee axis on odd values such as ₹629,759.
     fig.update_yaxes(title={"text": "Amount (INR)"}, tickprefix="₹", tickformat=",.0f", secondary_y=True,
-                     rangemode="tozero", showgrid=False)
+                     rangemode="tozero", showgrid=False, tickmode="auto")
     return fig
 
 
@@ -568,7 +585,7 @@ def correlation_heatmap(correlations: pd.DataFrame) -> go.Figure:
     fig = _figure(title, legend_title=None)
     fig.add_trace(go.Heatmap(
         z=z, x=labels, y=labels, colorscale="RdBu_r", zmin=-1, zmax=1, zmid=0,
-        text=np.vectorize(lambda v: "" if np.isnan(v) else f"{v:.2f}")(z), texttemplate="%{text}",
+        text=_cell_text(z, 2), texttemplate="%{text}",
         hovertemplate="%{y} vs %{x}: %{z:.2f}<extra></extra>", colorbar={"title": {"text": "ρ"}},
     ))
     fig.update_yaxes(autorange="reversed")
@@ -639,7 +656,7 @@ def confusion_matrix_heatmap(matrix: np.ndarray | Sequence[Sequence[int]], label
         colorbar={"title": {"text": "Row share"}, "tickformat": ".0%"},
         hovertemplate="Actual %{y}, predicted %{x}<br>%{text}<extra></extra>",
     ))
-    fig.update_xaxes(title={"text": "Predicted segment"}, side="top")
+    fig.update_xaxes(title={"text": "Predicted segment"})
     fig.update_yaxes(title={"text": "Actual segment"}, autorange="reversed")
     return fig
 

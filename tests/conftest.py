@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from core.config import REAL_DATA_DIR
+# Before anything imports core.config: the app under test reads and writes a throw-away data folder, and a
+# first start builds a small default dataset, so tests never touch the developer's data/ folder.
+TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="segment-studio-test-"))
+os.environ["SEGMENTATION_DATA_DIR"] = str(TEST_DATA_DIR)
+os.environ["SEGMENTATION_DEFAULT_ROWS"] = "6000"
+
+from core.config import DATASETS_DIR, REAL_DATA_DIR  # noqa: E402
 
 SMALL_ROWS = 6_000
 REAL_FILE = REAL_DATA_DIR / "bank_transactions_first20000.csv"
@@ -38,3 +46,14 @@ def real_csv() -> Path:
     if not REAL_FILE.exists():
         pytest.skip("real rows not available (../shared/data/real is absent)")
     return REAL_FILE
+
+
+@pytest.fixture(scope="session")
+def app_data(trained) -> Path:
+    """The small trained dataset installed as the app's 'default' dataset in the test data folder."""
+    from core.persistence import save_artifacts
+
+    folder = DATASETS_DIR / "default"
+    if not folder.exists():
+        save_artifacts(trained, folder)
+    return folder
