@@ -55,6 +55,8 @@ def segment_colour_map(names: Iterable[str]) -> dict[str, str]:
     """One colour per segment name in order, muted for the lowest segment to strong for the highest."""
     names = [str(n) for n in names]
     k = len(names)
+    if k == 0:
+        return {}
     if k <= len(SEGMENT_COLOURS):
         last = len(SEGMENT_COLOURS) - 1
         picks = np.rint(np.linspace(0, last, k)).astype(int) if k > 1 else [last]

@@ -27,7 +27,8 @@ RAW_COLUMNS: tuple[str, ...] = (
 REQUIRED_COLUMNS: tuple[str, ...] = ("CustomerID", "TransactionDate", "TransactionAmount (INR)")
 OPTIONAL_COLUMNS: tuple[str, ...] = tuple(c for c in RAW_COLUMNS if c not in REQUIRED_COLUMNS)
 
-DEFAULT_ROWS = int(os.environ.get("SEGMENTATION_DEFAULT_ROWS", 1_048_567))  # tests build a smaller default
+PUBLIC_DATASET_ROWS = 1_048_567  # rows of the public dataset: the scale its published counts refer to
+DEFAULT_ROWS = int(os.environ.get("SEGMENTATION_DEFAULT_ROWS", PUBLIC_DATASET_ROWS))  # tests build a smaller default
 DEFAULT_SEED = 0
 DEFAULT_K = 3
 MIN_K, MAX_K = 2, 8

@@ -20,6 +20,7 @@ from core.features import NUMERIC_FEATURES
 
 TOP_LOCATIONS_PER_SEGMENT = 5
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)  # box whiskers at the 5th/95th percentiles, not min/max
+WEALTHY_RATIO = 5.0  # a median balance 5x the typical customer's reads "Wealthy" rather than "Affluent"
 SIMILAR_RATIO = 1.1  # segments closer than 10% are described as similar rather than "1.0× higher"
 DAYPARTS = ((5, "morning"), (12, "afternoon"), (17, "evening"), (22, "night"))  # start hour of each part
 
@@ -245,7 +246,7 @@ def feature_summary(customers: pd.DataFrame, feature: str) -> pd.DataFrame:
     values = pd.Series(customers[feature].to_numpy(dtype="float64"))
     keep = (codes >= 0) & values.notna().to_numpy()
     g = values[keep].groupby(codes[keep], sort=True)
-    q = g.quantile(list(QUANTILES)).unstack()
+    q = g.quantile(list(QUANTILES)).unstack().reindex(columns=list(QUANTILES))  # reindex: empty input too
     q.columns = ["p05", "q1", "median", "q3", "p95"]
     out = pd.DataFrame({"n": g.size().astype("int64"), "mean": g.mean()}).join(q)
     out.insert(0, "feature", feature)
@@ -493,7 +494,10 @@ def _persona(row: pd.Series, base: pd.Series) -> str:
         _gender_phrase(row),
         None if _missing(row["median_age"]) else f"typically {row['median_age']:.0f} years old",
     ]
-    return f"{_HEADLINES[(_level(bal), _level(size))]}: " + ", ".join(p for p in parts if p) + "."
+    headline = _HEADLINES[(_level(bal), _level(size))]
+    if not _missing(bal) and bal >= WEALTHY_RATIO:
+        headline = headline.replace("Affluent", "Wealthy").replace("Comfortable", "Wealthy")
+    return f"{headline}: " + ", ".join(p for p in parts if p) + "."
 
 
 def describe_personas(customers: pd.DataFrame, base: pd.DataFrame | None = None) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Budget segments: log-scale the money features, standardise, K-Means, then name clusters by budget score.
 
-The budget score of a cluster is the mean of its centre's coordinates in the standardised log-money space
+Money is log-scaled and clipped to its 2nd-98th percentiles before standardising (see LogMoney). The budget
+score of a cluster is the mean of its centre's coordinates in the standardised log-money space
 (balance, average transaction, total spend), so a higher score means more money held and spent. Clusters
 are ranked by that score and named in order (Low < Medium < High for k = 3), which makes the names
 independent of K-Means' arbitrary label numbers: the same data gives the same names on every run.
@@ -12,10 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.cluster import KMeans
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.preprocessing import StandardScaler
 
 from core.config import DEFAULT_K, DEFAULT_SEED, MAX_K, MIN_K
 from core.errors import DataError
@@ -24,6 +26,7 @@ from core.errors import DataError
 # twice the weight of the balance, which keeps segments ordered on both (checked on the real rows).
 SEGMENT_FEATURES: tuple[str, ...] = ("balance", "mean_amount", "total_amount")
 MIN_CUSTOMERS_PER_SEGMENT = 10
+CLIP_QUANTILE = 0.02
 
 SEGMENT_NAMES: dict[int, tuple[str, ...]] = {
     2: ("Low", "High"),
@@ -46,17 +49,44 @@ class SegmentParams:
     features: tuple[str, ...] = SEGMENT_FEATURES
 
 
-def log_money(values: np.ndarray) -> np.ndarray:
-    """log(1 + x) with negatives (overdrafts) clipped to 0, so heavy tails don't dominate the distance."""
-    return np.log1p(np.clip(values, 0, None))
+class LogMoney(TransformerMixin, BaseEstimator):
+    """log(1 + x), overdrafts counted as 0, then clipped to the fitted 2nd-98th percentiles.
+
+    The log tames the heavy tails; the clip stops a few near-empty accounts or a handful of millionaires
+    from pulling a K-Means centre (and so a whole segment) to themselves.
+    """
+
+    def __init__(self, quantile: float = CLIP_QUANTILE):
+        self.quantile = quantile
+
+    def fit(self, X, y=None):
+        """Learn the clipping bounds on the log scale."""
+        logged = np.log1p(np.clip(np.asarray(X, dtype="float64"), 0, None))
+        self.lower_ = np.nanquantile(logged, self.quantile, axis=0)
+        self.upper_ = np.nanquantile(logged, 1 - self.quantile, axis=0)
+        self.n_features_in_ = logged.shape[1]
+        return self
+
+    def transform(self, X):
+        """Log-scale and clip."""
+        logged = np.log1p(np.clip(np.asarray(X, dtype="float64"), 0, None))
+        return np.clip(logged, self.lower_, self.upper_)
+
+    def inverse_transform(self, X):
+        """Back to money (clipped values stay at their bound)."""
+        return np.expm1(np.asarray(X, dtype="float64"))
+
+    def get_feature_names_out(self, input_features=None):
+        """Same names as the input."""
+        return np.asarray(input_features if input_features is not None else [], dtype=object)
 
 
 def build_segmenter(params: SegmentParams) -> Pipeline:
-    """Impute missing money with the median, log-scale, standardise, then K-Means."""
+    """Impute missing money with the median, log-scale and clip, standardise, then K-Means."""
     return Pipeline(
         [
             ("impute", SimpleImputer(strategy="median")),
-            ("log", FunctionTransformer(log_money, feature_names_out="one-to-one")),
+            ("log", LogMoney()),
             ("scale", StandardScaler()),
             ("kmeans", KMeans(params.k, n_init=params.n_init, random_state=params.seed)),
         ]
@@ -102,8 +132,8 @@ class SegmentModel:
     def centres_in_money(self) -> pd.DataFrame:
         """Segment centres back in INR (the typical customer of each segment), one row per segment."""
         scaler: StandardScaler = self.pipeline.named_steps["scale"]
-        logged = scaler.inverse_transform(self.centres())
-        return pd.DataFrame(np.expm1(logged), index=list(self.names), columns=list(self.features))
+        money = self.pipeline.named_steps["log"].inverse_transform(scaler.inverse_transform(self.centres()))
+        return pd.DataFrame(money, index=list(self.names), columns=list(self.features))
 
 
 def segment_categorical(ranks: np.ndarray, names: tuple[str, ...]) -> pd.Categorical:

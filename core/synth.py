@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from core.config import DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED, PLACEHOLDER_DOB_YEAR
+from core.config import DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED, PLACEHOLDER_DOB_YEAR, PUBLIC_DATASET_ROWS
 from core.errors import DataError
 
-# Missing cells per DEFAULT_ROWS rows in the real file; scaled proportionally for other row counts.
+# Missing cells per PUBLIC_DATASET_ROWS rows in the real file; scaled proportionally for other row counts.
 MISSING_PER_DEFAULT: dict[str, int] = {
     "CustomerDOB": 3_397,
     "CustGender": 1_100,
@@ -414,11 +414,11 @@ def _blank_missing(rng: np.random.Generator, frame: pd.DataFrame, single: np.nda
     """
     rows = len(frame)
     candidates = rng.permutation(np.flatnonzero(single))
-    odd = max(1, int(round(rows / DEFAULT_ROWS))) if rows >= ODD_GENDER_MIN_ROWS else 0
+    odd = max(1, int(round(rows / PUBLIC_DATASET_ROWS))) if rows >= ODD_GENDER_MIN_ROWS else 0
     frame.iloc[candidates[:odd], frame.columns.get_loc("CustGender")] = "T"
     candidates = candidates[odd:]          # so no blank overwrites the 'T' and the counts stay exact
     for column, per_default in MISSING_PER_DEFAULT.items():
-        k = min(int(round(per_default * rows / DEFAULT_ROWS)), len(candidates))
+        k = min(int(round(per_default * rows / PUBLIC_DATASET_ROWS)), len(candidates))
         frame.iloc[rng.choice(candidates, size=k, replace=False), frame.columns.get_loc(column)] = np.nan
     return frame
 

@@ -1,0 +1,213 @@
+"""Tests for core.explore: each aggregation checked against an independent pandas computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.explore import (
+    activity_by_date,
+    activity_by_hour,
+    activity_by_weekday,
+    age_distribution,
+    feature_correlations,
+    gender_mix,
+    id_positions,
+    ids_in,
+    sample_customers,
+    select_transactions,
+    summarise_dataset,
+    top_locations,
+)
+
+NAMES = ("Low", "Medium", "High", "Top", "Elite", "Sixth", "Seventh", "Eighth")
+END = pd.Timestamp("2016-10-21")
+
+
+def make_data(n: int = 2_000, k: int = 3, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Seeded customers (higher segments richer, busier, older) and transactions consistent with them."""
+    rng = np.random.default_rng(seed)
+    seg = rng.choice(k, n, p=np.linspace(2, 1, k) / np.linspace(2, 1, k).sum())
+    n_tx = 1 + rng.poisson(0.1 + 0.15 * seg)
+    first = pd.Timestamp("2016-08-01") + pd.to_timedelta(rng.integers(0, 60, n), unit="D")
+    last = first + pd.to_timedelta(np.where(n_tx > 1, rng.integers(1, 20, n), 0), unit="D")
+    mean_amount = np.round(np.exp(rng.normal(6 + 0.8 * seg, 0.6)), 2)
+    customers = pd.DataFrame({
+        "CustomerID": [f"C{i:06d}" for i in range(n)],
+        "age": np.where(rng.random(n) < 0.05, np.nan, rng.integers(18, 70, n) + 3 * seg).astype("float64"),
+        "gender": pd.array(rng.choice(["M", "F", "other", "unknown"], n, p=[0.7, 0.27, 0.01, 0.02]), dtype="str"),
+        "location": pd.array(rng.choice(["MUMBAI", "NEW DELHI, SOUTH", "PUNE", "UNKNOWN", "100% TOWN"], n,
+                                        p=[0.4, 0.25, 0.2, 0.1, 0.05]), dtype="str"),
+        "balance": np.where(rng.random(n) < 0.03, np.nan, np.round(np.exp(rng.normal(9 + seg, 1.0)), 2)),
+        "n_transactions": n_tx.astype("int64"),
+        "total_amount": mean_amount * n_tx,
+        "mean_amount": mean_amount,
+        "max_amount": mean_amount * np.where(n_tx > 1, 1.5, 1.0),
+        "recency_days": (END - last).days.to_numpy().astype("int64"),
+        "active_span_days": (last - first).days.to_numpy().astype("int64"),
+        "mean_hour": np.where(rng.random(n) < 0.02, np.nan, np.clip(rng.normal(10 + 2 * seg, 3), 0, 23)),
+        "night_share": rng.random(n),
+        "weekend_share": rng.random(n),
+        "first_date": first,
+        "last_date": last,
+    })
+    customers["segment"] = pd.Categorical.from_codes(seg, categories=list(NAMES[:k]), ordered=True)
+    owner = np.repeat(np.arange(n), n_tx)
+    step = np.concatenate([np.linspace(0, 1, m) if m > 1 else [0.0] for m in n_tx])
+    days = np.round(customers["active_span_days"].to_numpy()[owner] * step).astype(int)
+    transactions = pd.DataFrame({
+        "customer_id": customers["CustomerID"].to_numpy()[owner],
+        "date": first.to_numpy()[owner] + pd.to_timedelta(days, unit="D").to_numpy(),
+        "hour": np.where(rng.random(len(owner)) < 0.02, np.nan, rng.integers(0, 24, len(owner))).astype("float64"),
+        "amount": np.round(mean_amount[owner] * rng.uniform(0.5, 1.5, len(owner)), 2),
+    })
+    return customers, transactions
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """2,000 customers in three segments and their transactions."""
+    return make_data()
+
+
+def test_ids_in_matches_pandas_isin():
+    values = pd.Series(["C1", "C2", "C3", None, "C5"], dtype="str")
+    candidates = pd.Series(["C3", "C1", "C9"], dtype=object)
+    np.testing.assert_array_equal(ids_in(values, candidates), values.isin(candidates).to_numpy())
+    assert ids_in(values.iloc[:0], candidates).shape == (0,)
+
+
+def test_ids_in_copes_with_numeric_ids_against_text():
+    np.testing.assert_array_equal(ids_in(pd.Series([1, 2, 3]), ["2", "3"]), [False, True, True])
+
+
+def test_id_positions_finds_each_value_or_minus_one():
+    lookup = pd.Series(["a", "b", "c"], dtype="str")
+    np.testing.assert_array_equal(id_positions(pd.Series(["c", "x", "a", "c"]), lookup), [2, -1, 0, 2])
+
+
+def test_select_transactions_keeps_only_the_customers_given(data):
+    customers, transactions = data
+    high = customers[customers["segment"] == "High"]
+    got = select_transactions(transactions, high)
+    assert set(got["customer_id"]) == set(high["CustomerID"])
+    assert len(got) == int(high["n_transactions"].sum())
+
+
+def test_summarise_dataset_numbers(data):
+    customers, transactions = data
+    s = summarise_dataset(customers, transactions)
+    assert s["n_customers"] == len(customers) and s["n_transactions"] == len(transactions)
+    assert s["total_balance"] == pytest.approx(customers["balance"].sum())
+    assert s["total_amount"] == pytest.approx(transactions["amount"].sum())
+    assert s["share_single_transaction"] == pytest.approx((customers["n_transactions"] == 1).mean())
+    assert s["transactions_per_customer"] == pytest.approx(len(transactions) / len(customers))
+    assert s["date_min"] == transactions["date"].min().date() and s["date_max"] == transactions["date"].max().date()
+    assert s["n_locations"] == customers.loc[customers["location"] != "UNKNOWN", "location"].nunique()
+
+
+def test_summarise_dataset_of_nothing_does_not_raise(data):
+    customers, transactions = data
+    s = summarise_dataset(customers.iloc[:0], transactions.iloc[:0])
+    assert s["n_customers"] == 0 and s["date_min"] is None and np.isnan(s["median_balance"])
+
+
+def test_top_locations_are_the_biggest_first(data):
+    customers, _ = data
+    got = top_locations(customers, n=3)
+    want = customers["location"].value_counts().head(3)
+    assert got["location"].tolist() == want.index.tolist()
+    assert got["customers"].tolist() == want.tolist()
+    np.testing.assert_allclose(got["share"], want.to_numpy() / len(customers))
+
+
+def test_activity_by_hour_counts_every_hour(data):
+    _, transactions = data
+    got = activity_by_hour(transactions)
+    want = transactions.dropna(subset=["hour"]).groupby("hour")["amount"].agg(["size", "sum"])
+    assert got["hour"].tolist() == list(range(24))
+    assert got.set_index("hour")["transactions"].loc[want.index.astype(int)].tolist() == want["size"].tolist()
+    np.testing.assert_allclose(got.set_index("hour")["total_amount"].loc[want.index.astype(int)], want["sum"])
+    assert got["share"].sum() == pytest.approx(1.0)
+
+
+def test_activity_by_weekday_starts_on_monday(data):
+    _, transactions = data
+    got = activity_by_weekday(transactions)
+    want = transactions.groupby(transactions["date"].dt.day_name()).size()
+    assert got["day"].tolist()[0] == "Monday" and got["day"].tolist()[-1] == "Sunday"
+    assert got.set_index("day")["transactions"].loc[want.index].tolist() == want.tolist()
+
+
+def test_activity_by_date_fills_missing_days_with_zero():
+    tx = pd.DataFrame({"customer_id": ["a", "b", "c"], "hour": [1.0, 2.0, 3.0], "amount": [10.0, 20.0, 5.0],
+                       "date": pd.to_datetime(["2016-08-01 10:00", "2016-08-01 12:00", "2016-08-04 00:00"])})
+    got = activity_by_date(tx)
+    assert got["transactions"].tolist() == [2, 0, 0, 1]
+    assert got["total_amount"].tolist() == [30.0, 0.0, 0.0, 5.0]
+    assert activity_by_date(tx.iloc[:0]).empty
+
+
+def test_age_distribution_uses_marketing_bands(data):
+    customers, _ = data
+    got = age_distribution(customers)
+    bands = pd.cut(customers["age"], [0, 25, 35, 45, 60, 200], labels=["18-25", "26-35", "36-45", "46-60", "60+"])
+    want = bands.value_counts().reindex(["18-25", "26-35", "36-45", "46-60", "60+"]).tolist()
+    assert got["age_band"].tolist() == ["18-25", "26-35", "36-45", "46-60", "60+", "Unknown"]
+    assert got["customers"].tolist() == [*want, int(customers["age"].isna().sum())]
+    assert got["share"].sum() == pytest.approx(1.0)
+
+
+def test_age_distribution_with_edges_or_a_bin_count(data):
+    customers, _ = data
+    got = age_distribution(customers, [18, 30, 50, 200])
+    assert got["age_band"].tolist() == ["18-29", "30-49", "50-199", "Unknown"]
+    assert got["customers"].iloc[0] == int(customers["age"].between(18, 29.999).sum())
+    assert got["customers"].sum() == len(customers)
+    assert age_distribution(customers, 5)["customers"].sum() == len(customers)
+
+
+def test_gender_mix_in_fixed_order(data):
+    customers, _ = data
+    got = gender_mix(customers)
+    assert got["gender"].tolist() == ["M", "F", "other", "unknown"]
+    assert got["customers"].tolist() == customers["gender"].value_counts().reindex(got["gender"]).tolist()
+
+
+def test_feature_correlations_are_spearman(data):
+    customers, _ = data
+    corr = feature_correlations(customers)
+    assert corr.shape[0] == corr.shape[1] and np.allclose(np.diag(corr), 1.0)
+    np.testing.assert_allclose(corr.to_numpy(), corr.to_numpy().T)
+    want = customers[["total_amount", "n_transactions"]].corr(method="spearman").iloc[0, 1]
+    assert corr.loc["total_amount", "n_transactions"] == pytest.approx(want, abs=1e-9)
+
+
+def test_feature_correlations_on_a_fixed_sample_are_deterministic(data):
+    customers, _ = data
+    a = feature_correlations(customers, max_rows=500, seed=1)
+    b = feature_correlations(customers, max_rows=500, seed=1)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_sample_customers_is_stratified_deterministic_and_ordered(data):
+    customers, _ = data
+    tiny = customers.copy()
+    tiny["segment"] = tiny["segment"].cat.add_categories("Tiny")
+    tiny.loc[tiny.index[:3], "segment"] = "Tiny"  # a segment of 3 customers must still appear
+    a = sample_customers(tiny, 200, seed=7)
+    b = sample_customers(tiny, 200, seed=7)
+    assert len(a) == 200
+    assert a["CustomerID"].tolist() == b["CustomerID"].tolist()
+    assert set(a["segment"]) == set(tiny["segment"])
+    assert a.index.is_monotonic_increasing
+    assert a.attrs["sampled_from"] == len(tiny)
+    share = a["segment"].value_counts(normalize=True)["Low"]
+    assert share == pytest.approx((tiny["segment"] == "Low").mean(), abs=0.05)
+
+
+def test_sample_customers_returns_everyone_when_small_enough(data):
+    customers, _ = data
+    assert len(sample_customers(customers, 10_000)) == len(customers)
+    assert len(sample_customers(customers, 50, by=None)) == 50
