@@ -45,7 +45,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
 def server(app_data) -> str:
     """`streamlit run Home.py` headless on a free port, serving the small test dataset."""
     port = free_port()
-    log = open(SHOTS.parent / "streamlit-e2e.log", "w") if SHOTS.parent.mkdir(exist_ok=True) is None else None
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    log = open(SHOTS.parent / "streamlit-e2e.log", "w")  # noqa: SIM115  (kept open for the server's lifetime)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
@@ -82,8 +83,11 @@ def page(browser):
     context.close()
 
 
-def wait_until_idle(page, timeout: float = 60) -> None:
-    """Wait until the script has finished: the app is drawn and the 'running' indicator is gone for a while."""
+def wait_until_idle(page, timeout: float = 60) -> float:
+    """Wait until the script has finished: the app is drawn and the 'running' indicator is gone for a while.
+
+    Returns the time.monotonic() at which the page went quiet (for benchmarks).
+    """
     page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     quiet_since = None
@@ -95,6 +99,6 @@ def wait_until_idle(page, timeout: float = 60) -> None:
         elif quiet_since is None:
             quiet_since = time.monotonic()
         elif time.monotonic() - quiet_since > 1.5:
-            return
+            return quiet_since
         time.sleep(0.2)
     raise TimeoutError("the page kept running")

@@ -1,0 +1,91 @@
+"""Benchmark: the app's speed on the trained default dataset, measured in a real headless Chromium.
+
+    python -m bench.app_bench
+
+Measures (goals from the dashboard issue): Home fully rendered after the server starts (<= 2 s), switching
+pages (<= 1 s), a filter change (<= 1 s), and a what-if submit (<= 200 ms, measured on the scoring calls the
+page makes, since a browser round trip adds Streamlit's own rerun overhead). Needs data/datasets/default
+(`make train`) and Debian's chromium.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+from core.config import DATASETS_DIR, DEFAULT_DATASET, ROOT
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy, wait_until_idle
+
+PAGES = ["Explore_data", "Segment_map", "Segment_profiles", "Customer_lookup", "What_if", "Model_quality"]
+
+
+def time_what_if(repeats: int = 20) -> list[float]:
+    """Milliseconds for the scoring calls of one what-if submit on the default models."""
+    from core.persistence import load_artifacts
+    from core.predict import predict_prospect, score_customers, suggest_next_segment
+
+    artifacts = load_artifacts(DATASETS_DIR / DEFAULT_DATASET)
+    row = artifacts.customers.drop(columns="segment").iloc[[len(artifacts.customers) // 2]]
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        score_customers(artifacts.models, row)
+        suggest_next_segment(artifacts.models, row.iloc[0])
+        predict_prospect(artifacts.models, row)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def time_pages(url: str) -> dict[str, float]:
+    """Seconds to render Home after start, each page switch and a filter change."""
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        start = time.monotonic()
+        page.goto(url)
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+        results["home_first_render_s"] = wait_until_idle(page) - start
+        for name in PAGES:
+            start = time.monotonic()
+            page.locator('[data-testid="stSidebarNav"] a', has_text=name.replace("_", " ")).first.click()
+            results[f"switch_to_{name}_s"] = wait_until_idle(page) - start
+        page.locator('[data-testid="stSidebarNav"] a').first.click()
+        wait_until_idle(page)
+        start = time.monotonic()
+        page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+        page.get_by_role("option", name="High").click()
+        results["filter_change_s"] = wait_until_idle(page) - start
+        browser.close()
+    return results
+
+
+def main() -> int:
+    """Start the server, measure, print."""
+    if not (DATASETS_DIR / DEFAULT_DATASET).exists():
+        print("error: no trained default dataset; run `make train` first", file=sys.stderr)
+        return 2
+    what_if = time_what_if()
+    print(f"{'what-if scoring (median of 20)':<34} {statistics.median(what_if):7.1f} ms  (goal <= 200 ms)")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
+                             "--server.headless", "true"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc)
+        for name, seconds in time_pages(url).items():
+            goal = 2.0 if name.startswith("home") else 1.0
+            print(f"{name:<34} {max(seconds, 0):7.2f} s   (goal <= {goal:.0f} s)")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

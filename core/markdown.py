@@ -1,0 +1,26 @@
+"""Making data text safe to show with st.markdown: it must read as plain text, never as markup.
+
+Sentences built from data (segment names, locations from an uploaded file) can contain characters that
+Markdown, Streamlit's colour and emoji directives (`:red[...]`, `:smile:`) or LaTeX (`$...$`) would
+interpret. Backslash-escaping them makes every character show as written; HTML is never enabled.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Inline markup: emphasis, code, links/images, HTML and entities, tables, LaTeX, strikethrough, directives.
+_INLINE = re.compile(r"([\\`*_{}\[\]<>#|$~:!&])")
+# At the start of a line these begin a list, heading or quote: "1. ", "2) ", "- ", "+ ", "> ".
+_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])", re.MULTILINE)
+
+
+def escape_markdown(text: object) -> str:
+    """The text with Markdown/Streamlit markup characters backslash-escaped, so it renders literally."""
+    escaped = _INLINE.sub(r"\\\1", str(text))
+    return _LINE_START.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}" if m[2] else f"{m[4]}\\{m[5]}", escaped)
+
+
+def bullet_list(lines: list[str]) -> str:
+    """Escaped lines as one Markdown bullet list, each kept on one line ('' for no lines)."""
+    return "\n".join(f"- {escape_markdown(' '.join(str(line).split()))}" for line in lines)
