@@ -35,5 +35,6 @@ def pca_scatter(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
         fig.update_yaxes(title={"text": direction_title(1, explained)})
         for trace in fig.data:
             if trace.type == "scattergl":  # customer points; the centres' hover names the segment only
-                trace.hovertemplate = trace.hovertemplate.replace("PC1:", "Direction 1:").replace("PC2:", "Direction 2:")
+                hover = trace.hovertemplate.replace("PC1:", "Direction 1:")
+                trace.hovertemplate = hover.replace("PC2:", "Direction 2:")
     return fig

@@ -1,5 +1,92 @@
-"""Page being written."""
+"""Explore data: distributions, who the customers are, when they transact, how features relate, and data quality."""
 
 import streamlit as st
 
-st.title("1_Explore_data")
+from core.activity import transaction_activity
+from core.charts import (
+    age_band_bar,
+    correlation_heatmap,
+    daily_activity_line,
+    feature_histogram,
+    gender_mix_bar,
+    hourly_activity_line,
+    location_bar,
+    weekday_bar,
+)
+from core.explore import age_distribution, feature_correlations, gender_mix, top_locations
+from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.profiles import format_count
+from core.quality import QualityReport
+from ui.charts_ui import per_view
+from ui.page import open_page
+from ui.sidebar import sidebar_filters
+from ui.widgets import kpi_row, stop_if_empty
+
+ACTIONS = {  # what each action of the quality report means, for the table's tooltip
+    "fixed": "fixed = the value was corrected or set to unknown; the row was kept",
+    "excluded": "excluded = the row was left out of the analysis",
+    "flagged": "flagged = kept as it is, but worth knowing",
+    "note": "note = about the file as a whole",
+}
+
+st.set_page_config(page_title="Explore data · Segment Studio", page_icon="assets/icon.svg", layout="wide")
+artifacts = open_page("Explore data", "What does the data look like, and what was fixed when it was cleaned?")
+filters, view = sidebar_filters(artifacts)
+stop_if_empty(view)
+
+money, people, activity, relations, quality = st.tabs(
+    ["Distributions", "Customers", "Activity", "Relationships", "Data quality"], key="explore_tab", on_change="rerun")
+
+if money.open:
+    with money:
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        feature = left.selectbox("Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"),
+                                 format_func=feature_label, key="hist_feature",
+                                 help="Money features span five orders of magnitude: a log scale shows small and "
+                                 "large customers side by side.")
+        log = right.toggle("Log scale", feature in MONEY_FEATURES, key=f"hist_log_{feature}",
+                           help="Equal steps on the axis are equal multiples (₹100 → ₹1,000 → ₹10,000).")
+        shares = right.toggle("Compare segment shapes", False, key="hist_shares",
+                              help="Each segment's bars show its own share of customers, so small segments show up.")
+        st.caption(FEATURES[feature].description)
+        st.plotly_chart(feature_histogram(view, feature, log=log, normalise=shares))
+
+if people.open:
+    with people:
+        left, right = st.columns(2)
+        left.plotly_chart(age_band_bar(age_distribution(view)))
+        right.plotly_chart(gender_mix_bar(gender_mix(view)))
+        st.plotly_chart(location_bar(top_locations(view, 15)))
+        st.caption("Age is at the latest transaction; 'Unknown' holds placeholder, missing or implausible birth dates.")
+
+if activity.open:
+    with activity:
+        act = per_view(artifacts, filters, transaction_activity, view, artifacts.transactions)
+        st.caption(f"{format_count(act.n_transactions)} transactions of the {format_count(len(view))} customers "
+                   "shown, over the whole period of the data.")
+        left, right = st.columns(2)
+        left.plotly_chart(hourly_activity_line(act.hour))
+        right.plotly_chart(weekday_bar(act.weekday))
+        st.plotly_chart(daily_activity_line(act.daily))
+
+if relations.open:
+    with relations:
+        st.plotly_chart(correlation_heatmap(per_view(artifacts, filters, feature_correlations, view)), height=620)
+        st.caption("+1: both always rise together, -1: one rises as the other falls, 0: no relation. Rank-based, so "
+                   "skewed money features count fairly; estimated on up to 100,000 customers.")
+
+if quality.open:
+    with quality:
+        report = QualityReport.from_dict(artifacts.quality["data"])
+        kpi_row([
+            ("Rows read", format_count(report.rows_in), "Transactions in the file used for training."),
+            ("Rows kept", format_count(report.rows_out), "Transactions used to describe customers."),
+            ("Rows excluded", format_count(report.rows_excluded), "Rows left out, for the reasons below."),
+        ])
+        st.caption("For the whole training file, whatever the filters. " + report.summary())
+        st.dataframe(report.to_frame(), hide_index=True, column_config={
+            "column": st.column_config.TextColumn("Column in the file", help="Column of the uploaded transactions."),
+            "issue": st.column_config.TextColumn("What was found and done", width="large"),
+            "action": st.column_config.TextColumn("Action", help="; ".join(ACTIONS.values())),
+            "count": st.column_config.NumberColumn("Rows", format="%,d", help="Transactions affected."),
+        })

@@ -1,5 +1,65 @@
-"""Page being written."""
+"""Segment map: customers as points on any two features or the main directions of variation; select a group."""
 
 import streamlit as st
 
-st.title("2_Segment_map")
+from core.charts import segment_scatter, segment_scatter_3d, selected_customer_ids
+from core.explore import sample_customers
+from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.profiles import pca_projection, segment_centroids
+from core.segment_map import pca_scatter
+from core.selection import customers_by_id, describe_selection
+from ui.charts_ui import show_customers
+from ui.page import open_page
+from ui.sidebar import sidebar_filters
+from ui.widgets import download_csv, sample_note, stop_if_empty
+
+MAP_POINTS = 20_000  # a stratified sample this size keeps WebGL smooth and every segment visible
+VIEWS = {"features": "Two features", "pca2": "Main directions (2-D)", "pca3": "Main directions (3-D)"}
+
+st.set_page_config(page_title="Segment map · Segment Studio", page_icon="assets/icon.svg", layout="wide")
+artifacts = open_page("Segment map", "Where do customers sit on any two features, and who is in a group I select?")
+filters, view = sidebar_filters(artifacts)
+stop_if_empty(view)
+
+mode = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, default="features", required=True,
+                            key="map_mode", help="Two features you choose, or the directions along which customers "
+                            "differ most (principal components of all features).")
+sample = sample_customers(view, MAP_POINTS)
+
+if mode == "features":
+    cols = st.columns([3, 1, 3, 1], vertical_alignment="bottom")
+    x = cols[0].selectbox("Horizontal axis", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"),
+                          format_func=feature_label, key="map_x", help=FEATURES["balance"].description)
+    log_x = cols[1].toggle("Log scale", x in MONEY_FEATURES, key=f"map_log_x_{x}",
+                           help="Equal steps are equal multiples: best for money, which spans ₹1 to ₹10 crore.")
+    y = cols[2].selectbox("Vertical axis", NUMERIC_FEATURES, NUMERIC_FEATURES.index("mean_amount"),
+                          format_func=feature_label, key="map_y")
+    log_y = cols[3].toggle("Log scale", y in MONEY_FEATURES, key=f"map_log_y_{y}",
+                           help="Equal steps are equal multiples: best for money, which spans ₹1 to ₹10 crore.")
+    st.caption(f"**{FEATURES[x].label}**: {FEATURES[x].description} **{FEATURES[y].label}**: "
+               f"{FEATURES[y].description} Crosses mark each segment's median customer.")
+    figure = segment_scatter(sample, x, y, log_x, log_y, centroids=segment_centroids(view, [x, y]))
+else:
+    projected, centres, explained = pca_projection(sample, n_components=3 if mode == "pca3" else 2)
+    figure = pca_scatter(projected, centres, explained) if mode == "pca2" else segment_scatter_3d(
+        projected, centres, explained)
+    st.caption("Crosses mark each segment's average position. Use this view to see how distinct the segments are; "
+               "switch to *Two features* to read actual values.")
+
+sample_note(len(sample), len(view))
+if mode == "pca3":
+    st.plotly_chart(figure, key="map3d", height=640)
+    st.info("Drag to rotate. To select customers, switch to a 2-D view.", icon=":material/3d_rotation:")
+    st.stop()
+
+event = st.plotly_chart(figure, key="map", on_select="rerun", selection_mode=("box", "lasso"), height=600)
+selected = customers_by_id(view, selected_customer_ids(event.selection.points))
+if selected.empty:
+    st.info("To see who is in a group, drag a box (or draw a lasso: pick the tool at the top right of the chart) "
+            "around the points. Double-click the chart to clear the selection.", icon=":material/select:")
+    st.stop()
+
+st.subheader("Selected customers")
+st.markdown(describe_selection(selected))
+show_customers(selected)
+download_csv(selected, "customers_selected", filters, key="map_download", label="Download selected customers")

@@ -43,7 +43,8 @@ def test_formula_like_text_gets_a_leading_apostrophe(frame):
 
 def test_numbers_are_never_touched(frame):
     rows = read_back(to_csv_bytes(frame))
-    assert [row[1] for row in rows[1:]] == [str(float(v)) for v in frame["number"]]
+    assert [float(row[1]) for row in rows[1:]] == frame["number"].tolist()
+    assert rows[1][1] == "-1.5" and rows[3][1] == "-3"  # negative numbers are not prefixed
     assert [row[2] for row in rows[1:4]] == ["-3", "'=1+1", "2.5"]  # numbers inside an object column stay numbers
 
 
