@@ -289,11 +289,13 @@ def score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
         raise DataError("the table has a header but no rows: there is no customer to score")
     if "location" in frame:
         frame = frame.assign(location=frame["location"].astype("string").str.strip().str.upper())
-    for name in models.segment.features:
-        numbers = pd.to_numeric(frame[name], errors="coerce") if name in frame else None
-        if numbers is not None and numbers.isna().all():
-            raise DataError(f"the column '{name}' has no numbers in it (first values: "
-                            f"{', '.join(map(str, frame[name].head(3)))}); money must be plain numbers such as 1250.50")
+    for name in (n for n in NUMERIC_FEATURES if n in frame):
+        text = frame[name].astype("string").str.replace(r"[₹,\s]", "", regex=True)
+        numbers = pd.to_numeric(text, errors="coerce")
+        if name in models.segment.features and numbers.isna().all():
+            raise DataError(f"the column for {FEATURES[name].label.lower()} has no numbers in it (first values: "
+                            f"{', '.join(map(str, frame[name].head(3)))}); write plain numbers, e.g. 1250.50")
+        frame = frame.assign(**{name: numbers.astype("float64")})
     scored = score_customers(models, frame)
     out = pd.concat([frame.reset_index(drop=True), scored.reset_index(drop=True)], axis=1)
     out.attrs["missing_features"] = [f for f in FEATURES if f not in frame]

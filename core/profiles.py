@@ -86,7 +86,7 @@ def _segment_column(codes: np.ndarray, names: list[str]) -> pd.Categorical:
 
 # ---- profiles ---------------------------------------------------------------------------------------------
 
-_MEDIANS = {  # output column -> (input column, statistic)
+_STATS = {  # output column -> (input column, statistic)
     "median_balance": ("balance", "median"),
     "median_mean_amount": ("mean_amount", "median"),
     "median_total_amount": ("total_amount", "median"),
@@ -105,25 +105,44 @@ _MEDIANS = {  # output column -> (input column, statistic)
 }
 
 
+def _derived(customers: pd.DataFrame, name: str) -> np.ndarray:
+    """A profile input as float64: a customer column, or one of the 0/1 indicators the profile averages."""
+    if name == "repeat":
+        return (customers["n_transactions"].to_numpy() > 1).astype("float64")
+    if name in ("female", "male"):
+        gender = customers["gender"] if "gender" in customers else pd.Series(pd.NA, index=customers.index)
+        return (gender == ("F" if name == "female" else "M")).to_numpy(dtype="float64")
+    if name == "age_unknown":
+        return customers["age"].isna().to_numpy(dtype="float64")
+    return customers[name].to_numpy(dtype="float64") if name in customers else np.full(len(customers), np.nan)
+
+
+def _group_mean(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
+    """Mean of the known values per group code 0..k-1 (NaN for a group without any), via bincount."""
+    ok = ~np.isnan(values)
+    sums = np.bincount(codes[ok], weights=values[ok], minlength=k)
+    counts = np.bincount(codes[ok], minlength=k)
+    return np.divide(sums, counts, out=np.full(k, np.nan), where=counts > 0)
+
+
 def _profile_table(customers: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     """One row of profile statistics per group code present (index = code)."""
-    gender = customers["gender"].astype(str) if "gender" in customers else pd.Series("", index=customers.index)
-    work = pd.DataFrame(
-        {
-            "code": codes,
-            "repeat": (customers["n_transactions"].to_numpy() > 1).astype("float64"),
-            "female": (gender == "F").to_numpy(dtype="float64"),
-            "male": (gender == "M").to_numpy(dtype="float64"),
-            "age_unknown": customers["age"].isna().to_numpy(dtype="float64"),
-        }
-    )
-    for column in {src for src, _ in _MEDIANS.values()} - set(work):
-        work[column] = customers[column].to_numpy(dtype="float64") if column in customers else np.nan
-    work = work[work["code"] >= 0]
-    g = work.groupby("code", sort=True)
-    out = g.agg(**{name: (src, stat) for name, (src, stat) in _MEDIANS.items()})
-    out.insert(0, "customers", g.size().astype("int64"))
-    out.insert(1, "share", out["customers"] / max(len(work), 1))
+    keep = codes >= 0
+    codes = codes[keep]
+    k = int(codes.max()) + 1 if len(codes) else 0
+    sizes = np.bincount(codes, minlength=k)
+    present = np.flatnonzero(sizes)
+    inputs = {src: _derived(customers, src)[keep] for src, _ in _STATS.values()}
+    # One groupby call for all medians (the costly part); means are plain bincounts.
+    median_inputs = sorted({src for src, stat in _STATS.values() if stat == "median"})
+    medians = pd.DataFrame({src: inputs[src] for src in median_inputs}).groupby(codes, sort=True).median()
+    out = pd.DataFrame({"customers": sizes[present].astype("int64"),
+                        "share": sizes[present] / max(len(codes), 1)}, index=present)
+    for name, (src, stat) in _STATS.items():
+        if stat == "median":
+            out[name] = medians[src].reindex(present).to_numpy()
+        else:
+            out[name] = _group_mean(inputs[src], codes, k)[present]
     return out
 
 
@@ -142,9 +161,12 @@ def profile_segments(customers: pd.DataFrame) -> pd.DataFrame:
 
 
 def _base_profile(customers: pd.DataFrame) -> pd.Series:
-    """The same statistics as profile_segments for all customers together."""
-    table = _profile_table(customers, np.zeros(len(customers), dtype=np.int64))
-    return table.iloc[0] if len(table) else pd.Series(np.nan, index=table.columns)
+    """The few whole-base statistics personas compare with: median balance and transaction, mean frequency."""
+    return pd.Series({
+        "median_balance": customers["balance"].median(),
+        "median_mean_amount": customers["mean_amount"].median(),
+        "mean_n_transactions": customers["n_transactions"].mean(),
+    })
 
 
 def compare_to_base(customers: pd.DataFrame, features: Sequence[str] | None = None) -> pd.DataFrame:
@@ -155,12 +177,18 @@ def compare_to_base(customers: pd.DataFrame, features: Sequence[str] | None = No
     """
     codes, names = segment_codes(customers)
     features = [f for f in (features or NUMERIC_FEATURES) if f in customers]
+    keep = codes >= 0
+    present = np.flatnonzero(np.bincount(codes[keep], minlength=len(names)))
     values = log_money(customers, features)
-    base_mean, base_std = values.mean(), values.std(ddof=0)
-    seg_mean = values[codes >= 0].groupby(codes[codes >= 0], sort=True).mean()
-    z = (seg_mean - base_mean) / base_std.where(base_std > 0)
-    z.index = pd.CategoricalIndex([names[c] for c in z.index], categories=names, ordered=True, name="segment")
-    out = z.T
+    rows = {}
+    for name in features:
+        x = values[name].to_numpy()
+        known = x[~np.isnan(x)]
+        mean, std = (known.mean(), known.std()) if len(known) else (np.nan, np.nan)
+        seg_mean = _group_mean(x[keep], codes[keep], len(names))[present]
+        rows[name] = (seg_mean - mean) / std if std > 0 else np.full(len(present), np.nan)
+    columns = pd.CategoricalIndex([names[c] for c in present], categories=names, ordered=True, name="segment")
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=columns) if rows else pd.DataFrame(columns=columns)
     out.index.name = "feature"
     return out
 
@@ -397,9 +425,12 @@ def _insight_single(row: pd.Series) -> str:
             f"transaction {format_inr(row['median_mean_amount'])}, median balance {format_inr(row['median_balance'])}.")
 
 
-def segment_insights(customers: pd.DataFrame) -> list[str]:
-    """Data-driven sentences comparing segments, each with its numbers (empty list for no customers)."""
-    profile = profile_segments(customers)
+def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = None) -> list[str]:
+    """Data-driven sentences comparing segments, each with its numbers (empty list for no customers).
+
+    Pass `profile` (profile_segments of the same customers) when the page already has it, to skip recomputing.
+    """
+    profile = profile_segments(customers) if profile is None else profile
     if profile.empty:
         return []
     if len(profile) == 1:
@@ -500,13 +531,15 @@ def _persona(row: pd.Series, base: pd.Series) -> str:
     return f"{headline}: " + ", ".join(p for p in parts if p) + "."
 
 
-def describe_personas(customers: pd.DataFrame, base: pd.DataFrame | None = None) -> dict[str, str]:
+def describe_personas(
+    customers: pd.DataFrame, base: pd.DataFrame | None = None, profile: pd.DataFrame | None = None
+) -> dict[str, str]:
     """A short data-driven persona per segment present, relative to `base` (default: the same customers).
 
     Pass the whole customer base as `base` when `customers` is a filtered view, so "typical customer"
-    keeps meaning the typical customer of the bank.
+    keeps meaning the typical customer of the bank; pass `profile` to reuse profile_segments(customers).
     """
-    profile = profile_segments(customers)
+    profile = profile_segments(customers) if profile is None else profile
     reference = _base_profile(customers if base is None else base)
     return {str(row["segment"]): _persona(row, reference) for _, row in profile.iterrows()}
 

@@ -5,6 +5,7 @@ import streamlit as st
 from core.charts import segment_scatter, segment_scatter_3d, selected_customer_ids
 from core.explore import sample_customers
 from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.markdown import escape_markdown
 from core.profiles import pca_projection, segment_centroids
 from core.segment_map import pca_scatter
 from core.selection import customers_by_id, describe_selection
@@ -29,7 +30,7 @@ sample = sample_customers(view, MAP_POINTS)
 if mode == "features":
     cols = st.columns([3, 1, 3, 1], vertical_alignment="bottom")
     x = cols[0].selectbox("Horizontal axis", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"),
-                          format_func=feature_label, key="map_x", help=FEATURES["balance"].description)
+                          format_func=feature_label, key="map_x")
     log_x = cols[1].toggle("Log scale", x in MONEY_FEATURES, key=f"map_log_x_{x}",
                            help="Equal steps are equal multiples: best for money, which spans ₹1 to ₹10 crore.")
     y = cols[2].selectbox("Vertical axis", NUMERIC_FEATURES, NUMERIC_FEATURES.index("mean_amount"),
@@ -60,6 +61,6 @@ if selected.empty:
     st.stop()
 
 st.subheader("Selected customers")
-st.markdown(describe_selection(selected))
+st.markdown(escape_markdown(describe_selection(selected)))
 show_customers(selected)
 download_csv(selected, "customers_selected", filters, key="map_download", label="Download selected customers")

@@ -1,5 +1,89 @@
-"""Page being written."""
+"""Segment profiles: what sets each segment apart from the rest of the customers, in numbers, charts and words."""
 
 import streamlit as st
 
-st.title("3_Segment_profiles")
+from core.charts import (
+    age_band_bar,
+    feature_box_by_segment,
+    gender_mix_bar,
+    hourly_activity_line,
+    location_bar,
+    segment_colour_map,
+    segment_comparison_heatmap,
+)
+from core.explore import sample_customers
+from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.markdown import bullet_list, escape_markdown
+from core.profiles import (
+    compare_to_base,
+    demographic_mix,
+    describe_personas,
+    feature_summary,
+    profile_segments,
+    segment_insights,
+    segment_names,
+    timing_by_segment,
+)
+from core.selection import customers_in_segment
+from ui.charts_ui import per_view, segment_title, show_customers
+from ui.page import open_page
+from ui.sidebar import sidebar_filters
+from ui.widgets import download_csv, sample_note, segment_cards, stop_if_empty
+
+PREVIEW_ROWS = 1_000  # rows of a segment's list shown on the page; the download has all of them
+
+st.set_page_config(page_title="Segment profiles · Segment Studio", page_icon="assets/icon.svg", layout="wide")
+artifacts = open_page("Segment profiles", "What sets each segment apart, and who is in it?")
+filters, view = sidebar_filters(artifacts)
+stop_if_empty(view)
+
+profile = per_view(artifacts, filters, profile_segments, view)
+segment_cards(profile)
+
+st.subheader("What the data says")
+st.markdown(bullet_list(per_view(artifacts, filters, segment_insights, view)))
+
+st.subheader("Personas")
+personas = per_view(artifacts, filters, describe_personas, view, artifacts.customers)
+colours = segment_colour_map(segment_names(view))
+for col, (segment, persona) in zip(st.columns(len(personas)), personas.items(), strict=True):
+    with col.container(border=True):
+        segment_title(segment, colours[segment])
+        st.markdown(escape_markdown(persona))
+st.caption("Compared with the typical customer of the whole bank (medians), whatever the filters.")
+
+st.subheader("Compared with the average customer")
+comparison = per_view(artifacts, filters, compare_to_base, view)
+st.plotly_chart(segment_comparison_heatmap(comparison), height=520)
+st.caption("Each cell: how far the segment's average sits from the average of the customers shown, in standard "
+           "deviations. ±0.5 is a clear difference, ±1 a strong one.")
+
+st.subheader("Distributions by segment")
+left, right = st.columns([3, 1], vertical_alignment="bottom")
+feature = left.selectbox("Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"), format_func=feature_label,
+                         key="profile_feature")
+log = right.toggle("Log scale", feature in MONEY_FEATURES, key=f"profile_log_{feature}",
+                   help="Equal steps are equal multiples: best for money.")
+st.caption(FEATURES[feature].description)
+st.plotly_chart(feature_box_by_segment(feature_summary(view, feature), log=log))
+
+st.subheader("Who they are")
+mix = per_view(artifacts, filters, demographic_mix, view)
+left, right = st.columns(2)
+left.plotly_chart(gender_mix_bar(mix.gender))
+right.plotly_chart(age_band_bar(mix.age_band))
+st.plotly_chart(location_bar(mix.locations), height=520)
+st.caption("The five biggest locations of each segment; bars show the share of the segment living there.")
+
+st.subheader("When they transact")
+st.plotly_chart(hourly_activity_line(per_view(artifacts, filters, timing_by_segment, view, artifacts.transactions)))
+
+st.subheader("Customer lists")
+segment = st.selectbox("Segment", [str(s) for s in profile["segment"]], key="profile_list_segment",
+                       help="Customers of this segment who match the sidebar filters.")
+members = customers_in_segment(view, segment)
+preview = sample_customers(members, PREVIEW_ROWS)
+show_customers(preview)
+sample_note(len(preview), len(members))
+download_csv(members, f"customers_{segment}", filters, key="profile_download",
+             label=f"Download all {len(members):,} {segment} customers")
