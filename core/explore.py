@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.errors import DataError
 from core.features import MONEY_FEATURES, NUMERIC_FEATURES
 
 AGE_BAND_EDGES: tuple[float, ...] = (-np.inf, 25, 35, 45, 60, np.inf)  # right-closed: 46-60 includes 60
@@ -20,6 +21,8 @@ AGE_BAND_LABELS: tuple[str, ...] = ("18-25", "26-35", "36-45", "46-60", "60+")
 UNKNOWN_AGE = "Unknown"
 GENDER_ORDER: tuple[str, ...] = ("M", "F", "other", "unknown")
 WEEKDAY_NAMES: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LINK_COLUMN = "customer_row"  # see link_transactions
+SPOT_CHECKS = 64
 CORRELATION_SAMPLE = 100_000  # ranks of 100k rows estimate a correlation to about +-0.005
 
 
@@ -60,11 +63,64 @@ def id_positions(values: pd.Series, lookup: pd.Series) -> np.ndarray:
     return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
 
 
+def link_transactions(customers: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
+    """Transactions plus `customer_row`: the row position of each one's customer in `customers` (-1 if none).
+
+    Joining 1M transaction ids to 884k customer ids by value costs ~0.2 s. Do it once when the data is
+    loaded (and cache the result): afterwards date filters, select_transactions and timing_by_segment join
+    any filtered view in ~10 ms through the view's index labels. `customers` must be the full frame with
+    its default RangeIndex (filtered views keep those labels). Everything still works without the link.
+    """
+    if not customers.index.equals(pd.RangeIndex(len(customers))):
+        raise DataError("link the transactions to the full customers table with its default row numbers, "
+                        "before any filtering or re-indexing")
+    rows = id_positions(transactions["customer_id"], customers["CustomerID"]).astype(np.int32)
+    return transactions.assign(**{LINK_COLUMN: rows})
+
+
+def _spot_check(customers: pd.DataFrame, transactions: pd.DataFrame, pos: np.ndarray) -> bool:
+    """True when a few linked transactions really belong to the customers they point at."""
+    linked = np.flatnonzero(pos >= 0)
+    if len(linked) == 0:
+        return True
+    probe = linked[np.linspace(0, len(linked) - 1, min(SPOT_CHECKS, len(linked))).astype(np.int64)]
+    tx_ids = transactions["customer_id"].iloc[probe].astype(str).to_numpy()
+    cust_ids = customers["CustomerID"].iloc[pos[probe]].astype(str).to_numpy()
+    return bool((tx_ids == cust_ids).all())
+
+
+def linked_positions(customers: pd.DataFrame, transactions: pd.DataFrame) -> np.ndarray | None:
+    """Through the `customer_row` link: each transaction's row position in `customers` (-1 if not in it).
+
+    None when the transactions are not linked, or the link does not fit this customers frame (e.g. its
+    index was reset after filtering); callers then fall back to joining by id.
+    """
+    if LINK_COLUMN not in transactions or not pd.api.types.is_integer_dtype(customers.index.dtype):
+        return None
+    labels = customers.index.to_numpy()
+    rows = transactions[LINK_COLUMN].to_numpy().astype(np.int64)
+    if len(labels) and labels.min() < 0:
+        return None
+    size = max(int(labels.max(initial=-1)), int(rows.max(initial=-1))) + 1
+    lookup = np.full(size, -1, dtype=np.int64)
+    lookup[labels] = np.arange(len(labels))
+    pos = np.where(rows >= 0, lookup[np.maximum(rows, 0)], -1) if size else np.full(len(rows), -1)
+    return pos if _spot_check(customers, transactions, pos) else None
+
+
+def transaction_positions(customers: pd.DataFrame, transactions: pd.DataFrame) -> np.ndarray:
+    """Each transaction's row position in `customers` (-1 when its customer is not there): link or id join."""
+    pos = linked_positions(customers, transactions)
+    return pos if pos is not None else id_positions(transactions["customer_id"], customers["CustomerID"])
+
+
 def select_transactions(transactions: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """The transactions of the given (filtered) customers: join on customer_id == CustomerID."""
     if len(transactions) == 0:
         return transactions
-    return transactions[ids_in(transactions["customer_id"], customers["CustomerID"])]
+    pos = linked_positions(customers, transactions)
+    keep = pos >= 0 if pos is not None else ids_in(transactions["customer_id"], customers["CustomerID"])
+    return transactions[keep]
 
 
 def _share(counts: pd.Series | np.ndarray) -> np.ndarray:
@@ -195,6 +251,16 @@ def gender_mix(customers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"gender": order, "customers": values, "share": _share(values)})
 
 
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks with ties averaged (as scipy's rankdata), NaN kept as NaN."""
+    ranks = np.full(len(values), np.nan)
+    known = ~np.isnan(values)
+    _, inverse, counts = np.unique(values[known], return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts)
+    ranks[known] = ((ends - counts + 1 + ends) / 2)[inverse]
+    return ranks
+
+
 def feature_correlations(
     customers: pd.DataFrame, features: Sequence[str] | None = None, max_rows: int = CORRELATION_SAMPLE, seed: int = 0
 ) -> pd.DataFrame:
@@ -205,10 +271,10 @@ def feature_correlations(
     rows where both are known (a close, much faster stand-in for pandas' per-pair re-ranking).
     """
     features = [f for f in (features or NUMERIC_FEATURES) if f in customers]
-    frame = customers[features]
-    if len(frame) > max_rows:
-        frame = frame.sample(max_rows, random_state=seed)
-    ranks = frame.astype("float64").rank(method="average")
+    rows = np.arange(len(customers))
+    if len(rows) > max_rows:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
+    ranks = pd.DataFrame({f: _average_ranks(customers[f].to_numpy(dtype="float64")[rows]) for f in features})
     return ranks.corr(method="pearson")
 
 

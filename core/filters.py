@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
-from core.explore import GENDER_ORDER, ids_in
+from core.explore import GENDER_ORDER, ids_in, linked_positions
 from core.profiles import format_inr
 
 QUERY_KEYS = ("segment", "gender", "age", "age_unknown", "balance", "location", "dates")
@@ -125,6 +125,10 @@ def _date_mask(customers: pd.DataFrame, dates: tuple[date, date], transactions: 
     if transactions is not None:
         when = transactions["date"]
         in_range = ((when >= start) & (when < end)).to_numpy()
+        pos = linked_positions(customers, transactions)
+        if pos is not None:  # linked transactions (explore.link_transactions): no string join needed
+            hits = pos[in_range]
+            return np.bincount(hits[hits >= 0], minlength=len(customers)).astype(bool)
         return ids_in(customers["CustomerID"], transactions["customer_id"][in_range])
     # Without transactions, an overlap of [first_date, last_date] with the range is the best available answer.
     return ((customers["first_date"] < end) & (customers["last_date"] >= start)).to_numpy()

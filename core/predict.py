@@ -158,7 +158,8 @@ def suggest_next_segment(models: Models, row: pd.Series) -> dict | None:
     batched grid rounds (a few K-Means predictions in total rather than one per step), and returns the
     feature needing the smallest relative increase: feature, label, from, to, factor, target (the segment
     reached), start_known (False when the customer had no usable value and the search started from the
-    median), total_to (total spend after the change, when the average transaction was raised). None when
+    median), total_from/total_to (total spend before and after, when raising the average transaction raises
+    it too, else None). None when
     the customer is in the top segment or no raise within MAX_RAISE would do it.
     """
     X = prepare_features(models, pd.DataFrame([row]))
@@ -193,9 +194,11 @@ def suggest_next_segment(models: Models, row: pd.Series) -> dict | None:
     factor = float(np.exp(hi[best]))
     to = starts[best] * factor
     move = {"feature": best, "label": feature_label(best), "from": starts[best], "to": to, "factor": factor,
-            "target": names[reached[best]], "start_known": known[best], "total_to": None}
-    if best == "mean_amount":
-        move["total_to"] = float(_with_values(X, best, np.array([to]))["total_amount"].iloc[0])
+            "target": names[reached[best]], "start_known": known[best], "total_from": None, "total_to": None}
+    total_to = float(_with_values(X, best, np.array([to]))["total_amount"].iloc[0])
+    total_from = float(X["total_amount"].iloc[0])
+    if best == "mean_amount" and not (total_to <= total_from + 0.5):  # NaN (unknown total) counts as a change
+        move.update(total_from=total_from, total_to=total_to)
     return move
 
 
@@ -215,7 +218,8 @@ def describe_move(move: dict | None, segment: str, top_segment: str) -> str:
         change = f"Setting the {what} (not known for this customer) to {format_inr(move['to'])}"
     also = ""
     if move.get("total_to") is not None:
-        also = f", with total spend rising to {format_inr(move['total_to'])} as that purchase is made,"
+        before = f"from {format_inr(move['total_from'])} " if pd.notna(move["total_from"]) else ""
+        also = f", and with it total spend {before}to {format_inr(move['total_to'])},"
     return f"{change}{also} would move this customer to {move['target']}."
 
 

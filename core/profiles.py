@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
-from core.explore import age_bands, id_positions, log_money
+from core.explore import age_bands, log_money, transaction_positions
 from core.features import NUMERIC_FEATURES
 
 TOP_LOCATIONS_PER_SEGMENT = 5
@@ -252,7 +252,7 @@ def timing_by_segment(customers: pd.DataFrame, transactions: pd.DataFrame) -> pd
     not in `customers` (e.g. filtered out) and transactions without an hour are ignored.
     """
     codes, names = segment_codes(customers)
-    pos = id_positions(transactions["customer_id"], customers["CustomerID"])
+    pos = transaction_positions(customers, transactions)
     hour = transactions["hour"].to_numpy(dtype="float64")
     ok = (pos >= 0) & ~np.isnan(hour) & (hour >= 0) & (hour < 24)
     seg = codes[pos[ok]]
