@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
-from core.explore import age_bands, log_money, transaction_positions
+from core.explore import GENDER_ORDER, age_bands, log_money, transaction_positions
 from core.features import NUMERIC_FEATURES
 
 TOP_LOCATIONS_PER_SEGMENT = 5
@@ -95,8 +95,8 @@ _STATS = {  # output column -> (input column, statistic)
     "share_repeat": ("repeat", "mean"),
     "median_age": ("age", "median"),
     "median_recency_days": ("recency_days", "median"),
-    "median_active_span_days": ("active_span_days", "median"),
-    "median_hour": ("mean_hour", "median"),
+    "mean_active_span_days": ("active_span_days", "mean"),  # a median would be 0: most buy once
+    "mean_hour": ("mean_hour", "mean"),
     "mean_night_share": ("night_share", "mean"),
     "mean_weekend_share": ("weekend_share", "mean"),
     "share_female": ("female", "mean"),
@@ -110,39 +110,26 @@ def _derived(customers: pd.DataFrame, name: str) -> np.ndarray:
     if name == "repeat":
         return (customers["n_transactions"].to_numpy() > 1).astype("float64")
     if name in ("female", "male"):
-        gender = customers["gender"] if "gender" in customers else pd.Series(pd.NA, index=customers.index)
-        return (gender == ("F" if name == "female" else "M")).to_numpy(dtype="float64")
+        if "gender" not in customers:
+            return np.full(len(customers), np.nan)
+        return (customers["gender"] == ("F" if name == "female" else "M")).to_numpy(dtype="float64")
     if name == "age_unknown":
         return customers["age"].isna().to_numpy(dtype="float64")
     return customers[name].to_numpy(dtype="float64") if name in customers else np.full(len(customers), np.nan)
 
 
-def _group_mean(values: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the known values per group code 0..k-1 (NaN for a group without any), via bincount."""
-    ok = ~np.isnan(values)
-    sums = np.bincount(codes[ok], weights=values[ok], minlength=k)
-    counts = np.bincount(codes[ok], minlength=k)
-    return np.divide(sums, counts, out=np.full(k, np.nan), where=counts > 0)
-
-
 def _profile_table(customers: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     """One row of profile statistics per group code present (index = code)."""
     keep = codes >= 0
-    codes = codes[keep]
-    k = int(codes.max()) + 1 if len(codes) else 0
-    sizes = np.bincount(codes, minlength=k)
-    present = np.flatnonzero(sizes)
-    inputs = {src: _derived(customers, src)[keep] for src, _ in _STATS.values()}
-    # One groupby call for all medians (the costly part); means are plain bincounts.
-    median_inputs = sorted({src for src, stat in _STATS.values() if stat == "median"})
-    medians = pd.DataFrame({src: inputs[src] for src in median_inputs}).groupby(codes, sort=True).median()
-    out = pd.DataFrame({"customers": sizes[present].astype("int64"),
-                        "share": sizes[present] / max(len(codes), 1)}, index=present)
+    sources = sorted({src for src, _ in _STATS.values()})
+    work = pd.DataFrame({src: _derived(customers, src)[keep] for src in sources})
+    g = work.groupby(codes[keep], sort=True)  # one grouping shared by the median and mean passes
+    medians = g[sorted({src for src, stat in _STATS.values() if stat == "median"})].median()
+    means = g[sorted({src for src, stat in _STATS.values() if stat == "mean"})].mean()
+    sizes = g.size()
+    out = pd.DataFrame({"customers": sizes.astype("int64"), "share": sizes / max(int(keep.sum()), 1)})
     for name, (src, stat) in _STATS.items():
-        if stat == "median":
-            out[name] = medians[src].reindex(present).to_numpy()
-        else:
-            out[name] = _group_mean(inputs[src], codes, k)[present]
+        out[name] = (medians if stat == "median" else means)[src]
     return out
 
 
@@ -151,7 +138,7 @@ def profile_segments(customers: pd.DataFrame) -> pd.DataFrame:
 
     Columns: segment, customers, share, median_balance, median_mean_amount (median of each customer's
     average transaction), median_total_amount, median_max_amount, mean_n_transactions, share_repeat
-    (more than one transaction), median_age, median_recency_days, median_active_span_days, median_hour,
+    (more than one transaction), median_age, median_recency_days, mean_active_span_days, mean_hour,
     mean_night_share, mean_weekend_share, share_female, share_male, share_unknown_age.
     """
     codes, names = segment_codes(customers)
@@ -178,17 +165,12 @@ def compare_to_base(customers: pd.DataFrame, features: Sequence[str] | None = No
     codes, names = segment_codes(customers)
     features = [f for f in (features or NUMERIC_FEATURES) if f in customers]
     keep = codes >= 0
-    present = np.flatnonzero(np.bincount(codes[keep], minlength=len(names)))
-    values = log_money(customers, features)
-    rows = {}
-    for name in features:
-        x = values[name].to_numpy()
-        known = x[~np.isnan(x)]
-        mean, std = (known.mean(), known.std()) if len(known) else (np.nan, np.nan)
-        seg_mean = _group_mean(x[keep], codes[keep], len(names))[present]
-        rows[name] = (seg_mean - mean) / std if std > 0 else np.full(len(present), np.nan)
-    columns = pd.CategoricalIndex([names[c] for c in present], categories=names, ordered=True, name="segment")
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=columns) if rows else pd.DataFrame(columns=columns)
+    values = log_money(customers, features)[keep]
+    base_mean, base_std = values.mean(), values.std(ddof=0)
+    seg_mean = values.groupby(codes[keep], sort=True).mean()
+    z = (seg_mean - base_mean) / base_std.where(base_std > 0)
+    out = z.T
+    out.columns = pd.CategoricalIndex([names[c] for c in z.index], categories=names, ordered=True, name="segment")
     out.index.name = "feature"
     return out
 
@@ -223,7 +205,7 @@ def _mix(codes: np.ndarray, names: list[str], other: pd.Categorical, column: str
 
 def _top_locations(codes: np.ndarray, names: list[str], location: pd.Series, n: int) -> pd.DataFrame:
     """The n biggest locations of each segment present (ties by name)."""
-    cats = pd.Categorical(location.astype(str))
+    cats = pd.Categorical(location)  # missing locations get code -1 and are not counted
     mix = _mix(codes, names, cats, "location")
     mix = mix[mix["customers"] > 0].sort_values(["segment", "customers", "location"],
                                                 ascending=[True, False, True], kind="stable")
@@ -235,9 +217,9 @@ def _top_locations(codes: np.ndarray, names: list[str], location: pd.Series, n: 
 def demographic_mix(customers: pd.DataFrame, top_n: int = TOP_LOCATIONS_PER_SEGMENT) -> DemographicMix:
     """Gender shares, age-band shares (18-25 ... 60+, Unknown) and the top_n locations of each segment."""
     codes, names = segment_codes(customers)
-    genders = customers["gender"].astype(str)
-    order = ["M", "F", "other", "unknown"]
-    gender = pd.Categorical(genders, categories=order + sorted(set(genders.unique()) - set(order)))
+    genders = customers["gender"]
+    extra = sorted(set(map(str, genders.dropna().unique())) - set(GENDER_ORDER))
+    gender = pd.Categorical(genders, categories=[*GENDER_ORDER, *extra])
     return DemographicMix(
         gender=_mix(codes, names, gender, "gender"),
         age_band=_mix(codes, names, age_bands(customers["age"]), "age_band"),
@@ -301,21 +283,23 @@ def pca_projection(
     Uses numpy's SVD rather than scikit-learn so pages do not pay scikit-learn's import time.
     """
     features = [f for f in (features or NUMERIC_FEATURES) if f in customers_sample]
+    columns = [f"PC{i + 1}" for i in range(max(1, min(n_components, len(features))))]
+    if len(customers_sample) < 2:  # nothing to decompose: empty coordinates, no variance explained
+        frame = customers_sample[["CustomerID", "segment"]].reset_index(drop=True).assign(**dict.fromkeys(columns, 0.0))
+        return frame, _segment_means(frame, columns), np.full(len(columns), np.nan)
     values = log_money(customers_sample, features)
     values = values.fillna(values.median()).fillna(0.0)
     x = values.to_numpy()
     std = x.std(axis=0)
     x = (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)
-    n_components = max(1, min(n_components, x.shape[1], max(len(x), 1)))
-    if len(x) < 2:
-        scores, ratio = np.zeros((len(x), n_components)), np.full(n_components, np.nan)
-    else:
-        u, s, vt = np.linalg.svd(x, full_matrices=False)
-        # Fix each component's sign (largest loading positive) so the picture is the same on every run.
-        signs = np.sign(vt[np.arange(len(vt)), np.abs(vt).argmax(axis=1)])
-        scores = (u * s * signs)[:, :n_components]
-        ratio = (s**2 / max((s**2).sum(), 1e-12))[:n_components]
-    columns = [f"PC{i + 1}" for i in range(n_components)]
+    u, s, vt = np.linalg.svd(x, full_matrices=False)
+    # Fix each component's sign (largest loading positive) so the picture is the same on every run.
+    signs = np.sign(vt[np.arange(len(vt)), np.abs(vt).argmax(axis=1)])
+    scores = np.zeros((len(x), len(columns)))
+    m = min(len(columns), len(s))
+    scores[:, :m] = (u * s * signs)[:, :m]
+    ratio = np.zeros(len(columns))
+    ratio[:m] = (s**2 / max((s**2).sum(), 1e-12))[:m]
     frame = pd.DataFrame(scores, columns=columns)
     frame.insert(0, "segment", customers_sample["segment"].array)  # .array keeps the Categorical's full order
     frame.insert(0, "CustomerID", customers_sample["CustomerID"].to_numpy())
@@ -521,7 +505,7 @@ def _persona(row: pd.Series, base: pd.Series) -> str:
     parts = [
         _balance_phrase(bal, row["median_balance"]),
         _transaction_phrase(size, freq, row["median_mean_amount"]),
-        _daypart(row["median_hour"]),
+        _daypart(row["mean_hour"]),
         _gender_phrase(row),
         None if _missing(row["median_age"]) else f"typically {row['median_age']:.0f} years old",
     ]

@@ -6,16 +6,22 @@ from core.config import MAX_K, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, MIN_K, RAW_COLUMN
 from core.datasets import check_upload, inspect_upload, left_out_features, new_dataset_name, train_upload
 from core.errors import DataError
 from core.persistence import delete_dataset
-from ui.cache import available_datasets
+from ui.cache import active_dataset_name, available_datasets
 from ui.page import open_page, switch_dataset
+from ui.sidebar import sidebar_filters
 from ui.training import training_progress
 
 st.set_page_config(page_title="Data · Segment Studio", page_icon="assets/icon.svg", layout="wide")
-open_page("Your data", "Which data is the dashboard showing, and how do I bring my own transactions?")
+artifacts = open_page("Your data", "Which data is the dashboard showing, and how do I bring my own transactions?")
+sidebar_filters(artifacts)  # keeps the shared filters in the URL while on this page
+FLASH_KEY = "data_page_message"
+if FLASH_KEY in st.session_state:
+    st.success(st.session_state.pop(FLASH_KEY), icon=":material/check_circle:")
 
 st.subheader("1 · Upload transactions")
-st.caption(f"CSV, .csv.gz or Parquet, up to {MAX_UPLOAD_MB} MB and {MAX_UPLOAD_ROWS:,} rows. Delimiters `,` `;` or "
-           "tab; UTF-8 or Latin-1. Required: customer id, transaction date (day first), amount.")
+st.caption(f"CSV, .csv.gz or Parquet, up to {MAX_UPLOAD_MB} MB and {MAX_UPLOAD_ROWS:,} rows; separated by comma, "
+           "semicolon or tab; UTF-8 or Latin-1. Required: customer id, transaction date (day first), amount. "
+           "The file is processed in memory: nothing is saved until training succeeds.")
 upload = st.file_uploader("Transactions file", type=["csv", "gz", "parquet"], key="upload")
 if upload is not None:
     data = upload.getvalue()
@@ -48,7 +54,7 @@ if upload is not None:
         st.error(str(exc))
         st.stop()
     st.success(report.summary())
-    st.dataframe(report.to_frame(), hide_index=True)
+    st.dataframe(report.to_frame().rename(columns=str.capitalize), hide_index=True)
 
     st.subheader("4 · Train")
     with st.form("train"):
@@ -64,11 +70,16 @@ if upload is not None:
             st.error(str(exc))
             st.stop()
         switch_dataset(dataset)
-        st.success(f"Dataset '{dataset}' is ready and now active on every page.")
+        st.session_state[FLASH_KEY] = f"Dataset '{dataset}' is ready and now active on every page."
+        st.rerun()
 
 st.subheader("Datasets")
 datasets = available_datasets()
-st.dataframe(datasets, hide_index=True, column_config={"version": None})
+st.caption(f"Active on every page: **{active_dataset_name()}** (switch in the sidebar when there are several).")
+st.dataframe(datasets, hide_index=True, column_config={
+    "version": None, "name": "Name", "source": "Source file",
+    "created": st.column_config.DatetimeColumn("Trained", format="D MMM YYYY, HH:mm"),
+    "customers": st.column_config.NumberColumn("Customers", format="localized")})
 removable = [d["name"] for d in datasets if d["name"] != "default"]
 if removable:
     with st.form("delete"):

@@ -83,22 +83,23 @@ def page(browser):
     context.close()
 
 
-def wait_until_idle(page, timeout: float = 60) -> float:
-    """Wait until the script has finished: the app is drawn and the 'running' indicator is gone for a while.
+def wait_until_idle(page, timeout: float = 60, settle: float = 0.5) -> float:
+    """Wait until the script has finished running (Streamlit's own run state on the app root), and stayed so.
 
-    Returns the time.monotonic() at which the page went quiet (for benchmarks).
+    Returns the time.monotonic() at which the run finished (for benchmarks).
     """
-    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
+    # Every page starts with a title; until it is drawn the script has not really started.
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout * 1000)
+    app = page.locator('[data-testid="stApp"]')
     deadline = time.monotonic() + timeout
     quiet_since = None
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0 or page.locator(
-            '[data-testid="stSkeleton"]').count() > 0
-        if running:
+        state = app.get_attribute("data-test-script-state")
+        if state != "notRunning":
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 1.5:
+        elif time.monotonic() - quiet_since >= settle:
             return quiet_since
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise TimeoutError("the page kept running")

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.errors import DataError
 from core.explore import (
     activity_by_date,
     activity_by_hour,
@@ -15,10 +16,13 @@ from core.explore import (
     gender_mix,
     id_positions,
     ids_in,
+    link_transactions,
+    linked_positions,
     sample_customers,
     select_transactions,
     summarise_dataset,
     top_locations,
+    transaction_positions,
 )
 
 NAMES = ("Low", "Medium", "High", "Top", "Elite", "Sixth", "Seventh", "Eighth")
@@ -211,3 +215,36 @@ def test_sample_customers_returns_everyone_when_small_enough(data):
     customers, _ = data
     assert len(sample_customers(customers, 10_000)) == len(customers)
     assert len(sample_customers(customers, 50, by=None)) == 50
+
+
+def test_link_transactions_records_each_customers_row(data):
+    customers, transactions = data
+    linked = link_transactions(customers, transactions)
+    rows = linked["customer_row"].to_numpy()
+    assert (customers["CustomerID"].to_numpy()[rows] == transactions["customer_id"].to_numpy()).all()
+    assert "customer_row" not in transactions  # the input is left alone
+
+
+def test_link_transactions_needs_the_full_frame(data):
+    customers, transactions = data
+    with pytest.raises(DataError, match="full customers table"):
+        link_transactions(customers[customers["segment"] == "High"], transactions)
+
+
+def test_linked_and_unlinked_joins_agree_on_filtered_views(data):
+    customers, transactions = data
+    linked = link_transactions(customers, transactions)
+    view = customers[(customers["segment"] != "Low") & (customers["gender"] == "M")]
+    want = select_transactions(transactions, view)
+    assert linked_positions(view, linked) is not None  # the fast path is taken
+    got = select_transactions(linked, view)
+    assert got["customer_id"].tolist() == want["customer_id"].tolist()
+    np.testing.assert_array_equal(transaction_positions(view, linked), transaction_positions(view, transactions))
+
+
+def test_a_link_that_does_not_fit_the_view_falls_back_to_ids(data):
+    customers, transactions = data
+    linked = link_transactions(customers, transactions)
+    view = customers[customers["segment"] == "High"].reset_index(drop=True)  # index labels no longer rows
+    assert linked_positions(view, linked) is None
+    assert set(select_transactions(linked, view)["customer_id"]) == set(view["CustomerID"])

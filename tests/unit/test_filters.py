@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.explore import link_transactions
 from core.filters import (
     Filters,
     apply_filters,
@@ -122,6 +123,13 @@ def test_date_range_keeps_customers_with_a_transaction_in_it(data):
     got = apply_filters(customers, Filters(date_range=(start, end)), transactions)
     assert set(got["CustomerID"]) == want
     assert 0 < len(want) < len(customers)
+
+
+def test_date_range_with_linked_transactions_gives_the_same_customers(data):
+    customers, transactions = data
+    f = Filters(segments=("Low", "High"), date_range=(date(2016, 9, 1), date(2016, 9, 15)))
+    linked = link_transactions(customers, transactions)
+    assert ids(apply_filters(customers, f, linked)) == ids(apply_filters(customers, f, transactions))
 
 
 def test_date_range_without_transactions_uses_first_and_last_dates(data):

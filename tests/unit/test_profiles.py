@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.explore import link_transactions
 from core.features import MONEY_FEATURES
 from core.profiles import (
     compare_to_base,
@@ -160,6 +161,13 @@ def test_timing_ignores_transactions_of_filtered_out_customers(data):
     assert set(got["segment"]) == {"Low"}
     in_low = transactions["customer_id"].isin(low["CustomerID"]) & transactions["hour"].notna()
     assert got["transactions"].sum() == int(in_low.sum())
+
+
+def test_timing_with_linked_transactions_matches_the_id_join(data):
+    customers, transactions = data
+    view = customers[customers["gender"] == "F"]
+    linked = link_transactions(customers, transactions)
+    pd.testing.assert_frame_equal(timing_by_segment(view, linked), timing_by_segment(view, transactions))
 
 
 def test_feature_summary_quantiles(data):
