@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from core.classify import MAX_IMPORTANCE_ROWS
 from core.features import FEATURES
 from core.narrative import silhouette_word
 from core.profiles import format_count, format_share
@@ -28,11 +29,12 @@ def segmentation_cards(segmentation: Mapping) -> list[Card]:
     """Silhouette (with spread and sample), Davies–Bouldin and Calinski–Harabasz, each with a plain tooltip."""
     sil = segmentation["silhouette"]
     return [
-        ("Silhouette", f"{sil['mean']:.2f} ± {sil['std']:.3f}",
+        ("Silhouette", f"{sil['mean']:.2f} ± {sil['std']:.3f}" if sil["repeats"] > 1 else f"{sil['mean']:.2f}",
          "How much closer each customer is to their own segment than to the next one, from -1 to 1: above 0.5 "
          "is well separated, 0.25-0.5 reasonably, below 0.25 overlapping. Measured on "
-         f"{silhouette_sample_text(sil)} (it compares every pair, so not on everyone); ± is the spread "
-         f"between samples. Reading: {silhouette_word(sil['mean'])}."),
+         f"{silhouette_sample_text(sil)} (it compares every pair of customers, so large bases are sampled)"
+         + ("; ± is the spread between samples" if sil["repeats"] > 1 else "")
+         + f". Reading: {silhouette_word(sil['mean'])}."),
         ("Davies–Bouldin", f"{segmentation['davies_bouldin']:.2f}",
          "How spread out each segment is compared with its distance to the most similar segment, averaged: "
          "lower is better, 0 would be perfectly separated; below about 1 is good. Uses every customer."),
@@ -122,6 +124,14 @@ def importance_frame(model: Mapping) -> pd.DataFrame:
 def elbow_frame(segmentation: Mapping) -> pd.DataFrame:
     """k, inertia per customer and silhouette for each number of segments tried."""
     return pd.DataFrame(segmentation["elbow"], columns=["k", "inertia", "silhouette"])
+
+
+def importance_note(model: Mapping) -> str:
+    """How the importances were measured, for a caption under the chart."""
+    rows = min(model["n_test"], MAX_IMPORTANCE_ROWS)
+    return (f"Importance: how much worse the model gets (drop in macro-F1) when one feature's values are shuffled "
+            f"among {rows:,} held-out customers; longer bars matter more, a bar near 0 means the model does not "
+            "need that feature.")
 
 
 def _seconds(value: float) -> str:

@@ -1,22 +1,12 @@
 """Explore data page: each tab's charts, widgets that change them, the quality report, filters that match nobody."""
 
-import json
-
 import pandas as pd
 import pytest
 
 from tests.app.conftest import assert_clean, run_page
+from tests.app.figures import figure, figures, titles
 
 PAGE = "pages/1_Explore_data.py"
-
-
-def figures(at) -> list[dict]:
-    """The plotly figures on the page, as plotly JSON."""
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def titles(at) -> list[str]:
-    return [fig["layout"]["title"]["text"] for fig in figures(at)]
 
 
 def open_tab(at, label: str):
@@ -59,7 +49,7 @@ def test_customers_tab_shows_age_gender_and_top_locations(trained):
     at = open_tab(run_page(PAGE), "Customers")
     assert_clean(at)
     assert titles(at) == ["Age bands", "Gender mix", "Top locations"]
-    locations = next(f for f in figures(at) if f["layout"]["title"]["text"] == "Top locations")["data"][0]
+    locations = figure(at, "Top locations")["data"][0]
     counts = trained.customers["location"].value_counts()
     assert locations["y"][0] == counts.index[0] and locations["x"][0] == counts.iloc[0]
     assert len(locations["y"]) == min(15, len(counts))
@@ -75,7 +65,7 @@ def test_activity_tab_counts_the_transactions_of_the_filtered_customers(trained)
     n_tx = int(tx["customer_id"].isin(ids).sum())
     assert any(f"{n_tx:,} transactions of the {len(ids):,} customers shown" in m.value for m in at.caption)
     assert titles(at) == ["When customers transact", "Transactions by day of the week", "Daily activity"]
-    weekday = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Transactions by day"))
+    weekday = figure(at, "Transactions by day")
     assert sum(weekday["data"][0]["y"]) == n_tx
 
 

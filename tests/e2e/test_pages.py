@@ -33,7 +33,8 @@ def test_page_renders_without_exception(server, page, path):
         '[data-testid="stException"]').first.inner_text()
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     for testid in PAGES[path]:
-        assert page.locator(f'[data-testid="{testid}"]').first.is_visible(), f"{testid} not visible on /{path}"
+        # raises (failing the test) when the element does not become visible
+        page.locator(f'[data-testid="{testid}"]').first.wait_for(state="visible", timeout=15_000)
 
 
 def customers_shown(page) -> int:
@@ -50,3 +51,36 @@ def test_filters_live_in_the_url_and_follow_to_other_pages(server, page, trained
     wait_until_idle(page)
     assert "segment=High" in page.url
     assert page.get_by_text(f"{high:,} of {len(trained.customers):,} customers match").is_visible()
+
+
+def test_first_start_builds_the_default_dataset_with_progress(browser, tmp_path):
+    """With no artifacts at all, Home generates and trains the default (small here) and then shows it."""
+    import os
+    import subprocess
+    import sys
+
+    from core.config import ROOT
+    from tests.e2e.conftest import free_port, wait_healthy
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SEGMENTATION_DATA_DIR": str(tmp_path),
+           "SEGMENTATION_DEFAULT_ROWS": "3000"}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
+                             "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        page.get_by_text("First start").wait_for(timeout=60_000)
+        page.locator('[data-testid="stMetric"]').first.wait_for(timeout=120_000)
+        wait_until_idle(page, timeout=120)
+        page.screenshot(path=str(SHOTS / "first_start.png"))
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert (tmp_path / "datasets" / "default" / "model_card.json").exists()
+        assert (tmp_path / "raw" / "default_transactions.csv.gz").exists()
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
