@@ -12,6 +12,7 @@ never loaded.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ import shutil
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +44,7 @@ QUALITY_FILE = "quality.json"
 CARD_FILE = "model_card.json"
 CHECKED_FILES = (CUSTOMERS_FILE, TRANSACTIONS_FILE, MODELS_FILE, QUALITY_FILE)
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+LINKED_MARKER = ".was-current"  # written once a version has been made current
 STALE_SECONDS = 3600  # unfinished version folders older than this are left-overs of killed runs
 
 
@@ -116,8 +119,11 @@ def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
     )
     # The card is written last: a version folder without one is unfinished and is never loaded.
     (version / CARD_FILE).write_text(json.dumps(card, indent=1, default=str))
-    point_link(folder, version)
-    remove_old_versions(versions, keep=version)
+    # Two sessions may save the same dataset at once: linking and clean-up happen one at a time.
+    with version_lock(versions):
+        point_link(folder, version)
+        (version / LINKED_MARKER).touch()
+        remove_old_versions(versions, keep=version)
     return replace(artifacts, card=card, folder=version)
 
 
@@ -126,19 +132,34 @@ def point_link(folder: Path, version: Path) -> None:
     if folder.exists() and not folder.is_symlink():
         legacy = folder.parent / ".versions" / folder.name / f"legacy-{uuid.uuid4().hex[:8]}"
         os.replace(folder, legacy)
+        (legacy / LINKED_MARKER).touch()
     tmp = folder.parent / f".{folder.name}.link-{uuid.uuid4().hex[:8]}"
     os.symlink(os.path.relpath(version, folder.parent), tmp)
     os.replace(tmp, folder)
 
 
+@contextmanager
+def version_lock(versions: Path):
+    """An exclusive lock on one dataset's versions folder (released when the process dies)."""
+    with open(versions / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def remove_old_versions(versions: Path, keep: Path) -> None:
-    """Delete superseded complete versions and stale unfinished ones; never the one just written."""
+    """Delete superseded versions (ever linked, no longer current) and stale left-overs of killed runs.
+
+    A version another session has written but not linked yet is never linked-before, so it is kept.
+    """
     now = time.time()
     for path in versions.iterdir():
         if path == keep or not path.is_dir():
             continue
-        finished = (path / CARD_FILE).exists()
-        if finished or now - path.stat().st_mtime > STALE_SECONDS:
+        superseded = (path / LINKED_MARKER).exists()
+        if superseded or now - path.stat().st_mtime > STALE_SECONDS:
             shutil.rmtree(path, ignore_errors=True)
 
 
