@@ -22,6 +22,11 @@ class Activity:
     weekday: pd.DataFrame  # weekday, day, transactions, total_amount, share (7 rows, Monday first)
     daily: pd.DataFrame  # date, transactions, total_amount (every day of the range)
 
+    @property
+    def empty_days(self) -> int:
+        """Days within the range without a single transaction (gaps in the data, more often than quiet days)."""
+        return int((self.daily["transactions"] == 0).sum())
+
 
 def transaction_activity(customers: pd.DataFrame, transactions: pd.DataFrame) -> Activity:
     """Hour, weekday and daily activity of the transactions of `customers` (joined on CustomerID)."""

@@ -33,13 +33,15 @@ def score_customers(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     """Segment (exact K-Means), classifier probabilities and distance to each segment centre, per row."""
     X = prepare_features(models, frame)
     names = list(models.segment_names)
-    ranks = models.segment.assign_ranks(X)
+    empty = X.empty  # scikit-learn refuses zero rows; an empty input gives an empty (typed) output
+    ranks = np.zeros(0, dtype="int64") if empty else models.segment.assign_ranks(X)
     out = pd.DataFrame(index=frame.index)
     out["segment"] = pd.Categorical.from_codes(ranks, categories=names, ordered=True)
-    proba = class_probabilities(models.full, X[list(models.full_features)], len(names))
+    proba = np.zeros((0, len(names))) if empty else class_probabilities(
+        models.full, X[list(models.full_features)], len(names))
     for i, name in enumerate(names):
         out[f"p_{name}"] = proba[:, i]
-    dist = models.segment.distances(X)
+    dist = np.zeros((0, len(names))) if empty else models.segment.distances(X)
     for i, name in enumerate(names):
         out[f"distance_{name}"] = dist[:, i]
     return out

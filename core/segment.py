@@ -27,6 +27,7 @@ from core.errors import DataError
 SEGMENT_FEATURES: tuple[str, ...] = ("balance", "mean_amount", "total_amount")
 MIN_CUSTOMERS_PER_SEGMENT = 10
 CLIP_QUANTILE = 0.02
+MATERIAL_GAIN = 0.005  # random restarts replace the budget-band start only if 0.5% better
 
 SEGMENT_NAMES: dict[int, tuple[str, ...]] = {
     2: ("Low", "High"),
@@ -45,7 +46,7 @@ class SegmentParams:
 
     k: int = DEFAULT_K
     seed: int = DEFAULT_SEED
-    n_init: int = 10
+    n_init: int = 4  # random restarts, kept as a check on the budget-band start
     features: tuple[str, ...] = SEGMENT_FEATURES
 
 
@@ -102,6 +103,7 @@ class SegmentModel:
     names: tuple[str, ...]
     rank_of_cluster: np.ndarray  # rank_of_cluster[cluster] = position of that cluster in `names`
     budget_scores: np.ndarray = field(default_factory=lambda: np.empty(0))  # by rank, ascending
+    fit_info: dict = field(default_factory=dict)  # how K-Means was started and the inertias compared
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -154,6 +156,29 @@ def check_enough_customers(n_customers: int, k: int) -> None:
         )
 
 
+def budget_band_centres(Z: np.ndarray, k: int) -> np.ndarray:
+    """Starting centres: the mean customer of each of k equal-sized bands of the budget score (row mean of Z)."""
+    score = Z.mean(axis=1)
+    order = np.argsort(score, kind="stable")
+    return np.vstack([Z[band].mean(axis=0) for band in np.array_split(order, k)])
+
+
+def fit_kmeans(Z: np.ndarray, params: SegmentParams) -> tuple[KMeans, dict]:
+    """K-Means started from the budget bands, unless random restarts find a materially better fit.
+
+    On this data K-Means has many near-equal local optima: random restarts with different seeds stop in
+    different ones (on 5,000 customers the assignments agreed only at ARI ~0.75). Starting from the budget
+    bands is deterministic, so the segments don't depend on the seed, and it reached the lowest inertia on
+    the 884,000-customer default and on the real rows. The restarts are kept as a check.
+    """
+    banded = KMeans(params.k, init=budget_band_centres(Z, params.k), n_init=1).fit(Z)
+    restarts = KMeans(params.k, n_init=params.n_init, random_state=params.seed).fit(Z)
+    better = restarts.inertia_ < banded.inertia_ * (1 - MATERIAL_GAIN)
+    info = {"init": "random restarts" if better else "budget bands", "inertia_budget_bands": float(banded.inertia_),
+            "inertia_random_restarts": float(restarts.inertia_)}
+    return (restarts if better else banded), info
+
+
 def fit_segmenter(customers: pd.DataFrame, params: SegmentParams = SegmentParams()) -> SegmentModel:
     """Fit the segmentation on customer features and order the clusters by budget score."""
     check_enough_customers(len(customers), params.k)
@@ -161,9 +186,11 @@ def fit_segmenter(customers: pd.DataFrame, params: SegmentParams = SegmentParams
     if X.isna().all().any():
         empty = [c for c in params.features if X[c].isna().all()]
         raise DataError(f"cannot build budget segments: no customer has a value for {', '.join(empty)}")
-    pipeline = build_segmenter(params).fit(X)
-    scores = pipeline[-1].cluster_centers_.mean(axis=1)
+    prepare = build_segmenter(params)[:-1]
+    kmeans, info = fit_kmeans(prepare.fit_transform(X), params)
+    pipeline = Pipeline([*prepare.steps, ("kmeans", kmeans)])
+    scores = kmeans.cluster_centers_.mean(axis=1)
     order = np.argsort(scores, kind="stable")
     rank_of_cluster = np.empty(params.k, dtype="int64")
     rank_of_cluster[order] = np.arange(params.k)
-    return SegmentModel(pipeline, params, SEGMENT_NAMES[params.k], rank_of_cluster, scores[order])
+    return SegmentModel(pipeline, params, SEGMENT_NAMES[params.k], rank_of_cluster, scores[order], info)

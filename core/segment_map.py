@@ -1,4 +1,4 @@
-"""Figures of the Segment map page that core.charts doesn't have: the 2-D projection on the main directions.
+"""Figures of the Segment map page that core.charts doesn't have: the 2-D main-directions view, visible centres.
 
 The projection itself is core.profiles.pca_projection; this module only draws it, reusing the customer
 scatter of core.charts so points carry their CustomerID (box/lasso selections read it back).
@@ -13,9 +13,26 @@ import plotly.graph_objects as go
 
 from core.charts import segment_scatter
 
+CENTRE_NAME = "Segment centre"  # the name core.charts gives the segment-centre trace
 PCA_TITLE = "Segments on the two main directions of variation"
 PCA_SUBTITLE = ("Each direction blends all the features (money on a log scale); customers close together have "
                 "similar profiles")
+
+
+def centres_on_top(fig: go.Figure) -> go.Figure:
+    """The figure with its segment-centre markers redrawn as WebGL, so they show above the WebGL customer points.
+
+    Browsers draw WebGL traces on a canvas above the SVG layer, so an SVG centre trace (as core.charts draws
+    it) is hidden under 20,000 points. Redrawing it as Scattergl, last, puts it on top.
+    """
+    traces = []
+    for trace in fig.data:
+        if trace.type == "scatter" and trace.name == CENTRE_NAME:
+            props = trace.to_plotly_json()
+            props.pop("type")
+            trace = go.Scattergl(**props)
+        traces.append(trace)
+    return go.Figure(data=traces, layout=fig.layout)
 
 
 def direction_title(index: int, explained: Sequence[float] | None) -> str:
@@ -28,7 +45,7 @@ def direction_title(index: int, explained: Sequence[float] | None) -> str:
 def pca_scatter(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
                 explained: Sequence[float] | None = None) -> go.Figure:
     """Customers on PC1/PC2 of core.profiles.pca_projection, one WebGL trace per segment, centres as crosses."""
-    fig = segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids)
+    fig = centres_on_top(segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids))
     fig.update_layout(title={"text": PCA_TITLE, "subtitle": {"text": PCA_SUBTITLE}}, margin={"t": 80})
     if not projected.empty:
         fig.update_xaxes(title={"text": direction_title(0, explained)})

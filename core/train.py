@@ -153,6 +153,7 @@ def train_from_raw(
             "seed": seed,
             "segment_features": list(segmenter.features),
             "segment_names": list(segmenter.names),
+            "kmeans": segmenter.fit_info,
             "classifier": vars(ClassifierParams(seed=seed)),
         },
         "rows": {"input": int(report.rows_in), "transactions": int(len(clean)), "customers": int(len(customers))},

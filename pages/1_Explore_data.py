@@ -68,6 +68,9 @@ if activity.open:
         left.plotly_chart(hourly_activity_line(act.hour))
         right.plotly_chart(weekday_bar(act.weekday))
         st.plotly_chart(daily_activity_line(act.daily))
+        if act.empty_days:
+            st.caption(f"{act.empty_days} of the {len(act.daily)} days have no transaction at all: where the lines "
+                       "drop to zero the data has a gap, these are not quiet days.")
 
 if relations.open:
     with relations:
@@ -83,10 +86,13 @@ if quality.open:
             ("Rows kept", format_count(report.rows_out), "Transactions used to describe customers."),
             ("Rows excluded", format_count(report.rows_excluded), "Rows left out, for the reasons below."),
         ])
-        st.caption("For the whole training file, whatever the filters. " + report.summary())
+        st.caption("What cleaning did to the whole training file (the filters don't apply here). Point at *Action* "
+                   "for what each action means.")
         st.dataframe(report.to_frame(), hide_index=True, column_config={
             "column": st.column_config.TextColumn("Column in the file", help="Column of the uploaded transactions."),
             "issue": st.column_config.TextColumn("What was found and done", width="large"),
             "action": st.column_config.TextColumn("Action", help="; ".join(ACTIONS.values())),
             "count": st.column_config.NumberColumn("Rows", format="%,d", help="Transactions affected."),
         })
+        with st.expander("The same as one paragraph, to copy into a report"):
+            st.code(report.summary(), language=None, wrap_lines=True)

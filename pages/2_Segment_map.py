@@ -7,7 +7,7 @@ from core.explore import sample_customers
 from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.markdown import escape_markdown
 from core.profiles import pca_projection, segment_centroids
-from core.segment_map import pca_scatter
+from core.segment_map import centres_on_top, pca_scatter
 from core.selection import customers_by_id, describe_selection
 from ui.charts_ui import show_customers
 from ui.page import open_page
@@ -15,6 +15,7 @@ from ui.sidebar import sidebar_filters
 from ui.widgets import download_csv, sample_note, stop_if_empty
 
 MAP_POINTS = 20_000  # a stratified sample this size keeps WebGL smooth and every segment visible
+LOG_HELP = "Equal steps are equal multiples (₹10 → ₹100 → ₹1,000): best for money, which spans eight powers of ten."
 VIEWS = {"features": "Two features", "pca2": "Main directions (2-D)", "pca3": "Main directions (3-D)"}
 
 st.set_page_config(page_title="Segment map · Segment Studio", page_icon="assets/icon.svg", layout="wide")
@@ -28,18 +29,16 @@ mode = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, default=
 sample = sample_customers(view, MAP_POINTS)
 
 if mode == "features":
-    cols = st.columns([3, 1, 3, 1], vertical_alignment="bottom")
-    x = cols[0].selectbox("Horizontal axis", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"),
-                          format_func=feature_label, key="map_x")
-    log_x = cols[1].toggle("Log scale", x in MONEY_FEATURES, key=f"map_log_x_{x}",
-                           help="Equal steps are equal multiples: best for money, which spans ₹1 to ₹10 crore.")
-    y = cols[2].selectbox("Vertical axis", NUMERIC_FEATURES, NUMERIC_FEATURES.index("mean_amount"),
-                          format_func=feature_label, key="map_y")
-    log_y = cols[3].toggle("Log scale", y in MONEY_FEATURES, key=f"map_log_y_{y}",
-                           help="Equal steps are equal multiples: best for money, which spans ₹1 to ₹10 crore.")
+    left, right = st.columns(2)
+    x = left.selectbox("Horizontal axis", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"),
+                       format_func=feature_label, key="map_x")
+    log_x = left.toggle("Log scale", x in MONEY_FEATURES, key=f"map_log_x_{x}", help=LOG_HELP)
+    y = right.selectbox("Vertical axis", NUMERIC_FEATURES, NUMERIC_FEATURES.index("mean_amount"),
+                        format_func=feature_label, key="map_y")
+    log_y = right.toggle("Log scale", y in MONEY_FEATURES, key=f"map_log_y_{y}", help=LOG_HELP)
     st.caption(f"**{FEATURES[x].label}**: {FEATURES[x].description} **{FEATURES[y].label}**: "
                f"{FEATURES[y].description} Crosses mark each segment's median customer.")
-    figure = segment_scatter(sample, x, y, log_x, log_y, centroids=segment_centroids(view, [x, y]))
+    figure = centres_on_top(segment_scatter(sample, x, y, log_x, log_y, centroids=segment_centroids(view, [x, y])))
 else:
     projected, centres, explained = pca_projection(sample, n_components=3 if mode == "pca3" else 2)
     figure = pca_scatter(projected, centres, explained) if mode == "pca2" else segment_scatter_3d(

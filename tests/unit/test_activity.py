@@ -38,3 +38,11 @@ def test_activity_counts_only_the_customers_given():
     got = act.daily.set_index("date")["transactions"]
     assert got.sum() == len(mine) and got.reindex(daily.index).tolist() == daily.tolist()
     assert (got.drop(daily.index) == 0).all()  # days without a transaction are there, with zero
+
+
+def test_days_without_transactions_are_counted():
+    customers, tx = make_data()
+    gap = tx[(tx["date"] < "2016-08-05") | (tx["date"] > "2016-08-08")]  # 4 days with nothing at all
+    act = transaction_activity(customers, gap)
+    assert act.empty_days == 4
+    assert transaction_activity(customers, tx).empty_days == 0

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.charts import segment_colour_map, selected_customer_ids
-from core.profiles import pca_projection
-from core.segment_map import PCA_TITLE, direction_title, pca_scatter
+from core.charts import segment_colour_map, segment_scatter, selected_customer_ids
+from core.profiles import pca_projection, segment_centroids
+from core.segment_map import PCA_TITLE, centres_on_top, direction_title, pca_scatter
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def sample() -> pd.DataFrame:
 def test_pca_scatter_has_one_trace_per_segment_with_ids(sample):
     projected, centres, explained = pca_projection(sample)
     fig = pca_scatter(projected, centres, explained)
-    customers = [t for t in fig.data if t.type == "scattergl"]
+    customers = [t for t in fig.data if t.customdata is not None]
     colours = segment_colour_map(["Low", "Medium", "High"])
     assert [t.name for t in customers] == ["Low", "Medium", "High"]
     for trace in customers:
@@ -37,7 +37,8 @@ def test_pca_scatter_has_one_trace_per_segment_with_ids(sample):
         assert "Direction 1:" in trace.hovertemplate and "PC1" not in trace.hovertemplate
     ids = selected_customer_ids({"customdata": list(row)} for t in customers for row in t.customdata)
     assert sorted(ids) == sorted(sample["CustomerID"])
-    centre = next(t for t in fig.data if t.name == "Segment centre")
+    centre = fig.data[-1]
+    assert centre.name == "Segment centre" and centre.type == "scattergl"  # drawn last, above the points
     assert list(centre.x) == pytest.approx(list(centres["PC1"]))
 
 
@@ -60,3 +61,14 @@ def test_pca_scatter_of_nobody_shows_a_message(sample):
     projected, centres, explained = pca_projection(sample.iloc[0:0])
     fig = pca_scatter(projected, centres, explained)
     assert fig.layout.annotations and "No customers" in fig.layout.annotations[0].text
+
+
+def test_centres_are_drawn_above_the_webgl_points(sample):
+    before = segment_scatter(sample, "balance", "mean_amount",
+                             centroids=segment_centroids(sample, ["balance", "mean_amount"]))
+    after = centres_on_top(before)
+    centre = after.data[-1]
+    assert centre.type == "scattergl" and centre.name == "Segment centre"
+    assert list(centre.x) == list(before.data[-1].x) and centre.marker.symbol == "x"
+    assert [t.name for t in after.data] == [t.name for t in before.data]
+    assert after.layout.title.text == before.layout.title.text

@@ -77,3 +77,29 @@ def test_real_rows_give_ordered_non_degenerate_segments(real_csv, tmp_path):
     assert medians["balance"].is_monotonic_increasing and medians["mean_amount"].is_monotonic_increasing
     ages = c["age"].dropna()
     assert ages.between(18, 100).all() and len(ages) > 0.8 * len(c)
+
+
+def test_segments_agree_across_seeds_on_generated_data(trained):
+    from sklearn.metrics import adjusted_rand_score
+
+    from core.segment import SegmentParams, fit_segmenter
+
+    customers = trained.customers.drop(columns="segment")
+    again = fit_segmenter(customers, SegmentParams(k=3, seed=11)).assign(customers)
+    assert adjusted_rand_score(trained.customers["segment"].cat.codes, again.codes) >= 0.95
+    assert (again == trained.customers["segment"]).mean() >= 0.97  # the same names too
+
+
+@pytest.mark.real
+def test_real_rows_segments_agree_across_seeds(real_csv):
+    from sklearn.metrics import adjusted_rand_score
+
+    from core.clean import clean_transactions
+    from core.features import build_customer_features
+    from core.load import load_transactions
+    from core.segment import SegmentParams, fit_segmenter
+
+    customers = build_customer_features(clean_transactions(load_transactions(real_csv))[0])
+    a = fit_segmenter(customers, SegmentParams(seed=0)).assign_ranks(customers)
+    b = fit_segmenter(customers, SegmentParams(seed=5)).assign_ranks(customers)
+    assert adjusted_rand_score(a, b) >= 0.95 and (a == b).mean() >= 0.97

@@ -1,0 +1,67 @@
+"""Model quality page: the numbers measured at training time, per-segment tables and the model card."""
+
+import pytest
+
+from tests.app.conftest import assert_clean, run_page
+
+PAGE = "pages/6_Model_quality.py"
+
+
+@pytest.fixture(scope="module")
+def page():
+    at = run_page(PAGE)
+    assert_clean(at)
+    return at
+
+
+def metrics(at) -> list[tuple[str, str]]:
+    return [(m.label, m.value) for m in at.metric]
+
+
+def test_segmentation_metrics_match_the_saved_quality(page, trained):
+    seg = trained.quality["segmentation"]
+    sil = seg["silhouette"]
+    shown = dict(metrics(page)[:4])
+    spread = f" ± {sil['std']:.3f}" if sil["repeats"] > 1 else ""
+    assert shown["Silhouette"] == f"{sil['mean']:.2f}{spread}"
+    assert shown["Davies–Bouldin"] == f"{seg['davies_bouldin']:.2f}"
+    assert shown["Calinski–Harabasz"] == f"{seg['calinski_harabasz']:,.0f}"
+    assert shown["Segments"] == str(len(trained.models.segment_names))
+    help_text = next(m for m in page.metric if m.label == "Silhouette").proto.help
+    assert f"{sil['sample_size']:,} customers" in help_text
+    assert any(f"{seg['elbow_sample_size']:,} customers" in c.value for c in page.caption)
+
+
+def test_classifier_metrics_match_the_saved_quality(page, trained):
+    full, prospect = trained.quality["full_model"], trained.quality["prospect_model"]
+    shown = metrics(page)
+    assert ("Agreement with the segments", f"{full['accuracy']:.1%}") in shown
+    assert ("Checked on", f"{full['n_test']:,} customers") in shown
+    assert ("Accuracy", f"{prospect['accuracy']:.1%}") in shown
+    assert ("Baseline accuracy", f"{prospect['baseline_accuracy']:.1%}") in shown
+    assert ("Baseline macro-F1", f"{prospect['baseline_macro_f1']:.3f}") in shown
+    labels = [label for label, _ in shown]
+    assert "Accuracy" not in labels[: labels.index("Agreement with the segments") + 1]  # full model: no "accuracy"
+    assert any(prospect["baseline_class"] in i.value for i in page.info)
+
+
+def test_per_segment_tables_hold_precision_recall_and_f1(page, trained):
+    tables = [d.value for d in page.dataframe]
+    per_class = [t for t in tables if "Recall" in t.columns]
+    assert len(per_class) == 2
+    for table, key in zip(per_class, ("full_model", "prospect_model"), strict=True):
+        saved = trained.quality[key]["per_class"]
+        assert list(table["Segment"]) == list(trained.models.segment_names)
+        for _, row in table.iterrows():
+            assert row["Recall"] == pytest.approx(saved[row["Segment"]]["recall"])
+            assert row["Customers checked"] == saved[row["Segment"]]["support"]
+
+
+def test_model_card_table_lists_versions_rows_and_checksum(page, trained):
+    card = next(d.value for d in page.dataframe if "Section" in d.value.columns)
+    values = dict(zip(card["Item"], card["Value"], strict=True))
+    assert values["Input sha256"] == trained.card["input_sha256"]
+    assert values["scikit-learn"] == trained.card["versions"]["scikit-learn"]
+    assert values["Customers"] == f"{trained.card['rows']['customers']:,}"
+    assert values["k"] == str(trained.card["params"]["k"])
+    assert "Stage timings" in set(card["Section"])
