@@ -24,3 +24,11 @@ def escape_markdown(text: object) -> str:
 def bullet_list(lines: list[str]) -> str:
     """Escaped lines as one Markdown bullet list, each kept on one line ('' for no lines)."""
     return "\n".join(f"- {escape_markdown(' '.join(str(line).split()))}" for line in lines)
+
+
+def bold_lead(text: str, separator: str = ": ") -> str:
+    """Escaped text with the part before the first separator in bold ('**Budget customers**: median ...')."""
+    lead, found, rest = str(text).partition(separator)
+    if not found:
+        return escape_markdown(text)
+    return f"**{escape_markdown(lead)}**{escape_markdown(separator + rest)}"

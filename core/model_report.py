@@ -56,9 +56,9 @@ def full_model_cards(full: Mapping) -> list[Card]:
         ("Macro-F1", f"{full['macro_f1']:.3f}",
          "Average over segments of the balance between precision and recall (1 is perfect); it weighs small "
          "segments as much as big ones."),
-        ("Checked on", f"{full['n_test']:,} customers",
+        ("Held-out customers", format_count(full["n_test"]),
          f"Customers kept aside and never shown to the model while it learned ({full['n_train']:,} were used to "
-         "learn)."),
+         "learn); every score on this page is measured on them."),
     ]
 
 
@@ -109,10 +109,25 @@ def per_class_table(model: Mapping) -> pd.DataFrame:
     """Precision, recall and F1 per segment with the number of held-out customers in it."""
     rows = [
         {"Segment": name, "Precision": m["precision"], "Recall": m["recall"], "F1": m["f1-score"],
-         "Customers checked": int(m["support"])}
+         "Customers": int(m["support"])}
         for name, m in model["per_class"].items()
     ]
     return pd.DataFrame(rows)
+
+
+def describe_k_choice(segmentation: Mapping, chosen_k: int) -> str:
+    """Whether the chosen number of segments is also the best separated one, and what that means."""
+    elbow = {row["k"]: row["silhouette"] for row in segmentation["elbow"]}
+    if not elbow or chosen_k not in elbow:
+        return f"{chosen_k} segments were used."
+    best = max(elbow, key=elbow.get)
+    if best == chosen_k:
+        return f"{chosen_k} segments is also the best-separated choice on this sample (silhouette {elbow[best]:.2f})."
+    closeness = "slightly " if elbow[best] - elbow[chosen_k] < 0.1 else ""
+    return (f"The model uses {chosen_k} segments; k = {best} separates {closeness}better on this sample (silhouette "
+            f"{elbow[best]:.2f} vs {elbow[chosen_k]:.2f}). Fewer segments are often cleaner but give campaigns "
+            "fewer tiers to work with: retrain with another number of segments on the Data page if that suits "
+            "you better.")
 
 
 def importance_frame(model: Mapping) -> pd.DataFrame:

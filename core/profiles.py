@@ -121,9 +121,11 @@ def _derived(customers: pd.DataFrame, name: str) -> np.ndarray:
 def _profile_table(customers: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     """One row of profile statistics per group code present (index = code)."""
     keep = codes >= 0
+    everyone = bool(keep.all())  # the usual case: skip copying every column through the mask
     sources = sorted({src for src, _ in _STATS.values()})
-    work = pd.DataFrame({src: _derived(customers, src)[keep] for src in sources})
-    g = work.groupby(codes[keep], sort=True)  # one grouping shared by the median and mean passes
+    work = pd.DataFrame({src: _derived(customers, src) if everyone else _derived(customers, src)[keep]
+                         for src in sources})
+    g = work.groupby(codes if everyone else codes[keep], sort=True)  # one grouping for the median and mean passes
     medians = g[sorted({src for src, stat in _STATS.values() if stat == "median"})].median()
     means = g[sorted({src for src, stat in _STATS.values() if stat == "mean"})].mean()
     sizes = g.size()

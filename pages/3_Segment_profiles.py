@@ -13,7 +13,7 @@ from core.charts import (
 )
 from core.explore import sample_customers
 from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
-from core.markdown import bullet_list, escape_markdown
+from core.markdown import bold_lead, bullet_list
 from core.profiles import (
     compare_to_base,
     demographic_mix,
@@ -49,7 +49,7 @@ colours = segment_colour_map(segment_names(view))
 for col, (segment, persona) in zip(st.columns(len(personas)), personas.items(), strict=True):
     with col.container(border=True):
         segment_title(segment, colours[segment])
-        st.markdown(escape_markdown(persona))
+        st.markdown(bold_lead(persona))
 st.caption("Compared with the typical customer of the whole bank (medians), whatever the filters.")
 
 st.subheader("Compared with the average customer")
@@ -79,7 +79,7 @@ st.subheader("When they transact")
 st.plotly_chart(hourly_activity_line(per_view(artifacts, filters, timing_by_segment, view, artifacts.transactions)))
 
 st.subheader("Customer lists")
-segment = st.selectbox("Segment", [str(s) for s in profile["segment"]], key="profile_list_segment",
+segment = st.selectbox("Segment", [str(s) for s in profile["segment"]], key="profile_list_segment", width=320,
                        help="Customers of this segment who match the sidebar filters.")
 members = customers_in_segment(view, segment)
 preview = sample_customers(members, PREVIEW_ROWS)

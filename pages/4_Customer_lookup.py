@@ -59,7 +59,7 @@ download_csv(lambda: readable_scores(table), "customer_lookup", filters, key="lo
 st.subheader("Customer by customer")
 if len(table) > MAX_DETAILS:
     st.caption(f"Details of the first {MAX_DETAILS} customers; every customer is in the table and the download.")
-for _, row in table.head(MAX_DETAILS).iterrows():
-    with st.expander(f"{row['CustomerID']} · {row['segment']}", expanded=len(table) == 1):
+for i, row in table.head(MAX_DETAILS).iterrows():
+    with st.expander(f"{row['CustomerID']} · {row['segment']}", expanded=i == 0):
         segment_heading(str(row["segment"]), names, prefix="Segment ")
         customer_details(models, row, names)

@@ -68,7 +68,7 @@ else:
     right.plotly_chart(customer_position_chart(row.iloc[0], cached_background(version, filters, view),
                                                segment_centres(models), segment=segment, names=names),
                        key="what_if_position")
-    st.caption("Faint points: a sample of the customers matching the filters; crosses: segment centres. Segments "
+    right.caption("Faint points: a sample of the customers matching the filters; crosses: segment centres. Segments "
                "are set by balance, average transaction and total spend together, so the star can sit in "
                "another segment's cloud on these two axes.")
     left.plotly_chart(probability_bar(segment_probabilities(scored, names), names), key="what_if_probabilities")

@@ -10,6 +10,7 @@ from core.charts import (
     silhouette_by_segment_bar,
 )
 from core.model_report import (
+    describe_k_choice,
     describe_prospect_quality,
     elbow_frame,
     full_model_cards,
@@ -43,19 +44,17 @@ left.plotly_chart(elbow_chart(elbow["k"], elbow["inertia"], chosen_k), key="elbo
 right.plotly_chart(silhouette_by_k_chart(elbow["k"], elbow["silhouette"], chosen_k=chosen_k), key="silhouette_k")
 st.caption(f"Both charts refit K-Means for each number of segments on one random sample of "
            f"{segmentation['elbow_sample_size']:,} customers. A bend in the spread, or a peak in separation, "
-           "suggests a good number of segments.")
+           f"suggests a good number of segments. {describe_k_choice(segmentation, chosen_k)}")
 st.plotly_chart(silhouette_by_segment_bar(segmentation["silhouette_by_segment"], segmentation["silhouette"]["mean"],
                                           names), key="silhouette_segment")
 
 PER_CLASS_CONFIG = {
-    "Precision": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0,
-                                                 help="Of the customers the model puts in this segment, the share "
-                                                      "that really are in it."),
-    "Recall": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0,
-                                              help="Of the customers really in this segment, the share the model "
-                                                   "finds."),
+    "Precision": st.column_config.NumberColumn(format="percent", help="Of the customers the model puts in this "
+                                                                        "segment, the share that really are in it."),
+    "Recall": st.column_config.NumberColumn(format="percent", help="Of the customers really in this segment, the "
+                                                                  "share the model finds."),
     "F1": st.column_config.NumberColumn(format="%.3f", help="Balance of precision and recall (1 is perfect)."),
-    "Customers checked": st.column_config.NumberColumn(format="%,d", help="Held-out customers of this segment."),
+    "Customers": st.column_config.NumberColumn(format="%,d", help="Held-out customers of this segment."),
 }
 IMPORTANCE_TITLE = "Drop in macro-F1 when the feature is shuffled"
 
@@ -81,6 +80,6 @@ for model_key, heading, intro, cards in [
 
 st.header("Model card")
 st.caption("What was trained, on what, with which settings and library versions: enough to reproduce or audit it.")
-st.dataframe(model_card_table(card), hide_index=True, key="model_card")
+st.table(model_card_table(card), hide_index=True)
 with st.expander("The model card as saved (JSON)"):
     st.json(card, expanded=False)

@@ -64,7 +64,7 @@ def customer_column_config() -> dict[str, Any]:
 def show_customers(customers: pd.DataFrame) -> None:
     """A customer list with readable headers, rupee formats and a tooltip per column (pass ≤ ~20,000 rows)."""
     st.dataframe(customer_table(customers), hide_index=True, column_config=customer_column_config(),
-                 height=TABLE_HEIGHT)
+                 height=TABLE_HEIGHT, placeholder="–")
 
 
 def segment_title(name: str, colour: str) -> None:

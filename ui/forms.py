@@ -67,7 +67,7 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
     config["in_filters"] = st.column_config.CheckboxColumn(
         SCORE_LABELS["in_filters"], help="Whether this customer matches the sidebar filters.")
     config["stands_out"] = st.column_config.TextColumn(
-        SCORE_LABELS["stands_out"], help="Features at least one standard deviation away from the typical customer.")
+        SCORE_LABELS["stands_out"], width="large", help="Features at least one standard deviation away from the typical customer.")
     config["closest_other"] = st.column_config.TextColumn(
         SCORE_LABELS["closest_other"], help="The segment whose centre is next closest: where a change would move "
                                             "this customer first.")

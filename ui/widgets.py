@@ -11,7 +11,7 @@ import streamlit as st
 from core.charts import segment_colour_map
 from core.export import customer_table, export_filename, to_csv_bytes
 from core.filters import Filters
-from core.profiles import format_count, format_inr
+from core.profiles import format_count, format_inr, segment_names
 
 
 def kpi_row(items: Sequence[tuple[str, str, str]]) -> None:
@@ -53,7 +53,7 @@ def sample_note(shown: int, total: int) -> None:
 
 def segment_cards(profile: pd.DataFrame) -> None:
     """One card per segment, in its colour: size, share, median balance and median transaction."""
-    colours = segment_colour_map(profile["segment"].astype(str))
+    colours = segment_colour_map(segment_names(profile))  # every segment, so colours don't shift when filtering
     for col, row in zip(st.columns(len(profile)), profile.itertuples(), strict=True):
         with col.container(border=True):
             st.markdown(f"<span style='color:{colours[str(row.segment)]};font-size:1.3rem'>●</span> "

@@ -36,7 +36,7 @@ def test_classifier_metrics_match_the_saved_quality(page, trained):
     full, prospect = trained.quality["full_model"], trained.quality["prospect_model"]
     shown = metrics(page)
     assert ("Agreement with the segments", f"{full['accuracy']:.1%}") in shown
-    assert ("Checked on", f"{full['n_test']:,} customers") in shown
+    assert ("Held-out customers", f"{full['n_test']:,}") in shown
     assert ("Accuracy", f"{prospect['accuracy']:.1%}") in shown
     assert ("Baseline accuracy", f"{prospect['baseline_accuracy']:.1%}") in shown
     assert ("Baseline macro-F1", f"{prospect['baseline_macro_f1']:.3f}") in shown
@@ -54,11 +54,11 @@ def test_per_segment_tables_hold_precision_recall_and_f1(page, trained):
         assert list(table["Segment"]) == list(trained.models.segment_names)
         for _, row in table.iterrows():
             assert row["Recall"] == pytest.approx(saved[row["Segment"]]["recall"])
-            assert row["Customers checked"] == saved[row["Segment"]]["support"]
+            assert row["Customers"] == saved[row["Segment"]]["support"]
 
 
 def test_model_card_table_lists_versions_rows_and_checksum(page, trained):
-    card = next(d.value for d in page.dataframe if "Section" in d.value.columns)
+    card = page.table[0].value
     values = dict(zip(card["Item"], card["Value"], strict=True))
     assert values["Input sha256"] == trained.card["input_sha256"]
     assert values["scikit-learn"] == trained.card["versions"]["scikit-learn"]

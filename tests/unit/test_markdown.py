@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from core.markdown import bullet_list, escape_markdown
+from core.markdown import bold_lead, bullet_list, escape_markdown
 
 SPECIAL = "\\`*_{}[]<>#|$~:!&"
 
@@ -44,3 +44,9 @@ def test_plain_text_is_unchanged():
 def test_bullet_list_keeps_each_item_on_its_own_line():
     assert bullet_list(["a *b*", "two\n\nlines"]) == "- a \\*b\\*\n- two lines"
     assert bullet_list([]) == ""
+
+
+def test_bold_lead_bolds_the_headline_only():
+    assert bold_lead("Budget customers: median balance ₹2,855.") == "**Budget customers**\\: median balance ₹2,855."
+    assert bold_lead("no headline *here*") == "no headline \\*here\\*"
+    assert bold_lead("A*B: c") == "**A\\*B**\\: c"
