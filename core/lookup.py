@@ -19,6 +19,7 @@ from core.filters import Filters, customer_mask
 from core.models import Models
 from core.predict import describe_standouts, explain_customer, lookup_customers, score_customers
 from core.profiles import format_count, format_inr, format_share
+from core.whatif import GENDER_LABELS
 
 MAX_LOOKUP = 5_000       # IDs looked up at once; more are reported as skipped
 MAX_DETAILS = 20         # customers shown one by one below the summary table
@@ -75,7 +76,9 @@ def format_value(name: str, value: object) -> str:
     """A feature value as a marketer reads it: '₹14,065', '3', '51 days', '18:00', '25%', '35 years'."""
     kind = FEATURES[name].kind if name in FEATURES else ""
     if kind == "category":
-        return "–" if value is None or pd.isna(value) else str(value)
+        if value is None or pd.isna(value):
+            return "–"
+        return GENDER_LABELS.get(str(value), str(value)) if name == "gender" else str(value)
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -97,14 +100,14 @@ def format_value(name: str, value: object) -> str:
 
 
 def reason_table(models: Models, row: pd.Series) -> pd.DataFrame:
-    """What sets one customer apart, ready to show: feature, this customer, typical customer, difference."""
+    """What sets one customer apart, ready to show: feature, this customer, typical customer, vs typical (words)."""
     reasons = explain_customer(models, row)
     return pd.DataFrame({
         "Feature": [FEATURES[f].label for f in reasons["feature"]],
         "This customer": [format_value(f, v) for f, v in zip(reasons["feature"], reasons["value"], strict=True)],
         "Typical customer": [format_value(f, v) for f, v in zip(reasons["feature"], reasons["base_median"],
                                                                  strict=True)],
-        "Compared with typical": reasons["difference"].tolist(),
+        "vs typical": reasons["difference"].tolist(),
     })
 
 

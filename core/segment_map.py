@@ -11,10 +11,11 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.charts import segment_scatter
+from core.charts import segment_scatter, segment_scatter_3d
 
 CENTRE_NAME = "Segment centre"  # the name core.charts gives the segment-centre trace
 PCA_TITLE = "Segments on the two main directions of variation"
+PCA_3D_TITLE = "Segments on the three main directions of variation"
 PCA_SUBTITLE = ("Each direction blends all the features (money on a log scale); customers close together have "
                 "similar profiles")
 
@@ -46,7 +47,8 @@ def pca_scatter(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
                 explained: Sequence[float] | None = None) -> go.Figure:
     """Customers on PC1/PC2 of core.profiles.pca_projection, one WebGL trace per segment, centres as crosses."""
     fig = centres_on_top(segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids))
-    fig.update_layout(title={"text": PCA_TITLE, "subtitle": {"text": PCA_SUBTITLE}}, margin={"t": 80})
+    fig.update_layout(title={"text": PCA_TITLE, "subtitle": {"text": PCA_SUBTITLE}}, margin={"t": 80},
+                      legend={"itemsizing": "constant"})
     if not projected.empty:
         fig.update_xaxes(title={"text": direction_title(0, explained)})
         fig.update_yaxes(title={"text": direction_title(1, explained)})
@@ -54,4 +56,20 @@ def pca_scatter(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
             if trace.type == "scattergl":  # customer points; the centres' hover names the segment only
                 hover = trace.hovertemplate.replace("PC1:", "Direction 1:")
                 trace.hovertemplate = hover.replace("PC2:", "Direction 2:")
+    return fig
+
+
+def pca_scatter_3d(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
+                   explained: Sequence[float] | None = None) -> go.Figure:
+    """Customers on PC1-PC3 (core.charts.segment_scatter_3d) with the same axis words as the 2-D view."""
+    fig = segment_scatter_3d(projected, centroids, explained)
+    fig.update_layout(title={"text": PCA_3D_TITLE, "subtitle": {"text": PCA_SUBTITLE}}, margin={"t": 80},
+                      legend={"itemsizing": "constant"})
+    if not projected.empty:
+        fig.update_layout(scene={axis: {"title": {"text": direction_title(i, explained)}}
+                                 for i, axis in enumerate(("xaxis", "yaxis", "zaxis"))})
+        for trace in fig.data:
+            if trace.customdata is not None:
+                trace.hovertemplate = trace.hovertemplate.replace("PC1", "Direction 1").replace(
+                    "PC2", "Direction 2").replace("PC3", "Direction 3")
     return fig

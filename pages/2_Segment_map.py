@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from core.charts import segment_scatter, segment_scatter_3d, selected_customer_ids
+from core.charts import segment_scatter, selected_customer_ids
 from core.explore import sample_customers
 from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.markdown import escape_markdown
 from core.profiles import pca_projection, segment_centroids
-from core.segment_map import centres_on_top, pca_scatter
+from core.segment_map import centres_on_top, pca_scatter, pca_scatter_3d
 from core.selection import customers_by_id, describe_selection
 from ui.charts_ui import show_customers
 from ui.page import open_page
@@ -41,10 +41,9 @@ if mode == "features":
     figure = centres_on_top(segment_scatter(sample, x, y, log_x, log_y, centroids=segment_centroids(view, [x, y])))
 else:
     projected, centres, explained = pca_projection(sample, n_components=3 if mode == "pca3" else 2)
-    figure = pca_scatter(projected, centres, explained) if mode == "pca2" else segment_scatter_3d(
-        projected, centres, explained)
-    st.caption("Crosses mark each segment's average position. Use this view to see how distinct the segments are; "
-               "switch to *Two features* to read actual values.")
+    figure = (pca_scatter if mode == "pca2" else pca_scatter_3d)(projected, centres, explained)
+    st.caption("Large black-edged markers show each segment's average position. Use this view to see how distinct "
+               "the segments are; switch to *Two features* to read actual values.")
 
 sample_note(len(sample), len(view))
 if mode == "pca3":

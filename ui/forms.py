@@ -67,7 +67,8 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
     config["in_filters"] = st.column_config.CheckboxColumn(
         SCORE_LABELS["in_filters"], help="Whether this customer matches the sidebar filters.")
     config["stands_out"] = st.column_config.TextColumn(
-        SCORE_LABELS["stands_out"], width="large", help="Features at least one standard deviation away from the typical customer.")
+        SCORE_LABELS["stands_out"], width="large",
+        help="Features at least one standard deviation away from the typical customer (money on a log scale).")
     config["closest_other"] = st.column_config.TextColumn(
         SCORE_LABELS["closest_other"], help="The segment whose centre is next closest: where a change would move "
                                             "this customer first.")
@@ -78,7 +79,7 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
 
 def lookup_columns(names: list[str] | tuple[str, ...]) -> list[str]:
     """The columns the lookup table shows first (the download has them all)."""
-    return ["CustomerID", "segment", *[f"p_{n}" for n in names], "closest_other", "stands_out", *KEY_FEATURES,
+    return ["CustomerID", "segment", "stands_out", *[f"p_{n}" for n in names], "closest_other", *KEY_FEATURES,
             "in_filters"]
 
 
@@ -114,7 +115,7 @@ def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[st
     })
     right.markdown("**What sets this customer apart**")
     right.dataframe(reason_table(models, row), hide_index=True, column_config={
-        "Compared with typical": st.column_config.TextColumn(
+        "vs typical": st.column_config.TextColumn(
             help="Compared with the typical (median) customer of the whole base; money compared on a log scale.")})
 
 

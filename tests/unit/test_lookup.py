@@ -71,6 +71,7 @@ def test_id_options_are_capped_and_come_from_the_view(trained):
         ("age", np.nan, "–"),
         ("location", "MUMBAI", "MUMBAI"),
         ("gender", None, "–"),
+        ("gender", "F", "Female"),
     ],
 )
 def test_values_read_like_a_marketer_writes_them(name, value, text):
@@ -82,9 +83,9 @@ def test_reason_and_fit_tables_describe_one_customer(trained):
     row = trained.customers.iloc[0].copy()
     row["balance"] = 1e8
     reasons = reason_table(trained.models, row)
-    assert list(reasons.columns) == ["Feature", "This customer", "Typical customer", "Compared with typical"]
+    assert list(reasons.columns) == ["Feature", "This customer", "Typical customer", "vs typical"]
     assert reasons.iloc[0].tolist()[:2] == ["Account balance", "₹100,000,000"]
-    assert reasons.iloc[0]["Compared with typical"] == "much higher"
+    assert reasons.iloc[0]["vs typical"] == "much higher"
     scored = score_customers(trained.models, pd.DataFrame([row])).iloc[0]
     fit = segment_fit_table(scored, names)
     assert list(fit["Segment"]) == names and fit["Probability"].sum() == pytest.approx(1)

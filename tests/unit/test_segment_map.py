@@ -8,7 +8,7 @@ import pytest
 
 from core.charts import segment_colour_map, segment_scatter, selected_customer_ids
 from core.profiles import pca_projection, segment_centroids
-from core.segment_map import PCA_TITLE, centres_on_top, direction_title, pca_scatter
+from core.segment_map import PCA_TITLE, centres_on_top, direction_title, pca_scatter, pca_scatter_3d
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +72,13 @@ def test_centres_are_drawn_above_the_webgl_points(sample):
     assert list(centre.x) == list(before.data[-1].x) and centre.marker.symbol == "x"
     assert [t.name for t in after.data] == [t.name for t in before.data]
     assert after.layout.title.text == before.layout.title.text
+
+
+def test_pca_scatter_3d_uses_the_same_axis_words(sample):
+    projected, centres, explained = pca_projection(sample, n_components=3)
+    fig = pca_scatter_3d(projected, centres, explained)
+    assert fig.layout.scene.zaxis.title.text == f"Direction 3 ({explained[2]:.0%} of the variation)"
+    customers = [t for t in fig.data if t.customdata is not None]
+    assert [t.name for t in customers] == ["Low", "Medium", "High"]
+    assert all("Direction 3" in t.hovertemplate and "PC" not in t.hovertemplate for t in customers)
+    assert fig.layout.legend.itemsizing == "constant"  # legend dots readable despite tiny 3-D markers
