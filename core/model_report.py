@@ -149,6 +149,27 @@ def importance_note(model: Mapping) -> str:
             "need that feature.")
 
 
+def _setting_text(value: object) -> str:
+    """A setting as text: feature names as their labels, lists comma-separated, big floats with separators."""
+    if isinstance(value, list | tuple):
+        return ", ".join(FEATURES[v].label if isinstance(v, str) and v in FEATURES else str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4g}"
+    return str(value)
+
+
+def _setting_rows(settings: Mapping, prefix: str = "") -> list[tuple[str, str]]:
+    """(item, value) rows of a settings dict, nested dicts flattened to 'outer · inner'."""
+    rows = []
+    for key, value in settings.items():
+        item = prefix + str(key).replace("_", " ")
+        if isinstance(value, Mapping):
+            rows += _setting_rows(value, prefix=f"{item} · ")
+        else:
+            rows.append((item, _setting_text(value)))
+    return rows
+
+
 def _seconds(value: float) -> str:
     """'11.9 s' or '2 min 05 s'."""
     return f"{value:.1f} s" if value < 120 else f"{int(value // 60)} min {int(value % 60):02d} s"
@@ -168,10 +189,8 @@ def model_card_table(card: Mapping) -> pd.DataFrame:
     rows += [("Rows", labels.get(k, k), f"{v:,}") for k, v in card.get("rows", {}).items()]
     params = dict(card.get("params", {}))
     classifier = params.pop("classifier", {})
-    for key, value in params.items():
-        text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        rows.append(("Segmentation", key.replace("_", " "), text))
-    rows += [("Classifiers", key.replace("_", " "), str(value)) for key, value in classifier.items()]
+    rows += [("Segmentation", item, text) for item, text in _setting_rows(params)]
+    rows += [("Classifiers", item, text) for item, text in _setting_rows(classifier)]
     unavailable = card.get("unavailable_features") or []
     rows.append(("Features", "Left out (not in the data)",
                  ", ".join(FEATURES[f].label if f in FEATURES else f for f in unavailable) or "none"))

@@ -230,6 +230,22 @@ def segment_probabilities(scored: pd.Series, names: tuple[str, ...] | list[str])
     return {name: float(scored[f"p_{name}"]) for name in names}
 
 
+CLOSE_CALL = 0.10  # a most-likely segment less than 10 points ahead of the next is too close to call
+
+
+def describe_prospect_guess(probabilities: dict[str, float]) -> str:
+    """How decisive a prospect-model guess is, e.g. 'Too close to call: High 34%, Medium 33%, Low 33%.'"""
+    ranked = sorted(probabilities.items(), key=lambda kv: kv[1], reverse=True)
+    listing = ", ".join(f"{name} {p:.0%}" for name, p in ranked)
+    if len(ranked) < 2:
+        return listing
+    (best, p1), (_, p2) = ranked[0], ranked[1]
+    if p1 - p2 < CLOSE_CALL:
+        return (f"Too close to call ({listing}): for this prospect the model cannot tell the segments apart, so "
+                f"{best} is barely more likely than the rest.")
+    return f"{best} is the clear favourite ({listing})."
+
+
 def lookup_customers(customers: pd.DataFrame, ids: list[str]) -> tuple[pd.DataFrame, list[str]]:
     """Rows for the requested customer IDs (order kept, duplicates removed, any letter case) and the unknown IDs.
 

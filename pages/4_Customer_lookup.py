@@ -50,7 +50,7 @@ if result.outside_filters:
     st.caption(f"{len(result.outside_filters):,} of them do not match the sidebar filters (see 'Matches filters'); "
                "they are shown anyway because a lookup searches every customer.")
 st.dataframe(coloured_segments(table, names), hide_index=True, column_order=lookup_columns(names),
-             column_config=score_column_config(names), key="lookup_table")
+             column_config=score_column_config(names), placeholder="–")
 st.caption("P(segment): the classifier's probability. Stands out: features far from the typical customer. "
            "The download also has every feature, the distance to each segment's centre and the dates.")
 download_csv(lambda: readable_scores(table), "customer_lookup", filters, key="lookup_download",

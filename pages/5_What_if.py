@@ -7,17 +7,17 @@ from core.errors import DataError
 from core.lookup import describe_scored
 from core.lookup import scores_table as readable_scores
 from core.model_report import describe_prospect_quality
-from core.predict import describe_move, predict_prospect, score_customers, segment_probabilities, suggest_next_segment
+from core.predict import (
+    describe_move,
+    describe_prospect_guess,
+    predict_prospect,
+    score_customers,
+    segment_probabilities,
+    suggest_next_segment,
+)
 from core.profiles import format_share
 from core.whatif import coherence_notes, segment_centres, what_if_fields, what_if_row
-from ui.forms import (
-    cached_background,
-    cached_score_upload,
-    coloured_segments,
-    feature_inputs,
-    score_column_config,
-    segment_heading,
-)
+from ui.forms import cached_background, cached_score_upload, feature_inputs, segment_heading, show_scored
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import download_csv
@@ -50,6 +50,7 @@ if prospect:
         segment_heading(str(guess["predicted_segment"]), names, prefix="Most likely segment: ")
         st.metric("Probability of that segment", format_share(guess[f"p_{guess['predicted_segment']}"]),
                   help="The prospect model's probability for its most likely segment.", border=True)
+        st.caption(describe_prospect_guess(segment_probabilities(guess, names)))
         st.info(describe_prospect_quality(artifacts.quality["prospect_model"]), icon=":material/info:")
     right.plotly_chart(probability_bar(segment_probabilities(guess, names), names), key="prospect_probabilities")
 else:
@@ -68,9 +69,9 @@ else:
     right.plotly_chart(customer_position_chart(row.iloc[0], cached_background(version, filters, view),
                                                segment_centres(models), segment=segment, names=names),
                        key="what_if_position")
-    right.caption("Faint points: a sample of the customers matching the filters; crosses: segment centres. Segments "
-               "are set by balance, average transaction and total spend together, so the star can sit in "
-               "another segment's cloud on these two axes.")
+    right.caption("Faint points: a sample of the customers matching the filters; crosses: segment centres. "
+                  "Segments are set by balance, average transaction and total spend together, so the star can sit "
+                  "in another segment's cloud on these two axes.")
     left.plotly_chart(probability_bar(segment_probabilities(scored, names), names), key="what_if_probabilities")
 
 st.subheader("Score a file of customers")
@@ -85,8 +86,6 @@ if upload is not None:
         st.error(f"This file can't be scored: {exc}")
         st.stop()
     st.success(describe_scored(batch, names), icon=":material/task_alt:")
-    st.dataframe(coloured_segments(batch.head(1000), names), hide_index=True,
-                 column_config=score_column_config(names), key="batch_table")
-    st.caption(f"Showing the first {min(len(batch), 1000):,} rows; the download has all {len(batch):,}.")
+    show_scored(batch, names)
     download_csv(lambda: readable_scores(batch), f"scored_{upload.name.split('.')[0]}", None,
                  key="batch_download", label="Download the scored file (CSV)", as_customers=False)

@@ -3,10 +3,11 @@
 `per_view` caches the result of one core call per (dataset version, filters): both are hashable and
 together they fully determine the filtered view, so the frames themselves are not hashed (hashing 884k
 rows would cost more than most of the aggregations). Only pass frames that are the view or the
-dataset's own customers/transactions. Measured on the 884k-customer default dataset, uncached:
-profile_segments 0.26 s, segment_insights 0.23 s, describe_personas 0.30 s, timing_by_segment 0.36 s,
-compare_to_base 0.17 s, feature_correlations 0.18 s, transaction_activity 0.30 s; together they would
-take a page well over a second, while a cache hit costs a few milliseconds.
+dataset's own customers/transactions. Measured on the 884k-customer default dataset, uncached (quiet machine;
+about twice as long under load): timing_by_segment 0.25 s, transaction_activity 0.31 s, describe_personas
+0.15 s, profile_segments 0.14 s, segment_insights 0.13 s, compare_to_base 0.11 s, demographic_mix 0.08 s,
+feature_correlations 0.06-0.18 s. The Segment profiles page alone would need ~0.9 s (1.5 s under load) on
+every rerun; a cache hit costs a few milliseconds.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from core.models import Models
 from core.predict import score_upload
 from core.whatif import InputField
 
+MAX_SHOWN_ROWS = 1_000  # rows of a scored upload shown in the page (the download has all)
 BACKGROUND_POINTS = 3_000  # faint customers behind the what-if star: enough to see each segment's cloud
 NUMBER_FORMATS = {"money": "₹%,.0f", "count": "%,d", "days": "%d days", "hour": "%.1f", "share": "percent",
                   "years": "%d"}
@@ -67,7 +68,7 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
     config["in_filters"] = st.column_config.CheckboxColumn(
         SCORE_LABELS["in_filters"], help="Whether this customer matches the sidebar filters.")
     config["stands_out"] = st.column_config.TextColumn(
-        SCORE_LABELS["stands_out"], width="large",
+        SCORE_LABELS["stands_out"], width=300,
         help="Features at least one standard deviation away from the typical customer (money on a log scale).")
     config["closest_other"] = st.column_config.TextColumn(
         SCORE_LABELS["closest_other"], help="The segment whose centre is next closest: where a change would move "
@@ -81,6 +82,16 @@ def lookup_columns(names: list[str] | tuple[str, ...]) -> list[str]:
     """The columns the lookup table shows first (the download has them all)."""
     return ["CustomerID", "segment", "stands_out", *[f"p_{n}" for n in names], "closest_other", *KEY_FEATURES,
             "in_filters"]
+
+
+def show_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...], max_rows: int = MAX_SHOWN_ROWS) -> None:
+    """A scored upload: ID, segment and probabilities first, then the file's own columns; capped in the page."""
+    first = [c for c in ("CustomerID", "segment", *[f"p_{n}" for n in names]) if c in scored]
+    order = first + [c for c in scored.columns if c not in first]
+    st.dataframe(coloured_segments(scored.head(max_rows), names), hide_index=True, column_order=order,
+                 column_config=score_column_config(names), placeholder="–")
+    if len(scored) > max_rows:
+        st.caption(f"Showing the first {max_rows:,} of {len(scored):,} rows; the download has them all.")
 
 
 def coloured_segments(table: pd.DataFrame, names: list[str] | tuple[str, ...]):

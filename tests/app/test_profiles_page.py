@@ -1,5 +1,6 @@
 """Segment profiles page: cards, insight sentences with the right numbers, personas, charts, lists, empty filters."""
 
+import numpy as np
 import pytest
 
 from tests.app.conftest import assert_clean, run_page
@@ -49,6 +50,22 @@ def test_a_persona_per_segment_relative_to_the_whole_bank(trained):
     assert_clean(at)
     filtered = [m.value.replace("\\", "") for m in at.markdown if "typical customer's" in m.value]
     assert filtered == [personas[2]]
+
+
+def test_comparison_keeps_the_whole_bank_as_yardstick_under_filters(trained):
+    at = run_page(PAGE)
+    everyone = figure(at, "How each segment differs")["data"][0]
+    assert everyone["x"] == ["Low", "Medium", "High"]
+    c = trained.customers
+    log_balance = np.log1p(c["balance"])
+    high = np.log1p(c.loc[c["segment"] == "High", "balance"])
+    row = everyone["y"].index("Account balance")
+    assert everyone["z"][row][2] == pytest.approx((high.mean() - log_balance.mean()) / log_balance.std(ddof=0))
+    at.multiselect(key="segment").select("High").run()
+    assert_clean(at)
+    high_only = figure(at, "How each segment differs")["data"][0]
+    assert high_only["x"] == ["High"]
+    assert [r[0] for r in high_only["z"]] == pytest.approx([r[2] for r in everyone["z"]])  # not all zero
 
 
 def test_feature_select_changes_the_box_plot(trained):

@@ -92,3 +92,14 @@ def test_model_card_table_is_all_text(trained):
                                      "Library versions"}
     assert table["Value"].map(type).eq(str).all()
     assert trained.card["input_sha256"] in set(table["Value"])
+
+
+def test_model_card_settings_are_flattened_and_readable():
+    card = {"params": {"k": 3, "segment_features": ["balance", "mean_amount"],
+                       "kmeans": {"init": "budget bands", "inertia": 1026120.886},
+                       "classifier": {"max_samples": 0.3}}}
+    rows = {(s, i): v for s, i, v in model_card_table(card).itertuples(index=False)}
+    assert rows[("Segmentation", "segment features")] == "Account balance, Average transaction"
+    assert rows[("Segmentation", "kmeans · init")] == "budget bands"
+    assert rows[("Segmentation", "kmeans · inertia")] == "1,026,120.89"
+    assert rows[("Classifiers", "max samples")] == "0.3"

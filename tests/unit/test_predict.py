@@ -11,6 +11,7 @@ from core.export import customer_table, to_csv_bytes
 from core.features import FEATURES
 from core.predict import (
     describe_move,
+    describe_prospect_guess,
     describe_standouts,
     difference_word,
     explain_customer,
@@ -201,3 +202,10 @@ def test_score_upload_scores_raw_transactions(trained, small_csv):
 def test_score_upload_refuses_bad_files_with_a_clear_message(trained, data, message):
     with pytest.raises(DataError, match=message):
         score_upload(trained.models, data, name="bad.csv")
+
+
+def test_prospect_guesses_say_when_they_are_too_close_to_call():
+    close = describe_prospect_guess({"Low": 0.33, "Medium": 0.33, "High": 0.34})
+    assert close.startswith("Too close to call (High 34%, Low 33%, Medium 33%)")  # ties keep segment order
+    assert describe_prospect_guess({"Low": 0.1, "Medium": 0.2, "High": 0.7}) == (
+        "High is the clear favourite (High 70%, Medium 20%, Low 10%).")
