@@ -128,6 +128,9 @@ def _axis(feature: str, log: bool, values: np.ndarray | pd.Series | None = None)
         v = v[np.isfinite(v) & (v > 0)]
         if len(v) and np.log10(v.max() / v.min()) >= 2:
             axis["dtick"] = 1
+        if len(v) and _kind(feature) == "money":
+            # Start at ₹1 at the lowest: below it rupee ticks would read "₹0" on a log axis.
+            axis["range"] = [max(np.floor(np.log10(v.min())), 0.0), np.ceil(np.log10(v.max()))]
     kind = _kind(feature)
     if kind == "money":
         axis.update(tickprefix="₹", tickformat=",.0f")
@@ -637,7 +640,8 @@ def silhouette_by_segment_bar(
     fig.add_trace(go.Bar(x=labels, y=series.to_numpy(), marker={"color": [colours.get(n, BASE_COLOUR) for n in labels]},
                          hovertemplate="<b>%{x}</b><br>Mean silhouette: %{y:.3f}<extra></extra>"))
     if overall is not None:
-        fig.add_hline(y=overall, line={"dash": "dash", "color": BASE_COLOUR}, annotation_text=f"overall {overall:.3f}")
+        fig.add_hline(y=overall, line={"dash": "dash", "color": BASE_COLOUR}, annotation_text=f"overall {overall:.3f}",
+                      annotation_position="top left")
     fig.update_xaxes(title={"text": "Segment"})
     fig.update_yaxes(title={"text": "Mean silhouette"})
     fig.update_layout(showlegend=False)

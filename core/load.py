@@ -342,13 +342,13 @@ def read_table(source: Source, name: str | None = None, max_rows: int = MAX_UPLO
     if data.startswith(b"\x1f\x8b"):
         data = unpack_gzip(data, label)
     if not data.strip():
-        raise fail(label, "the file is empty; choose the export of the transactions")
+        raise fail(label, "the file is empty (0 bytes of data); choose the file that holds the data")
     if data.startswith(b"PAR1"):
         frame = read_parquet_bytes(data, max_rows, label)
     else:
         frame = read_csv_text(data, max_rows, label)
     if frame.empty:
-        raise fail(label, "the file has a header but no rows; export the transactions themselves")
+        raise fail(label, "the file has a header but no rows; check that the export really contains data")
     frame.columns = unique_names([str(c) for c in frame.columns])
     return frame
 
@@ -358,7 +358,7 @@ def read_csv_text(data: bytes, max_rows: int, label: str) -> pd.DataFrame:
     data = decode_to_utf8(data, label)
     header = first_record(data[:SNIFF_BYTES].decode("utf-8", errors="ignore"))
     if not header.strip():
-        raise fail(label, "the file is empty; choose the export of the transactions")
+        raise fail(label, "the file is empty (0 bytes of data); choose the file that holds the data")
     delimiter = detect_delimiter(header)
     return read_csv_bytes(data, delimiter, parse_header(header, delimiter), max_rows, label)
 
