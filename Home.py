@@ -6,6 +6,7 @@ from core.explore import select_transactions, summarise_dataset
 from core.profiles import format_count, format_inr, format_share, profile_segments
 from core.narrative import describe_model_age, describe_segment_quality
 from ui.auth import sign_in_mode
+from ui.navigation import page_directory
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import kpi_row, segment_cards, stop_if_empty
@@ -31,17 +32,7 @@ segment_cards(profile_segments(view))
 st.info(describe_segment_quality(artifacts.quality["segmentation"]), icon=":material/insights:")
 
 st.subheader("What each page answers")
-for page, question in [
-    ("pages/1_Explore_data.py", "What does the data look like, and what was fixed when it was cleaned?"),
-    ("pages/2_Segment_map.py", "Where do customers sit on any two features, and who is in a group I select?"),
-    ("pages/3_Segment_profiles.py", "What sets each segment apart, and who is in it?"),
-    ("pages/4_Customer_lookup.py", "Which segment is this customer in, and why?"),
-    ("pages/5_What_if.py", "Which segment would a customer with these numbers fall in? What would move them up?"),
-    ("pages/6_Model_quality.py", "How well separated are the segments, and how far can the classifiers be trusted?"),
-    ("pages/7_Data.py", "How do I bring my own transactions?"),
-]:
-    st.page_link(page, help=question)
-    st.caption(question)
+page_directory()
 
 if sign_in_mode() == "open":
     st.caption("Sign-in is not configured: the app is open to anyone who can reach it, which is meant for "

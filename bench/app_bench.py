@@ -52,9 +52,9 @@ def time_pages(url: str) -> dict[str, float]:
         results["home_first_render_s"] = wait_until_idle(page) - start
         for name in PAGES:
             start = time.monotonic()
-            page.locator('[data-testid="stSidebarNav"] a', has_text=name.replace("_", " ")).first.click()
+            page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]', has_text=name.replace("_", " ")).first.click()
             results[f"switch_to_{name}_s"] = wait_until_idle(page) - start
-        page.locator('[data-testid="stSidebarNav"] a').first.click()
+        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').first.click()
         wait_until_idle(page)
         start = time.monotonic()
         page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()

@@ -7,7 +7,8 @@ import streamlit as st
 from core.config import ROOT
 from core.persistence import Artifacts
 from ui.auth import require_sign_in
-from ui.cache import DATASET_KEY, available_datasets, get_artifacts
+from ui.cache import DATASET_KEY, active_dataset_name, available_datasets, get_artifacts
+from ui.navigation import reserve_navigation
 
 LOGO = ROOT / "assets" / "logo.svg"
 ICON = ROOT / "assets" / "icon.svg"
@@ -18,6 +19,7 @@ def open_page(title: str, question: str) -> Artifacts:
     """Sign in if required, show the title and question, pick the dataset, return its artifacts."""
     require_sign_in()
     st.logo(str(LOGO), icon_image=str(ICON), size="large")
+    reserve_navigation()
     st.title(title)
     st.caption(question)
     artifacts = get_artifacts()
@@ -36,5 +38,8 @@ def dataset_picker() -> None:
         st.session_state[DATASET_KEY] = st.session_state.pop(PENDING_KEY)
     names = [d["name"] for d in available_datasets()]
     if len(names) > 1:
-        st.sidebar.selectbox("Dataset", names, key=DATASET_KEY, bind="query-params",
+        if st.session_state.get(DATASET_KEY) not in names:
+            st.session_state[DATASET_KEY] = active_dataset_name()
+        st.sidebar.selectbox("Dataset", names, key=DATASET_KEY, persist_state="session",
                              help="Datasets trained from the Data page; 'default' is the built-in generated data.")
+        st.query_params[DATASET_KEY] = st.session_state[DATASET_KEY]

@@ -1,27 +1,40 @@
 """The sidebar filters shared by every page.
 
-Every widget is bound to the URL (`bind="query-params"`), so the filters persist across pages, survive a
-reload and can be bookmarked or shared as a link. The filtered customers are cached per (dataset version,
-filters) so switching pages with the same filters costs nothing.
+A new session takes its filters from the URL; the widgets' values are then kept in session state from page to
+page, and every run writes the filters back to the URL, so a view can be bookmarked or shared as a link.
+(Streamlit's `bind="query-params"` drops a page's bound parameters when switching pages, hence this.)
+The filtered customers are cached per (dataset version, filters), so switching pages costs nothing.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.filters import FilterOptions, Filters, apply_filters, describe_filters, filter_options
+from core.filters import (
+    FilterOptions,
+    Filters,
+    apply_filters,
+    describe_filters,
+    filter_options,
+    filters_from_query,
+    filters_to_query,
+    normalise_filters,
+)
 from core.persistence import Artifacts
 from core.profiles import format_inr
+from ui.cache import DATASET_KEY
+from ui.navigation import draw_navigation
 
 GENDER_LABELS = {"M": "Male", "F": "Female", "other": "Other", "unknown": "Unknown"}
 # Balances span 0 to 10^8: a slider over round, log-spaced steps is usable where a linear one is not.
 BALANCE_STEPS = (0, 100, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
                  1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000, 50_000_000, 100_000_000)
 MAX_LOCATION_OPTIONS = 3_000  # the long tail beyond this holds a handful of customers each
+SEEDED_KEY = "_filters_seeded_for_version"
+KEPT_KEY = "_filter_values"
+FILTER_KEYS = ("segment", "gender", "age", "age_unknown", "balance", "location", "dates")
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -43,46 +56,95 @@ def balance_steps(options: FilterOptions) -> list[int]:
     return sorted(set(steps))
 
 
+def nearest_step(value: float, steps: list[int]) -> int:
+    """The balance step closest to a value from the URL."""
+    return min(steps, key=lambda s: abs(s - value))
+
+
+def restore_filters(options: FilterOptions, version: str) -> dict:
+    """The filter values to start the widgets with: from the URL on a new session or dataset, else the kept copy.
+
+    The URL seeds a session once (a bookmark or a shared link); after that the values kept from page to page
+    are the truth. Switching dataset re-reads the URL, clamping the filters to the new ranges.
+    """
+    if st.session_state.get(SEEDED_KEY) != version:
+        for key in FILTER_KEYS:  # widget state of another dataset may lie outside this one's ranges
+            st.session_state.pop(key, None)
+        st.session_state[SEEDED_KEY] = version
+        st.session_state[KEPT_KEY] = url_values(options)
+    return st.session_state[KEPT_KEY]
+
+
+def keep_values(values: dict) -> None:
+    """Remember the widgets' values for the next page (Streamlit drops a widget's state on pages without it)."""
+    st.session_state[KEPT_KEY] = values
+
+
+def url_values(options: FilterOptions) -> dict:
+    """Widget values for the filters in the URL, clamped to this dataset's options."""
+    f = filters_from_query(st.query_params.to_dict(), options)
+    seeds = {"segment": list(f.segments), "gender": list(f.genders), "location": list(f.locations),
+             "age_unknown": f.include_unknown_age}
+    if options.age_min is not None:
+        seeds["age"] = f.age_range or (options.age_min, options.age_max)
+    if options.balance_max is not None:
+        steps = balance_steps(options)
+        lo, hi = f.balance_range or (steps[0], steps[-1])
+        seeds["balance"] = (nearest_step(lo, steps), nearest_step(hi, steps))
+    if options.date_min is not None:
+        seeds["dates"] = f.date_range or (options.date_min, options.date_max)
+    return seeds
+
+
+def write_url(filters: Filters) -> None:
+    """Put the active filters (and the dataset) in the URL so the view can be bookmarked and shared."""
+    query = filters_to_query(filters)
+    if DATASET_KEY in st.query_params:
+        query[DATASET_KEY] = st.query_params[DATASET_KEY]
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
 def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
     """Draw the filters; return them and the matching customers, and say how many match."""
     version = str(artifacts.folder)
     options = cached_options(version, artifacts.customers, artifacts.transactions)
+    start = restore_filters(options, version)
     side = st.sidebar
     side.header("Filters")
-    segments = side.multiselect("Segment", options.segments, key="segment", bind="query-params",
+    segments = side.multiselect("Segment", options.segments, start["segment"], key="segment",
                                 placeholder="All segments", help="Budget segments, lowest to highest.")
-    genders = side.multiselect("Gender", options.genders, key="gender", bind="query-params",
-                               format_func=lambda g: GENDER_LABELS.get(g, g), placeholder="All genders")
-    age_range, include_unknown = None, True
+    genders = side.multiselect("Gender", options.genders, start["gender"], key="gender", placeholder="All genders",
+                               format_func=lambda g: GENDER_LABELS.get(g, g))
+    age, include_unknown, balance, dates = None, True, None, None
     if options.age_min is not None:
-        lo, hi = options.age_min, options.age_max
-        picked = side.slider("Age", lo, hi, (lo, hi), key="age", bind="query-params",
-                             help="Age in years at the latest transaction.")
-        include_unknown = side.checkbox("Include customers of unknown age", True, key="age_unknown",
-                                        bind="query-params")
-        age_range = None if tuple(picked) == (lo, hi) else tuple(picked)
-    balance_range = None
+        age = side.slider("Age", options.age_min, options.age_max, start["age"], key="age",
+                          help="Age in years at the latest transaction.")
+        include_unknown = side.checkbox("Include customers of unknown age", start["age_unknown"], key="age_unknown")
     if options.balance_max is not None:
         steps = balance_steps(options)
-        picked = side.select_slider("Account balance (INR)", steps, (steps[0], steps[-1]), key="balance",
-                                    bind="query-params", format_func=lambda v: format_inr(v))
-        balance_range = None if tuple(picked) == (steps[0], steps[-1]) else tuple(picked)
-    locations = side.multiselect("Location", options.locations[:MAX_LOCATION_OPTIONS], key="location",
-                                 bind="query-params", placeholder="All locations (type to search)",
+        balance = side.select_slider("Account balance (INR)", steps, start["balance"], key="balance",
+                                     format_func=format_inr, help="Latest balance. Both ends at the extremes: no "
+                                     "balance filter (overdrafts and unknown balances included).")
+    locations = side.multiselect("Location", options.locations[:MAX_LOCATION_OPTIONS], start["location"],
+                                 key="location", placeholder="All locations (type to search)",
                                  help="Biggest first. Type to search.")
-    date_range = None
     if options.date_min is not None:
-        picked = side.date_input("Transaction dates", (options.date_min, options.date_max), options.date_min,
-                                 options.date_max, key="dates", bind="query-params", format="DD/MM/YYYY",
-                                 help="Customers with at least one transaction in this period.")
-        if isinstance(picked, tuple | list) and len(picked) == 2 and tuple(picked) != (options.date_min,
-                                                                                        options.date_max):
-            date_range = (date.fromisoformat(str(picked[0])), date.fromisoformat(str(picked[1])))
-    filters = Filters(segments=segments, genders=genders, age_range=age_range, include_unknown_age=include_unknown,
-                      balance_range=balance_range, locations=locations, date_range=date_range)
+        dates = side.date_input("Transaction dates", start["dates"], options.date_min, options.date_max, key="dates",
+                                format="DD/MM/YYYY", help="Customers with at least one transaction in this period.")
+        if not (isinstance(dates, tuple | list) and len(dates) == 2):
+            dates = start["dates"]  # half-picked range: keep the previous one until the second date is chosen
+    keep_values({"segment": segments, "gender": genders, "location": locations, "age_unknown": include_unknown,
+                 "age": age, "balance": balance, "dates": tuple(dates) if dates else None})
+    whole_balance = balance is None or tuple(balance) == (steps[0], steps[-1])
+    filters = normalise_filters(Filters(segments=segments, genders=genders, age_range=age,
+                                        include_unknown_age=include_unknown,
+                                        balance_range=None if whole_balance else balance,
+                                        locations=locations, date_range=dates), options)
+    write_url(filters)
     view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
-    total = len(artifacts.customers)
-    side.markdown(f"**{len(view):,}** of {total:,} customers match")
+    side.markdown(f"**{len(view):,}** of {len(artifacts.customers):,} customers match")
     if filters.is_active:
         side.caption(describe_filters(filters))
+    draw_navigation(filters_to_query(filters))
     return filters, view

@@ -18,7 +18,10 @@ def _installed(app_data):
 
 def run_page(path: str, **query: str | list[str]) -> AppTest:
     """Run one page script (e.g. 'pages/5_What_if.py') with optional URL query parameters."""
-    at = AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
+    # Pages run inside the app (entry point Home.py) so that links between pages resolve, as in the browser.
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=TIMEOUT)
+    if path != "Home.py":
+        at.switch_page(path)
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()

@@ -8,7 +8,9 @@ from tests.app.conftest import TIMEOUT
 
 
 def app_with_password(page: str = "Home.py") -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=TIMEOUT)
+    if page != "Home.py":
+        at.switch_page(page)
     at.secrets["auth_password"] = {"hash": hash_password("open sesame", iterations=1_000)}
     return at.run()
 

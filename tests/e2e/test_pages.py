@@ -47,7 +47,7 @@ def test_filters_live_in_the_url_and_follow_to_other_pages(server, page, trained
     page.goto(f"{server}/?segment=High")
     wait_until_idle(page)
     assert customers_shown(page) == high
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Segment profiles").click()
+    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]', has_text="Segment profiles").click()
     wait_until_idle(page)
     assert "segment=High" in page.url
     assert page.get_by_text(f"{high:,} of {len(trained.customers):,} customers match").is_visible()
