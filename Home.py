@@ -3,8 +3,8 @@
 import streamlit as st
 
 from core.explore import select_transactions, summarise_dataset
-from core.profiles import format_count, format_inr, format_share, profile_segments
 from core.narrative import describe_model_age, describe_segment_quality
+from core.profiles import format_count, format_inr, format_inr_short, format_share, profile_segments
 from ui.auth import sign_in_mode
 from ui.navigation import page_directory
 from ui.page import open_page
@@ -20,7 +20,9 @@ summary = summarise_dataset(view, select_transactions(artifacts.transactions, vi
 kpi_row([
     ("Customers", format_count(summary["n_customers"]), "Customers matching the filters."),
     ("Transactions", format_count(summary["n_transactions"]), "Transactions of those customers."),
-    ("Total balance", format_inr(summary["total_balance"]), "Sum of the latest account balance of each customer."),
+    ("Total balance", format_inr_short(summary["total_balance"]),
+     f"Sum of the latest account balance of each customer: {format_inr(summary['total_balance'])} "
+     "(1 crore = 10 million, 1 lakh = 100,000)."),
     ("Repeat customers", format_share(1 - summary["share_single_transaction"]),
      "Share of customers with more than one transaction."),
 ])

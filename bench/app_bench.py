@@ -17,8 +17,10 @@ import time
 
 from core.config import DATASETS_DIR, DEFAULT_DATASET, ROOT
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy, wait_until_idle
+from ui.navigation import PAGES as NAV_PAGES
 
-PAGES = ["Explore_data", "Segment_map", "Segment_profiles", "Customer_lookup", "What_if", "Model_quality"]
+NAV = '[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]'
+PAGES = [label for _script, label, _icon, _question in NAV_PAGES[1:]]
 
 
 def time_what_if(repeats: int = 20) -> list[float]:
@@ -52,9 +54,9 @@ def time_pages(url: str) -> dict[str, float]:
         results["home_first_render_s"] = wait_until_idle(page) - start
         for name in PAGES:
             start = time.monotonic()
-            page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]', has_text=name.replace("_", " ")).first.click()
+            page.locator(NAV, has_text=name).first.click()
             results[f"switch_to_{name}_s"] = wait_until_idle(page) - start
-        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').first.click()
+        page.locator(NAV).first.click()
         wait_until_idle(page)
         start = time.monotonic()
         page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()

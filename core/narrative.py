@@ -17,13 +17,14 @@ def silhouette_word(value: float) -> str:
 def describe_segment_quality(segmentation: dict) -> str:
     """One line: silhouette with its spread and sample, Davies-Bouldin, and what that means."""
     sil = segmentation["silhouette"]
-    sample = f"{sil['repeats']} samples of {sil['sample_size']:,}" if sil["repeats"] > 1 else (
-        f"all {sil['sample_size']:,} customers")
+    if sil["repeats"] > 1:
+        value = f"{sil['mean']:.2f} ± {sil['std']:.3f} ({sil['repeats']} samples of {sil['sample_size']:,} customers"
+    else:
+        value = f"{sil['mean']:.2f} (all {sil['sample_size']:,} customers"
     return (
-        f"Segments are {silhouette_word(sil['mean'])}: silhouette {sil['mean']:.2f} ± {sil['std']:.3f} "
-        f"({sample} customers; 1 is perfect, 0 means overlapping), Davies–Bouldin "
-        f"{segmentation['davies_bouldin']:.2f} (lower is better)."
-    ).replace("customers customers", "customers")
+        f"Segments are {silhouette_word(sil['mean'])}: silhouette {value}; 1 is perfect, 0 means overlapping), "
+        f"Davies–Bouldin {segmentation['davies_bouldin']:.2f} (lower is better)."
+    )
 
 
 def describe_model_age(card: dict, now: datetime | None = None) -> str:

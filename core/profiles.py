@@ -43,6 +43,19 @@ def format_inr(value: float | None, decimals: int = 0) -> str:
     return f"{sign}₹{abs(float(value)):,.{decimals}f}"
 
 
+def format_inr_short(value: float | None) -> str:
+    """Large rupee amounts in the Indian units a bank's team reads: '₹8,834 Cr', '₹12.5 lakh'; small ones in full."""
+    if _missing(value) or not math.isfinite(float(value)):
+        return "–"
+    amount = abs(float(value))
+    sign = "-" if value < 0 else ""
+    if amount >= 1e7:
+        return f"{sign}₹{amount / 1e7:,.0f} Cr" if amount >= 1e9 else f"{sign}₹{amount / 1e7:,.1f} Cr"
+    if amount >= 1e5:
+        return f"{sign}₹{amount / 1e5:,.1f} lakh"
+    return format_inr(value)
+
+
 def format_count(value: float | None) -> str:
     """A whole number with thousands separators, e.g. '884,000'; '–' when missing."""
     return "–" if _missing(value) else f"{float(value):,.0f}"

@@ -15,6 +15,7 @@ from core.profiles import (
     feature_summary,
     format_count,
     format_inr,
+    format_inr_short,
     format_share,
     pca_projection,
     profile_segments,
@@ -220,3 +221,12 @@ def test_personas_of_a_filtered_view_compare_with_the_given_base(data):
     view = customers[customers["segment"] == "High"]
     assert describe_personas(view)["High"].startswith("Mainstream")  # compared with itself
     assert describe_personas(view, base=customers)["High"].startswith("Affluent")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(88_340_604_611, "₹8,834 Cr"), (50_553_300, "₹5.1 Cr"), (1_250_000, "₹12.5 lakh"), (99_999, "₹99,999"),
+     (-2_500_000, "-₹25.0 lakh"), (float("nan"), "–")],
+)
+def test_format_inr_short_uses_crore_and_lakh(value, text):
+    assert format_inr_short(value) == text
