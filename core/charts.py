@@ -245,12 +245,12 @@ def _sampled(sample: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, str |
         sample = sample_customers(sample, max_points)
     if total <= len(sample):
         return sample, None
-    return sample, f"Random sample of {format_count(len(sample))} of {format_count(total)} customers"
+    return sample, f"Stratified sample of {format_count(len(sample))} of {format_count(total)} customers"
 
 
 def _centroid_trace(
     centroids: pd.DataFrame, columns: Sequence[str], colours: dict[str, str], three_d: bool
-) -> go.Scatter | go.Scatter3d:
+) -> go.Scattergl | go.Scatter3d:
     """All segment centres in one trace: a large cross (or diamond in 3-D) in each segment's colour."""
     names = [str(s) for s in centroids["segment"]]
     marker = {"color": [colours.get(n, BASE_COLOUR) for n in names], "line": {"color": "black", "width": 2}}
@@ -259,8 +259,9 @@ def _centroid_trace(
     if three_d:
         return go.Scatter3d(x=centroids[columns[0]], y=centroids[columns[1]], z=centroids[columns[2]],
                             marker={**marker, "symbol": "diamond", "size": 9}, **common)
-    return go.Scatter(x=centroids[columns[0]], y=centroids[columns[1]],
-                      marker={**marker, "symbol": CENTROID_SYMBOL, "size": 16}, **common)
+    # WebGL like the customer points: browsers draw WebGL above SVG, so an SVG trace would sit under them.
+    return go.Scattergl(x=centroids[columns[0]], y=centroids[columns[1]],
+                        marker={**marker, "symbol": CENTROID_SYMBOL, "size": 16}, **common)
 
 
 def segment_scatter(

@@ -13,27 +13,10 @@ import plotly.graph_objects as go
 
 from core.charts import segment_scatter, segment_scatter_3d
 
-CENTRE_NAME = "Segment centre"  # the name core.charts gives the segment-centre trace
 PCA_TITLE = "Segments on the two main directions of variation"
 PCA_3D_TITLE = "Segments on the three main directions of variation"
 PCA_SUBTITLE = ("Each direction blends all the features (money on a log scale); customers close together have "
                 "similar profiles")
-
-
-def centres_on_top(fig: go.Figure) -> go.Figure:
-    """The figure with its segment-centre markers redrawn as WebGL, so they show above the WebGL customer points.
-
-    Browsers draw WebGL traces on a canvas above the SVG layer, so an SVG centre trace (as core.charts draws
-    it) is hidden under 20,000 points. Redrawing it as Scattergl, last, puts it on top.
-    """
-    traces = []
-    for trace in fig.data:
-        if trace.type == "scatter" and trace.name == CENTRE_NAME:
-            props = trace.to_plotly_json()
-            props.pop("type")
-            trace = go.Scattergl(**props)
-        traces.append(trace)
-    return go.Figure(data=traces, layout=fig.layout)
 
 
 def direction_title(index: int, explained: Sequence[float] | None) -> str:
@@ -46,14 +29,14 @@ def direction_title(index: int, explained: Sequence[float] | None) -> str:
 def pca_scatter(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
                 explained: Sequence[float] | None = None) -> go.Figure:
     """Customers on PC1/PC2 of core.profiles.pca_projection, one WebGL trace per segment, centres as crosses."""
-    fig = centres_on_top(segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids))
+    fig = segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids)
     fig.update_layout(title={"text": PCA_TITLE, "subtitle": {"text": PCA_SUBTITLE}}, margin={"t": 80},
                       legend={"itemsizing": "constant"})
     if not projected.empty:
         fig.update_xaxes(title={"text": direction_title(0, explained)})
         fig.update_yaxes(title={"text": direction_title(1, explained)})
         for trace in fig.data:
-            if trace.type == "scattergl":  # customer points; the centres' hover names the segment only
+            if trace.type == "scattergl":  # the centres' hover has no PC text, so this only changes the points
                 hover = trace.hovertemplate.replace("PC1:", "Direction 1:")
                 trace.hovertemplate = hover.replace("PC2:", "Direction 2:")
     return fig

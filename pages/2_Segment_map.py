@@ -7,7 +7,7 @@ from core.explore import sample_customers
 from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.markdown import escape_markdown
 from core.profiles import pca_projection, segment_centroids
-from core.segment_map import centres_on_top, pca_scatter, pca_scatter_3d
+from core.segment_map import pca_scatter, pca_scatter_3d
 from core.selection import customers_by_id, describe_selection
 from ui.charts_ui import show_customers
 from ui.page import open_page
@@ -38,15 +38,15 @@ if mode == "features":
     log_y = right.toggle("Log scale", y in MONEY_FEATURES, key=f"map_log_y_{y}", help=LOG_HELP)
     st.caption(f"**{FEATURES[x].label}**: {FEATURES[x].description} **{FEATURES[y].label}**: "
                f"{FEATURES[y].description} Crosses mark each segment's median customer.")
-    figure = centres_on_top(segment_scatter(sample, x, y, log_x, log_y, centroids=segment_centroids(view, [x, y])))
+    figure = segment_scatter(sample, x, y, log_x, log_y, centroids=segment_centroids(view, [x, y]))
 else:
     projected, centres, explained = pca_projection(sample, n_components=3 if mode == "pca3" else 2)
     figure = (pca_scatter if mode == "pca2" else pca_scatter_3d)(projected, centres, explained)
     st.caption("Large black-edged markers show each segment's average position. Use this view to see how distinct "
                "the segments are; switch to *Two features* to read actual values.")
 
-sample_note(len(sample), len(view))
 if mode == "pca3":
+    sample_note(len(sample), len(view))  # the 2-D charts say so in their subtitle
     st.plotly_chart(figure, key="map3d", height=640)
     st.info("Drag to rotate. To select customers, switch to a 2-D view.", icon=":material/3d_rotation:")
     st.stop()

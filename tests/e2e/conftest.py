@@ -77,7 +77,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # Tall, because Streamlit scrolls inside the page: a full-page screenshot only shows the viewport.
+    context = browser.new_context(viewport={"width": 1400, "height": 2400})
     pg = context.new_page()
     yield pg
     context.close()
@@ -95,7 +96,7 @@ def wait_until_idle(page, timeout: float = 60, settle: float = 0.5) -> float:
     quiet_since = None
     while time.monotonic() < deadline:
         state = app.get_attribute("data-test-script-state")
-        if state != "notRunning":
+        if state != "notRunning" or page.locator('[data-testid="stSkeleton"]').count():
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()

@@ -134,7 +134,7 @@ def test_scatter_samples_large_inputs_and_says_so(data):
     customers, _ = data
     fig = segment_scatter(customers, "age", "night_share", max_points=300)
     assert sum(len(t.x) for t in fig.data) <= 300
-    assert "Random sample of 300 of 2,000 customers" in fig.layout.title.subtitle.text
+    assert "Stratified sample of 300 of 2,000 customers" in fig.layout.title.subtitle.text
     assert {t.name for t in fig.data} == {"Low", "Medium", "High"}
 
 
