@@ -171,18 +171,23 @@ def _base_profile(customers: pd.DataFrame) -> pd.Series:
     })
 
 
-def compare_to_base(customers: pd.DataFrame, features: Sequence[str] | None = None) -> pd.DataFrame:
+def compare_to_base(customers: pd.DataFrame, base: pd.DataFrame | None = None,
+                    features: Sequence[str] | None = None) -> pd.DataFrame:
     """Standardised segment means: (segment mean - base mean) / base std, money on log scale.
 
-    Returns a wide frame: index = feature names (named "feature"), columns = segment names present, values
-    in standard deviations (0 = like the average customer, +1 = one standard deviation above).
+    `base` is the yardstick, by default the customers themselves; pass the whole customer base so that, on a
+    filtered view, "+1.2" still means 1.2 standard deviations above the bank's average customer (against
+    itself, a view filtered to one segment would be all zeros). Returns a wide frame: index = feature names
+    (named "feature"), columns = segment names present, values in standard deviations. Unknown values are
+    left out of the means.
     """
+    base = customers if base is None else base
     codes, names = segment_codes(customers)
-    features = [f for f in (features or NUMERIC_FEATURES) if f in customers]
+    features = [f for f in (features or NUMERIC_FEATURES) if f in customers and f in base]
+    reference = log_money(base, features)
+    base_mean, base_std = reference.mean(), reference.std(ddof=0)
     keep = codes >= 0
-    values = log_money(customers, features)[keep]
-    base_mean, base_std = values.mean(), values.std(ddof=0)
-    seg_mean = values.groupby(codes[keep], sort=True).mean()
+    seg_mean = log_money(customers, features)[keep].groupby(codes[keep], sort=True).mean()
     z = (seg_mean - base_mean) / base_std.where(base_std > 0)
     out = z.T
     out.columns = pd.CategoricalIndex([names[c] for c in z.index], categories=names, ordered=True, name="segment")

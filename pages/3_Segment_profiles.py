@@ -11,11 +11,11 @@ from core.charts import (
     segment_colour_map,
     segment_comparison_heatmap,
 )
-from core.comparison import compare_with_base
 from core.explore import sample_customers
 from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.markdown import bold_lead, bullet_list
 from core.profiles import (
+    compare_to_base,
     demographic_mix,
     describe_personas,
     feature_summary,
@@ -53,7 +53,7 @@ for col, (segment, persona) in zip(st.columns(len(personas)), personas.items(), 
 st.caption("Compared with the typical customer of the whole bank (medians), whatever the filters.")
 
 st.subheader("Compared with the average customer")
-comparison = per_view(artifacts, filters, compare_with_base, view, artifacts.customers)
+comparison = per_view(artifacts, filters, compare_to_base, view, artifacts.customers)
 st.plotly_chart(segment_comparison_heatmap(comparison), height=520)
 st.caption("Each cell: how far the average of the segment's customers shown sits from the average customer of the "
            "whole bank, in standard deviations. ±0.5 is a clear difference, ±1 a strong one.")

@@ -1,4 +1,4 @@
-"""Tests for core.comparison: segment differences measured against the whole base, whatever the filters."""
+"""compare_to_base with the whole base as yardstick: segment differences that mean the same whatever the filters."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.comparison import compare_with_base
 from core.profiles import compare_to_base
 
 
@@ -25,13 +24,13 @@ def base() -> pd.DataFrame:
     return frame
 
 
-def test_equals_compare_to_base_when_the_view_is_the_base(base):
-    pd.testing.assert_frame_equal(compare_with_base(base, base), compare_to_base(base))
+def test_the_default_yardstick_is_the_customers_themselves(base):
+    pd.testing.assert_frame_equal(compare_to_base(base, base), compare_to_base(base))
 
 
 def test_a_filtered_view_keeps_the_whole_bank_as_yardstick(base):
     high = base[base["segment"] == "High"]
-    z = compare_with_base(high, base)
+    z = compare_to_base(high, base)
     assert list(z.columns) == ["High"]
     assert list(z.index) == ["age", "balance", "mean_amount"]  # catalogue order, only features present
     log_balance = np.log1p(base["balance"])
@@ -42,7 +41,7 @@ def test_a_filtered_view_keeps_the_whole_bank_as_yardstick(base):
 
 
 def test_unknown_values_are_left_out_of_means(base):
-    z = compare_with_base(base, base)
+    z = compare_to_base(base, base)
     age = base["age"]
     low = base.loc[base["segment"] == "Low", "age"]
     assert z.loc["age", "Low"] == pytest.approx((low.mean() - age.mean()) / age.std(ddof=0))
