@@ -13,6 +13,7 @@ Reading a box/lasso selection back (Streamlit): the customer scatters carry each
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -238,6 +239,11 @@ def feature_box_by_segment(summary: pd.DataFrame, log: bool | None = None) -> go
 
 # ---- customer scatters ------------------------------------------------------------------------------------
 
+def plain_text(values: Iterable[object]) -> np.ndarray:
+    """User-supplied text made safe for plotly labels and hovers, which read a subset of HTML (<a>, <b>, <br>)."""
+    return np.array([html.escape(str(v), quote=False) for v in values], dtype=object)
+
+
 def _sampled(sample: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, str | None]:
     """The frame cut to max_points (stratified, fixed seed), plus a note saying so."""
     total = sample.attrs.get("sampled_from", len(sample))
@@ -289,7 +295,9 @@ def segment_scatter(
     fig = _figure(title, "; ".join(notes) or None)
     colours = segment_colour_map(names)
     ids = sample["CustomerID"].astype(str).to_numpy(dtype=object)
-    hover = f"<b>%{{customdata[0]}}</b><br>{_hover(x, 'x')}<br>{_hover(y, 'y')}"
+    # customdata[0] is the raw id (read back from selections); customdata[1] the same id escaped, for the hover
+    data = np.column_stack([ids, plain_text(ids)])
+    hover = f"<b>%{{customdata[1]}}</b><br>{_hover(x, 'x')}<br>{_hover(y, 'y')}"
     for s, name in enumerate(names):
         rows = ok & (codes == s)
         if not rows.any():
@@ -297,7 +305,7 @@ def segment_scatter(
         fig.add_trace(go.Scattergl(
             x=xs[rows], y=ys[rows], mode="markers", name=name, legendgroup=name,
             marker={"color": colours[name], "size": 5, "opacity": 0.6},
-            customdata=ids[rows].reshape(-1, 1), hovertemplate=hover + f"<extra>{name}</extra>",
+            customdata=data[rows], hovertemplate=hover + f"<extra>{name}</extra>",
         ))
     if centroids is not None and len(centroids):
         fig.add_trace(_centroid_trace(centroids, (x, y), colours, three_d=False))
@@ -327,8 +335,8 @@ def segment_scatter_3d(
         fig.add_trace(go.Scatter3d(
             x=sample["PC1"].to_numpy()[rows], y=sample["PC2"].to_numpy()[rows], z=sample["PC3"].to_numpy()[rows],
             mode="markers", name=name, legendgroup=name, marker={"color": colours[name], "size": 2.5, "opacity": 0.6},
-            customdata=ids[rows].reshape(-1, 1),
-            hovertemplate="<b>%{customdata[0]}</b><br>PC1 %{x:.2f}, PC2 %{y:.2f}, PC3 %{z:.2f}"
+            customdata=np.column_stack([ids[rows], plain_text(ids[rows])]),
+            hovertemplate="<b>%{customdata[1]}</b><br>PC1 %{x:.2f}, PC2 %{y:.2f}, PC3 %{z:.2f}"
                           + f"<extra>{name}</extra>",
         ))
     if centroids is not None and len(centroids):
@@ -488,7 +496,8 @@ def location_bar(locations: pd.DataFrame) -> go.Figure:
     fig = _figure(title)
     if "segment" not in locations:
         fig.add_trace(go.Bar(
-            y=locations["location"], x=locations["customers"], orientation="h", marker={"color": BASE_COLOUR},
+            y=plain_text(locations["location"]), x=locations["customers"], orientation="h",
+            marker={"color": BASE_COLOUR},
             customdata=locations["share"], name="All customers",
             hovertemplate="<b>%{y}</b><br>Customers: %{x:,}<br>Share: %{customdata:.1%}<extra></extra>",
         ))
@@ -501,14 +510,15 @@ def location_bar(locations: pd.DataFrame) -> go.Figure:
         for name in _present(locations):
             part = locations[locations["segment"] == name]
             fig.add_trace(go.Bar(
-                y=part["location"], x=part["share"], orientation="h", name=name, marker={"color": colours[name]},
+                y=plain_text(part["location"]), x=part["share"], orientation="h", name=name,
+                marker={"color": colours[name]},
                 customdata=part["customers"],
                 hovertemplate="<b>%{y}</b><br>Share of segment: %{x:.1%}<br>Customers: %{customdata:,}"
                               + f"<extra>{name}</extra>",
             ))
         fig.update_layout(barmode="group")
         fig.update_xaxes(title={"text": "Share of segment"}, tickformat=".0%")
-        fig.update_yaxes(categoryorder="array", categoryarray=list(totals.index))
+        fig.update_yaxes(categoryorder="array", categoryarray=list(plain_text(totals.index)))
     fig.update_yaxes(autorange="reversed", title={"text": ""})
     return fig
 

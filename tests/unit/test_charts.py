@@ -261,3 +261,18 @@ def test_empty_inputs_give_a_message_not_an_exception(data):
                 hourly_activity_line(timing_by_segment(none, transactions)), feature_box_by_segment(
                     feature_summary(none, "balance")), gender_mix_bar(demographic_mix(none).gender)):
         assert isinstance(fig, go.Figure) and len(fig.data) == 0 and fig.layout.annotations
+
+
+def test_user_text_is_shown_as_text_not_html(data):
+    customers, _ = data
+    tricky = customers.head(50).copy()
+    tricky["location"] = "<a href='https://evil.example'>CLICK</a>"
+    tricky["CustomerID"] = [f"<b>C{i}</b>" for i in range(50)]
+    bars = location_bar(top_locations(tricky))
+    assert list(bars.data[0].y) == ["&lt;a href='https://evil.example'&gt;CLICK&lt;/a&gt;"]
+    scatter = segment_scatter(tricky, "balance", "mean_amount")
+    points = scatter.data[0]
+    assert points.customdata[0][0].startswith("<b>C") and points.customdata[0][1].startswith("&lt;b&gt;C")
+    assert "customdata[1]" in points.hovertemplate and "customdata[0]" not in points.hovertemplate
+    # selections still give back the real ids
+    assert selected_customer_ids([{"customdata": list(points.customdata[0])}]) == [points.customdata[0][0]]
