@@ -25,10 +25,10 @@ from core.profiles import (
     timing_by_segment,
 )
 from core.selection import customers_in_segment
-from ui.charts_ui import per_view, segment_title, show_customers
+from ui.charts_ui import per_view, show_customers
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
-from ui.widgets import download_csv, sample_note, segment_cards, stop_if_empty
+from ui.widgets import download_csv, sample_note, segment_cards, segment_heading, stop_if_empty
 
 PREVIEW_ROWS = 1_000  # rows of a segment's list shown on the page; the download has all of them
 
@@ -48,7 +48,7 @@ personas = per_view(artifacts, filters, describe_personas, view, artifacts.custo
 colours = segment_colour_map(segment_names(view))
 for col, (segment, persona) in zip(st.columns(len(personas)), personas.items(), strict=True):
     with col.container(border=True):
-        segment_title(segment, colours[segment])
+        segment_heading(segment, list(colours))
         st.markdown(bold_lead(persona))
 st.caption("Compared with the typical customer of the whole bank (medians), whatever the filters.")
 

@@ -4,11 +4,12 @@ import streamlit as st
 
 from core.lookup import MAX_DETAILS, MAX_LOOKUP, id_options, look_up_customers
 from core.lookup import scores_table as readable_scores
+from core.markdown import escape_markdown
 from core.predict import parse_id_list
-from ui.forms import coloured_segments, customer_details, lookup_columns, score_column_config, segment_heading
+from ui.forms import coloured_segments, customer_details, lookup_columns, score_column_config
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
-from ui.widgets import download_csv
+from ui.widgets import download_csv, segment_heading
 
 st.set_page_config(page_title="Customer lookup · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Customer lookup", "Which segment is this customer in, and why?")
@@ -38,7 +39,7 @@ if result.unknown:
     shown = ", ".join(result.unknown[:50]) + (f" and {len(result.unknown) - 50:,} more" if len(result.unknown) > 50
                                               else "")
     st.warning(f"{len(result.unknown):,} ID{'s' if len(result.unknown) > 1 else ''} not found in this dataset: "
-               f"{shown}. Check for typing mistakes.", icon=":material/help:")
+               f"{escape_markdown(shown)}. Check for typing mistakes.", icon=":material/help:")
 if result.skipped:
     st.warning(f"Only the first {MAX_LOOKUP:,} distinct IDs were looked up; {result.skipped:,} more were skipped.")
 table = result.table

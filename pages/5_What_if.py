@@ -17,10 +17,10 @@ from core.predict import (
 )
 from core.profiles import format_share
 from core.whatif import coherence_notes, segment_centres, what_if_fields, what_if_row
-from ui.forms import cached_background, cached_score_upload, feature_inputs, segment_heading, show_scored
+from ui.forms import cached_background, cached_score_upload, feature_inputs, show_scored
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
-from ui.widgets import download_csv
+from ui.widgets import download_csv, segment_heading
 
 st.set_page_config(page_title="What-if · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("What-if", "Which segment would a customer with these numbers fall in? What would move them up?")

@@ -5,6 +5,7 @@ import streamlit as st
 from core.config import MAX_K, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, MIN_K, RAW_COLUMNS, REQUIRED_COLUMNS
 from core.datasets import check_upload, inspect_upload, left_out_features, new_dataset_name, train_upload
 from core.errors import DataError
+from core.markdown import escape_markdown
 from core.persistence import delete_dataset
 from ui.cache import active_dataset_name, available_datasets
 from ui.page import open_page, switch_dataset
@@ -30,7 +31,8 @@ if upload is not None:
     except DataError as exc:
         st.error(str(exc))
         st.stop()
-    st.write(f"**{upload.name}**: {preview.n_rows:,} rows, {len(preview.columns)} columns. First rows:")
+    st.write(f"**{escape_markdown(upload.name)}**: {preview.n_rows:,} rows, {len(preview.columns)} columns. "
+             "First rows:")
     st.dataframe(preview.head, hide_index=True)
 
     st.subheader("2 · Match the columns")

@@ -13,7 +13,6 @@ every rerun; a cache hit costs a few milliseconds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -66,9 +65,3 @@ def show_customers(customers: pd.DataFrame) -> None:
     """A customer list with readable headers, rupee formats and a tooltip per column (pass ≤ ~20,000 rows)."""
     st.dataframe(customer_table(customers), hide_index=True, column_config=customer_column_config(),
                  height=TABLE_HEIGHT, placeholder="–")
-
-
-def segment_title(name: str, colour: str) -> None:
-    """A segment's name in bold after a dot of its colour (the name is escaped: it is shown as text)."""
-    st.markdown(f"<span style='color:{escape(colour)};font-size:1.3rem'>●</span> <b>{escape(name)}</b>",
-                unsafe_allow_html=True)

@@ -6,8 +6,6 @@ makes a new folder, so nobody sees scores from old models. Arguments starting wi
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 import streamlit as st
 
@@ -99,13 +97,6 @@ def coloured_segments(table: pd.DataFrame, names: list[str] | tuple[str, ...]):
     colours = segment_colour_map(names)
     return table.style.map(lambda v: f"color: {colours.get(str(v), 'inherit')}; font-weight: 600",
                            subset=["segment"])
-
-
-def segment_heading(segment: str, names: list[str] | tuple[str, ...], prefix: str = "") -> None:
-    """A line with a dot in the segment's colour and the segment name in bold."""
-    colour = segment_colour_map(names).get(segment, "#475569")
-    st.markdown(f"{escape(prefix)}<span style='color:{colour};font-size:1.4rem'>●</span> **{escape(segment)}**",
-                unsafe_allow_html=True)
 
 
 def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[str, ...]) -> None:

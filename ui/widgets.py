@@ -56,11 +56,17 @@ def segment_cards(profile: pd.DataFrame) -> None:
     colours = segment_colour_map(segment_names(profile))  # every segment, so colours don't shift when filtering
     for col, row in zip(st.columns(len(profile)), profile.itertuples(), strict=True):
         with col.container(border=True):
-            st.markdown(f"<span style='color:{colours[str(row.segment)]};font-size:1.3rem'>●</span> "
-                        f"**{escape(str(row.segment))}**", unsafe_allow_html=True)
+            segment_heading(str(row.segment), list(colours))
             st.metric("Customers", format_count(row.customers), f"{row.share:.0%} of the selection",
                       delta_color="off", delta_arrow="off", help="Customers of this segment matching the filters.")
             st.metric("Median balance", format_inr(row.median_balance),
                       help="Half of the segment's customers hold less than this.")
             st.metric("Median transaction", format_inr(row.median_mean_amount),
                       help="Median of each customer's average transaction amount.")
+
+
+def segment_heading(segment: str, names: Sequence[str], prefix: str = "") -> None:
+    """A line with a dot in the segment's colour and the segment name in bold (text escaped, never HTML)."""
+    colour = segment_colour_map(names).get(segment, "#475569")
+    st.markdown(f"{escape(prefix)}<span style='color:{colour};font-size:1.3rem'>●</span> **{escape(segment)}**",
+                unsafe_allow_html=True)
