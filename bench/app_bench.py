@@ -52,6 +52,12 @@ def time_pages(url: str) -> dict[str, float]:
         page.goto(url)
         page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
         results["home_first_render_s"] = wait_until_idle(page) - start
+        second = browser.new_page(viewport={"width": 1400, "height": 1000})  # a new session: data already loaded
+        start = time.monotonic()
+        second.goto(url)
+        second.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+        results["home_new_session_s"] = wait_until_idle(second) - start
+        second.close()
         for name in PAGES:
             start = time.monotonic()
             page.locator(NAV, has_text=name).first.click()
@@ -81,7 +87,7 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, proc)
         for name, seconds in time_pages(url).items():
-            goal = 2.0 if name.startswith("home") else 1.0
+            goal = 2.0 if name.startswith("home") else 1.0  # the goals: Home 2 s, the rest 1 s
             print(f"{name:<34} {max(seconds, 0):7.2f} s   (goal <= {goal:.0f} s)")
     finally:
         proc.terminate()

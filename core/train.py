@@ -23,6 +23,7 @@ from core.clean import clean_transactions
 from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_K, DEFAULT_SEED
 from core.errors import ArtifactError, DataError
 from core.evaluate import evaluate_segmentation
+from core.explore import link_transactions
 from core.features import FEATURES, build_customer_features
 from core.load import load_transactions
 from core.models import Models, compute_base_stats
@@ -137,7 +138,8 @@ def train_from_raw(
         locations=tuple(customers["location"].value_counts().index[:500]),
         unavailable=unavailable,
     )
-    transactions = clean[TRANSACTION_COLUMNS].reset_index(drop=True)
+    # Saved with each transaction's customer row, so the app joins filtered views without re-matching ids.
+    transactions = link_transactions(customers, clean[TRANSACTION_COLUMNS].reset_index(drop=True))
     quality = {
         "data": report.to_dict(),
         "segmentation": seg_quality,

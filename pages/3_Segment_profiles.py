@@ -41,10 +41,10 @@ profile = per_view(artifacts, filters, profile_segments, view)
 segment_cards(profile)
 
 st.subheader("What the data says")
-st.markdown(bullet_list(per_view(artifacts, filters, segment_insights, view)))
+st.markdown(bullet_list(per_view(artifacts, filters, segment_insights, view, profile)))
 
 st.subheader("Personas")
-personas = per_view(artifacts, filters, describe_personas, view, artifacts.customers)
+personas = per_view(artifacts, filters, describe_personas, view, artifacts.customers, profile)
 colours = segment_colour_map(segment_names(view))
 for col, (segment, persona) in zip(st.columns(len(personas)), personas.items(), strict=True):
     with col.container(border=True):
