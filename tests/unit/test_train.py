@@ -103,3 +103,21 @@ def test_real_rows_segments_agree_across_seeds(real_csv):
     a = fit_segmenter(customers, SegmentParams(seed=0)).assign_ranks(customers)
     b = fit_segmenter(customers, SegmentParams(seed=5)).assign_ranks(customers)
     assert adjusted_rand_score(a, b) >= 0.95 and (a == b).mean() >= 0.97
+
+
+def test_missing_optional_columns_are_left_out_not_faked(small_csv, tmp_path):
+    raw = pd.read_csv(small_csv, dtype=str).drop(
+        columns=["CustomerDOB", "CustGender", "CustAccountBalance", "TransactionTime"])
+    path = tmp_path / "minimal.csv"
+    raw.to_csv(path, index=False)
+    artifacts = run_training(path, tmp_path / "minimal", k=3, seed=0)
+    models = artifacts.models
+    assert {"age", "gender", "balance", "mean_hour", "night_share"} <= set(models.unavailable)
+    assert "balance" not in models.segment.features and "mean_amount" in models.segment.features
+    assert not {"age", "gender", "balance", "mean_hour"} & set(models.full_features)
+    assert not {"age", "gender", "mean_hour"} & set(models.prospect_features)
+    notes = [i for i in artifacts.quality["data"]["items"] if i["action"] == "note"]
+    assert any("CustAccountBalance" == i["column"] for i in notes)
+    assert artifacts.customers["age"].isna().all()  # left empty, never invented
+    medians = artifacts.customers.groupby("segment", observed=True)["mean_amount"].median()
+    assert medians.is_monotonic_increasing
