@@ -23,7 +23,7 @@ kpi_row([
     ("Total balance", format_inr_short(summary["total_balance"]),
      f"Sum of the latest account balance of each customer: {format_inr(summary['total_balance'])} "
      "(1 crore = 10 million, 1 lakh = 100,000)."),
-    ("Repeat customers", format_share(1 - summary["share_single_transaction"]),
+    ("Repeat customers", format_share(1 - summary["share_single_transaction"], 1),
      "Share of customers with more than one transaction."),
 ])
 st.caption(f"Data from {summary['date_min']:%d %b %Y} to {summary['date_max']:%d %b %Y} · "

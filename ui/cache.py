@@ -20,7 +20,8 @@ from core.explore import LINK_COLUMN, link_transactions
 from core.persistence import Artifacts, list_datasets, load_artifacts
 from ui.training import training_progress
 
-DATASET_KEY = "dataset"
+DATASET_KEY = "dataset"  # the URL parameter
+ACTIVE_KEY = "active_dataset"  # session state: not a widget key, so it survives page switches
 
 
 @st.cache_resource(show_spinner="Loading segments and models…", max_entries=4)
@@ -74,10 +75,10 @@ def available_datasets() -> list[dict]:
 
 
 def active_dataset_name() -> str:
-    """The dataset chosen in the sidebar (kept in the URL), falling back to the default."""
+    """The session's dataset (first taken from the URL, then chosen in the sidebar), falling back to the default."""
     names = [d["name"] for d in available_datasets()]
-    chosen = st.session_state.get(DATASET_KEY) or st.query_params.get(DATASET_KEY) or DEFAULT_DATASET
-    return chosen if chosen in names else (names[0] if names else DEFAULT_DATASET)
+    chosen = st.session_state.get(ACTIVE_KEY) or st.query_params.get(DATASET_KEY) or DEFAULT_DATASET
+    return chosen if chosen in names else (DEFAULT_DATASET if DEFAULT_DATASET in names or not names else names[0])
 
 
 def get_artifacts() -> Artifacts:

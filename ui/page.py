@@ -7,12 +7,12 @@ import streamlit as st
 from core.config import ROOT
 from core.persistence import Artifacts
 from ui.auth import require_sign_in
-from ui.cache import DATASET_KEY, active_dataset_name, available_datasets, get_artifacts
+from ui.cache import ACTIVE_KEY, DATASET_KEY, active_dataset_name, available_datasets, get_artifacts
 from ui.navigation import reserve_navigation
 
 LOGO = ROOT / "assets" / "logo.svg"
 ICON = ROOT / "assets" / "icon.svg"
-PENDING_KEY = "pending_dataset"
+PICKER_KEY = "dataset_picker"
 
 
 def open_page(title: str, question: str) -> Artifacts:
@@ -22,24 +22,26 @@ def open_page(title: str, question: str) -> Artifacts:
     reserve_navigation()
     st.title(title)
     st.caption(question)
-    artifacts = get_artifacts()
     dataset_picker()
-    return artifacts
+    return get_artifacts()
 
 
 def switch_dataset(name: str) -> None:
-    """Make a dataset active from the next rerun on (the picker widget can't be changed once drawn)."""
-    st.session_state[PENDING_KEY] = name
+    """Make a dataset active from the next run on (e.g. after training it)."""
+    st.session_state[ACTIVE_KEY] = name
+    st.session_state.pop(PICKER_KEY, None)  # the picker then starts from the new dataset
 
 
 def dataset_picker() -> None:
-    """Sidebar switch between trained datasets; the choice lives in the URL so views can be shared."""
-    if PENDING_KEY in st.session_state:
-        st.session_state[DATASET_KEY] = st.session_state.pop(PENDING_KEY)
+    """Sidebar switch between trained datasets; the choice is kept for the session and written to the URL."""
     names = [d["name"] for d in available_datasets()]
-    if len(names) > 1:
-        if st.session_state.get(DATASET_KEY) not in names:
-            st.session_state[DATASET_KEY] = active_dataset_name()
-        st.sidebar.selectbox("Dataset", names, key=DATASET_KEY, persist_state="session",
-                             help="Datasets trained from the Data page; 'default' is the built-in generated data.")
-        st.query_params[DATASET_KEY] = st.session_state[DATASET_KEY]
+    current = active_dataset_name()
+    st.session_state[ACTIVE_KEY] = current
+    if len(names) < 2:
+        return
+    picked = st.sidebar.selectbox("Dataset", names, index=names.index(current), key=PICKER_KEY,
+                                  help="Datasets trained from the Data page; 'default' is the built-in generated data.")
+    if picked != current:
+        st.session_state[ACTIVE_KEY] = picked
+        st.rerun()
+    st.query_params[DATASET_KEY] = current

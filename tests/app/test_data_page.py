@@ -45,6 +45,8 @@ def test_renamed_headers_are_mapped_checked_and_trained(small_csv):
         assert_clean(at)
         assert "q3-export" in datasets()
         assert any("q3-export" in s.value and "ready" in s.value for s in at.success)
+        assert at.selectbox(key="dataset_picker").value == "q3-export"  # the new dataset is the active one
+        assert any("**q3-export**" in c.value for c in at.caption)
     finally:
         if "q3-export" in datasets():
             delete_dataset("q3-export", DATASETS_DIR)
