@@ -411,25 +411,6 @@ def customer_position_chart(
 
 # ---- segment summaries ------------------------------------------------------------------------------------
 
-def segment_size_bar(profile: pd.DataFrame) -> go.Figure:
-    """Customers per segment (core.profiles.profile_segments), labelled with each segment's share."""
-    title = "Customers per segment"
-    if profile.empty:
-        return _empty(title)
-    colours = _colours_for(profile)
-    names = [str(s) for s in profile["segment"]]
-    fig = _figure(title, legend_title=None)
-    fig.add_trace(go.Bar(
-        x=names, y=profile["customers"], marker={"color": [colours[n] for n in names]},
-        text=[f"{s:.0%}" for s in profile["share"]], textposition="outside",
-        hovertemplate="<b>%{x}</b><br>Customers: %{y:,}<br>Share: %{text}<extra></extra>",
-    ))
-    fig.update_xaxes(title={"text": "Segment"})
-    fig.update_yaxes(title={"text": "Customers"}, tickformat=",")
-    fig.update_layout(showlegend=False)
-    return fig
-
-
 def segment_comparison_heatmap(comparison: pd.DataFrame) -> go.Figure:
     """How each segment differs from the average customer (core.profiles.compare_to_base), in standard deviations."""
     title = "How each segment differs from the average customer"

@@ -37,7 +37,7 @@ def require_sign_in() -> None:
     """Stop the page until the visitor has signed in, when sign-in is configured."""
     mode = sign_in_mode()
     if mode == "oidc":
-        if not st.user.is_logged_in:
+        if not st.user.get("is_logged_in", False):  # absent (not False) when no identity is known
             st.title("Sign in")
             st.button("Sign in", on_click=st.login, type="primary")
             st.stop()

@@ -27,7 +27,6 @@ from core.charts import (
     segment_comparison_heatmap,
     segment_scatter,
     segment_scatter_3d,
-    segment_size_bar,
     selected_customer_ids,
     silhouette_by_k_chart,
     silhouette_by_segment_bar,
@@ -40,7 +39,6 @@ from core.profiles import (
     demographic_mix,
     feature_summary,
     pca_projection,
-    profile_segments,
     segment_centroids,
     timing_by_segment,
 )
@@ -159,12 +157,8 @@ def test_scatter_3d_uses_scatter3d_with_ids_and_variance_titles(data):
     assert f"{ratio[0]:.0%} of variance" in fig.layout.scene.xaxis.title.text
 
 
-def test_segment_size_bar_and_comparison_heatmap(data, colours):
+def test_comparison_heatmap(data):
     customers, _ = data
-    profile = profile_segments(customers)
-    bar = segment_size_bar(profile)
-    assert list(bar.data[0].y) == profile["customers"].tolist()
-    assert list(bar.data[0].marker.color) == [colours[s] for s in ["Low", "Medium", "High"]]
     comparison = compare_to_base(customers)
     heat = segment_comparison_heatmap(comparison)
     np.testing.assert_allclose(np.asarray(heat.data[0].z, dtype=float), comparison.to_numpy())
@@ -257,7 +251,7 @@ def test_correlation_heatmap_labels_features(data):
 def test_empty_inputs_give_a_message_not_an_exception(data):
     customers, transactions = data
     none = customers.iloc[:0]
-    for fig in (segment_scatter(none, "balance", "age"), segment_size_bar(profile_segments(none)),
+    for fig in (segment_scatter(none, "balance", "age"),
                 hourly_activity_line(timing_by_segment(none, transactions)), feature_box_by_segment(
                     feature_summary(none, "balance")), gender_mix_bar(demographic_mix(none).gender)):
         assert isinstance(fig, go.Figure) and len(fig.data) == 0 and fig.layout.annotations

@@ -117,7 +117,7 @@ def test_missing_optional_columns_are_left_out_not_faked(small_csv, tmp_path):
     assert not {"age", "gender", "balance", "mean_hour"} & set(models.full_features)
     assert not {"age", "gender", "mean_hour"} & set(models.prospect_features)
     notes = [i for i in artifacts.quality["data"]["items"] if i["action"] == "note"]
-    assert any("CustAccountBalance" == i["column"] for i in notes)
+    assert any(i["column"] == "CustAccountBalance" for i in notes)
     assert artifacts.customers["age"].isna().all()  # left empty, never invented
     medians = artifacts.customers.groupby("segment", observed=True)["mean_amount"].median()
     assert medians.is_monotonic_increasing
