@@ -120,7 +120,7 @@ def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
     # The card is written last: a version folder without one is unfinished and is never loaded.
     (version / CARD_FILE).write_text(json.dumps(card, indent=1, default=str))
     # Two sessions may save the same dataset at once: linking and clean-up happen one at a time.
-    with version_lock(versions):
+    with file_lock(versions / ".lock"):
         point_link(folder, version)
         (version / LINKED_MARKER).touch()
         remove_old_versions(versions, keep=version)
@@ -139,9 +139,10 @@ def point_link(folder: Path, version: Path) -> None:
 
 
 @contextmanager
-def version_lock(versions: Path):
-    """An exclusive lock on one dataset's versions folder (released when the process dies)."""
-    with open(versions / ".lock", "w") as fh:
+def file_lock(path: Path):
+    """An exclusive lock held through a lock file (released when the process dies, so never left stale)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield

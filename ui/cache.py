@@ -7,8 +7,6 @@ folder, so the cache key changes and nobody sees stale models. Callers must neve
 
 from __future__ import annotations
 
-import fcntl
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import streamlit as st
 from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
 from core.errors import ArtifactError
 from core.explore import LINK_COLUMN, link_transactions
-from core.persistence import Artifacts, list_datasets, load_artifacts
+from core.persistence import Artifacts, file_lock, list_datasets, load_artifacts
 from ui.training import training_progress
 
 DATASET_KEY = "dataset"  # the URL parameter
@@ -42,25 +40,13 @@ def dataset_folder(name: str) -> Path:
     return DATASETS_DIR / name
 
 
-@contextmanager
-def build_lock():
-    """A file lock so two sessions starting at once don't both build the default dataset."""
-    DATASETS_DIR.mkdir(parents=True, exist_ok=True)
-    with open(DATASETS_DIR / ".build.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def build_default_dataset() -> None:
     """Generate the default data and train on it, showing each stage in a status box."""
     from core.synth import generate_transactions, write_transactions
     from core.train import run_training
 
     st.info("First start: building the default dataset and its models. This takes about a minute, once.")
-    with build_lock(), training_progress("Building the default dataset…") as progress:
+    with file_lock(DATASETS_DIR / ".build.lock"), training_progress("Building the default dataset…") as progress:
         if (dataset_folder(DEFAULT_DATASET) / "model_card.json").exists():
             return  # another session built it while this one waited for the lock
         if not DEFAULT_RAW_PATH.exists():

@@ -92,15 +92,3 @@ def test_quality_tab_shows_rows_in_and_out_and_every_fix(trained):
     assert list(table["issue"]) == [item["issue"] for item in report["items"]]
     assert list(table["count"]) == [item["count"] for item in report["items"]]
     assert {"fixed", "excluded"} <= set(table["action"])
-
-
-def test_filters_matching_nobody_show_a_message(trained):
-    c = trained.customers
-    high_share = (c["segment"] == "High").groupby(c["location"]).sum()
-    place = str(high_share[high_share == 0].index[0])
-    at = run_page(PAGE)
-    at.multiselect(key="segment").select("High").run()
-    at.multiselect(key="location").select(place).run()
-    assert not at.exception
-    assert any("No customer matches" in i.value for i in at.info)
-    assert not at.get("plotly_chart")

@@ -30,16 +30,3 @@ def test_gender_and_segment_filters_combine(trained):
     c = trained.customers
     expected = int(((c["gender"] == "F") & c["segment"].isin(["Low", "High"])).sum())
     assert metric(at, "Customers") == f"{expected:,}"
-
-
-def test_filters_matching_nobody_show_a_message(trained):
-    c = trained.customers
-    # a location none of whose customers is in High: filtering High there matches nobody
-    high_share = (c["segment"] == "High").groupby(c["location"]).sum()
-    place = str(high_share[high_share == 0].index[0])
-    at = run_page("Home.py")
-    at.multiselect(key="segment").select("High").run()
-    at.multiselect(key="location").select(place).run()
-    assert not at.exception
-    assert any("No customer matches" in i.value for i in at.info)
-    assert not at.metric

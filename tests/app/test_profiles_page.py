@@ -97,15 +97,3 @@ def test_one_segment_selected_is_described_on_its_own(trained):
     n_low = int((trained.customers["segment"] == "Low").sum())
     assert f"Only Low is in this selection: {n_low:,} customers" in page_text(at)
     assert [m.label for m in at.metric].count("Median balance") == 1
-
-
-def test_filters_matching_nobody_show_a_message(trained):
-    c = trained.customers
-    high_share = (c["segment"] == "High").groupby(c["location"]).sum()
-    place = str(high_share[high_share == 0].index[0])
-    at = run_page(PAGE)
-    at.multiselect(key="segment").select("High").run()
-    at.multiselect(key="location").select(place).run()
-    assert not at.exception
-    assert any("No customer matches" in i.value for i in at.info)
-    assert not at.metric and not at.get("plotly_chart")

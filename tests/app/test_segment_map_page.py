@@ -84,15 +84,3 @@ def test_main_direction_views(trained):
     fig = figures(at)[0]
     assert {t["type"] for t in fig["data"]} == {"scatter3d"}
     assert any("switch to a 2-D view" in i.value for i in at.info)
-
-
-def test_filters_matching_nobody_show_a_message(trained):
-    c = trained.customers
-    high_share = (c["segment"] == "High").groupby(c["location"]).sum()
-    place = str(high_share[high_share == 0].index[0])
-    at = run_page(PAGE)
-    at.multiselect(key="segment").select("High").run()
-    at.multiselect(key="location").select(place).run()
-    assert not at.exception
-    assert any("No customer matches" in i.value for i in at.info)
-    assert not at.get("plotly_chart")

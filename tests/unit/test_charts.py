@@ -42,13 +42,7 @@ from core.profiles import (
     segment_centroids,
     timing_by_segment,
 )
-from tests.unit.fake_segments import NAMES, make_data
-
-
-@pytest.fixture(scope="module")
-def data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """2,000 customers in three segments and their transactions."""
-    return make_data()
+from tests.unit.fake_segments import NAMES
 
 
 @pytest.fixture(scope="module")

@@ -24,13 +24,6 @@ from core.explore import (
     top_locations,
     transaction_positions,
 )
-from tests.unit.fake_segments import make_data
-
-
-@pytest.fixture(scope="module")
-def data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """2,000 customers in three segments and their transactions."""
-    return make_data()
 
 
 def test_ids_in_matches_pandas_isin():

@@ -24,12 +24,6 @@ from tests.unit.fake_segments import NAMES, make_data
 
 
 @pytest.fixture(scope="module")
-def data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """2,000 customers in three segments and their transactions."""
-    return make_data()
-
-
-@pytest.fixture(scope="module")
 def options(data):
     """Widget options of the fixture data."""
     customers, transactions = data

@@ -26,12 +26,6 @@ from core.profiles import (
 from tests.unit.fake_segments import NAMES, make_data
 
 
-@pytest.fixture(scope="module")
-def data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """2,000 customers in three segments and their transactions."""
-    return make_data()
-
-
 def rupees(value: float) -> str:
     """Independent rupee formatting for expected sentences."""
     return f"₹{value:,.0f}"
