@@ -30,7 +30,7 @@ $(MODEL): | $(RAW)
 	$(PY) -m core.train --input $(RAW) --out data/datasets/default
 
 run: $(VENV)/.runtime $(MODEL)  ## install, build the default data and models if absent, start the app
-	$(PY) -m streamlit run Home.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 train: $(VENV)/.runtime $(RAW)  ## (re)train the default dataset
 	$(PY) -m core.train --input $(RAW) --out data/datasets/default

@@ -77,3 +77,25 @@ def get_artifacts() -> Artifacts:
     except ArtifactError as exc:
         st.error(f"The models of this dataset can't be used: {exc}")
         st.stop()
+
+
+def warm_cache() -> None:
+    """Load the default dataset into the shared cache (called once at server start, outside any session).
+
+    Nothing happens when no dataset is trained yet: the first visitor then builds it with progress shown.
+    """
+    folder = dataset_folder(DEFAULT_DATASET)
+    if not (folder / "model_card.json").exists():
+        return
+    try:
+        artifacts = load_version(str(folder.resolve()))
+    except ArtifactError:
+        return  # the page shows the problem to the first visitor
+    from core.explore import summarise_dataset
+    from core.profiles import profile_segments
+    from ui.sidebar import cached_options
+
+    cached_options(str(artifacts.folder), artifacts.customers, artifacts.transactions)
+    # Run Home's aggregations once: their first call pays one-off costs (lazy imports, first allocations).
+    summarise_dataset(artifacts.customers, artifacts.transactions)
+    profile_segments(artifacts.customers)

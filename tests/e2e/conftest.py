@@ -43,12 +43,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
 
 @pytest.fixture(scope="session")
 def server(app_data) -> str:
-    """`streamlit run Home.py` headless on a free port, serving the small test dataset."""
+    """`streamlit run serve.py` (as `make run` does) headless on a free port, serving the small test dataset."""
     port = free_port()
     SHOTS.mkdir(parents=True, exist_ok=True)
     log = open(SHOTS.parent / "streamlit-e2e.log", "w")  # noqa: SIM115  (kept open for the server's lifetime)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
     )

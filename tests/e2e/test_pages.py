@@ -65,7 +65,7 @@ def test_first_start_builds_the_default_dataset_with_progress(browser, tmp_path)
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SEGMENTATION_DATA_DIR": str(tmp_path),
            "SEGMENTATION_DEFAULT_ROWS": "3000"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
                              "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
