@@ -43,7 +43,8 @@ def cached_options(version: str, _customers: pd.DataFrame, _transactions: pd.Dat
     return filter_options(_customers, _transactions)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+# Each entry can hold a large share of the 884k customers (~120 MB at most), hence a small bound.
+@st.cache_resource(max_entries=8, show_spinner=False)
 def cached_view(version: str, filters: Filters, _customers: pd.DataFrame, _transactions: pd.DataFrame) -> pd.DataFrame:
     """The customers matching the filters (shared, read-only)."""
     return apply_filters(_customers, filters, _transactions)
