@@ -84,3 +84,21 @@ def test_first_start_builds_the_default_dataset_with_progress(browser, tmp_path)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_box_selection_on_the_segment_map_lists_the_customers(server, page):
+    page.goto(f"{server}/Segment_map")
+    wait_until_idle(page)
+    area = page.locator('[data-testid="stPlotlyChart"] .nsewdrag').first.bounding_box()
+    x0, y0 = area["x"] + area["width"] * 0.2, area["y"] + area["height"] * 0.2
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + area["width"] * 0.3, y0 + area["height"] * 0.3, steps=10)
+    page.mouse.move(x0 + area["width"] * 0.6, y0 + area["height"] * 0.6, steps=10)
+    page.mouse.up()
+    page.get_by_role("heading", name="Selected customers").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    page.screenshot(path=str(SHOTS / "Segment_map_selection.png"))
+    assert page.get_by_text("customers selected").first.is_visible()
+    assert page.get_by_role("button", name="Download selected customers").is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
