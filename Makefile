@@ -41,7 +41,7 @@ test: $(VENV)/.dev  ## install test tools and run the whole suite (unit, app, br
 lint: $(VENV)/.dev  ## ruff
 	$(PY) -m ruff check .
 
-bench: $(VENV)/.dev  ## time training on the full-size default and the app's page loads
+bench: $(VENV)/.dev $(MODEL)  ## time training on the full-size default and the app's page loads
 	$(PY) -m bench.train_bench
 	$(PY) -m bench.app_bench
 
