@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from core.explore import select_transactions, summarise_dataset
+from core.explore import summarise_view
 from core.narrative import describe_model_age, describe_segment_quality
 from core.profiles import format_count, format_inr, format_inr_short, format_share, profile_segments
 from ui.auth import sign_in_mode
+from ui.charts_ui import per_view
 from ui.navigation import page_directory
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
@@ -16,7 +17,7 @@ artifacts = open_page("Customer segments", "Who are our customers, in which budg
 filters, view = sidebar_filters(artifacts)
 stop_if_empty(view)
 
-summary = summarise_dataset(view, select_transactions(artifacts.transactions, view))
+summary = per_view(artifacts, filters, summarise_view, view, artifacts.transactions)
 kpi_row([
     ("Customers", format_count(summary["n_customers"]), "Customers matching the filters."),
     ("Transactions", format_count(summary["n_transactions"]), "Transactions of those customers."),
@@ -30,7 +31,7 @@ st.caption(f"Data from {summary['date_min']:%d %b %Y} to {summary['date_max']:%d
            f"{describe_model_age(artifacts.card)} · source: {artifacts.card.get('source') or 'generated default'}")
 
 st.subheader("Segments")
-segment_cards(profile_segments(view))
+segment_cards(per_view(artifacts, filters, profile_segments, view))
 st.info(describe_segment_quality(artifacts.quality["segmentation"]), icon=":material/insights:")
 
 st.subheader("What each page answers")

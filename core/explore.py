@@ -154,6 +154,11 @@ def summarise_dataset(customers: pd.DataFrame, transactions: pd.DataFrame) -> di
     }
 
 
+def summarise_view(customers: pd.DataFrame, transactions: pd.DataFrame) -> dict:
+    """summarise_dataset for a (filtered) set of customers and their own transactions only."""
+    return summarise_dataset(customers, select_transactions(transactions, customers))
+
+
 def top_locations(customers: pd.DataFrame, n: int = 15) -> pd.DataFrame:
     """The n locations with most customers: location, customers, share (of all customers), biggest first."""
     counts = customers["location"].value_counts(sort=False)

@@ -21,6 +21,7 @@ from core.explore import (
     sample_customers,
     select_transactions,
     summarise_dataset,
+    summarise_view,
     top_locations,
     transaction_positions,
 )
@@ -199,3 +200,11 @@ def test_a_link_that_does_not_fit_the_view_falls_back_to_ids(data):
     view = customers[customers["segment"] == "High"].reset_index(drop=True)  # index labels no longer rows
     assert linked_positions(view, linked) is None
     assert set(select_transactions(linked, view)["customer_id"]) == set(view["CustomerID"])
+
+
+def test_summarise_view_counts_only_the_views_own_transactions(data):
+    customers, transactions = data
+    view = customers[customers["segment"] == "High"]
+    summary = summarise_view(view, transactions)
+    assert summary["n_customers"] == len(view)
+    assert summary["n_transactions"] == int(transactions["customer_id"].isin(view["CustomerID"]).sum())
