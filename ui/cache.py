@@ -7,6 +7,7 @@ folder, so the cache key changes and nobody sees stale models. Callers must neve
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,6 +85,9 @@ def warm_cache() -> None:
 
     Nothing happens when no dataset is trained yet: the first visitor then builds it with progress shown.
     """
+    # Import what the pages import (plotly, the chart and form modules): the first visitor then doesn't pay it.
+    for module in ("ui.page", "ui.sidebar", "ui.widgets", "ui.charts_ui", "ui.forms", "core.narrative"):
+        importlib.import_module(module)
     folder = dataset_folder(DEFAULT_DATASET)
     if not (folder / "model_card.json").exists():
         return
@@ -91,11 +95,13 @@ def warm_cache() -> None:
         artifacts = load_version(str(folder.resolve()))
     except ArtifactError:
         return  # the page shows the problem to the first visitor
-    from core.explore import summarise_dataset
+    from core.explore import summarise_view
+    from core.filters import Filters
     from core.profiles import profile_segments
+    from ui.charts_ui import per_view
     from ui.sidebar import cached_options
 
     cached_options(str(artifacts.folder), artifacts.customers, artifacts.transactions)
-    # Run Home's aggregations once: their first call pays one-off costs (lazy imports, first allocations).
-    summarise_dataset(artifacts.customers, artifacts.transactions)
-    profile_segments(artifacts.customers)
+    # Home's two aggregations for the unfiltered view, through the same shared cache the page uses.
+    per_view(artifacts, Filters(), summarise_view, artifacts.customers, artifacts.transactions)
+    per_view(artifacts, Filters(), profile_segments, artifacts.customers)
