@@ -34,16 +34,9 @@ def reserve_navigation() -> None:
     st.session_state[NAV_KEY] = st.sidebar.container()
 
 
-def current_query() -> dict[str, str]:
-    """The URL's query parameters now (the filters and the dataset)."""
-    return st.query_params.to_dict()
-
-
 def draw_navigation(query: dict[str, str]) -> None:
     """Page links that carry the given query string (the active filters and dataset)."""
     place = st.session_state.get(NAV_KEY) or st.sidebar
-    if "dataset" in st.query_params:
-        query = {**query, "dataset": st.query_params["dataset"]}
     with place:
         for script, label, icon, _question in PAGES:
             st.page_link(script, label=label, icon=icon, query_params=query)
@@ -52,6 +45,6 @@ def draw_navigation(query: dict[str, str]) -> None:
 
 def page_directory() -> None:
     """The Home page's list of pages with the question each answers (links keep the filters)."""
-    query = current_query()
+    query = st.query_params.to_dict()  # the sidebar has just written the filters there
     for script, label, icon, question in PAGES[1:]:
         st.page_link(script, label=f"**{label}** — {question}", icon=icon, query_params=query)

@@ -97,13 +97,14 @@ def url_values(options: FilterOptions) -> dict:
     return seeds
 
 
-def write_url(filters: Filters) -> None:
-    """Put the active filters (and the dataset) in the URL so the view can be bookmarked and shared."""
+def write_url(filters: Filters) -> dict[str, str]:
+    """Put the active filters (and the dataset) in the URL so the view can be bookmarked; return that query."""
     query = filters_to_query(filters)
     if DATASET_KEY in st.query_params:
         query[DATASET_KEY] = st.query_params[DATASET_KEY]
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
+    return query
 
 
 def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
@@ -142,10 +143,10 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
                                         include_unknown_age=include_unknown,
                                         balance_range=None if whole_balance else balance,
                                         locations=locations, date_range=dates), options)
-    write_url(filters)
+    query = write_url(filters)
     view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
     side.markdown(f"**{len(view):,}** of {len(artifacts.customers):,} customers match")
     if filters.is_active:
         side.caption(describe_filters(filters))
-    draw_navigation(filters_to_query(filters))
+    draw_navigation(query)
     return filters, view
