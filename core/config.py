@@ -32,6 +32,7 @@ DEFAULT_ROWS = int(os.environ.get("SEGMENTATION_DEFAULT_ROWS", PUBLIC_DATASET_RO
 DEFAULT_SEED = 0
 DEFAULT_K = 3
 MIN_K, MAX_K = 2, 8
+MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds 0 .. 2**32 - 1
 
 MIN_AGE, MAX_AGE = 18, 100
 PLACEHOLDER_DOB_YEAR = 1800

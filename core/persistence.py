@@ -44,6 +44,7 @@ QUALITY_FILE = "quality.json"
 CARD_FILE = "model_card.json"
 CHECKED_FILES = (CUSTOMERS_FILE, TRANSACTIONS_FILE, MODELS_FILE, QUALITY_FILE)
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+VERSION_PATTERN = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{8}$")  # the only folders this app ever deletes
 LINKED_MARKER = ".was-current"  # written once a version has been made current
 STALE_SECONDS = 3600  # unfinished version folders older than this are left-overs of killed runs
 
@@ -98,13 +99,25 @@ def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
 
     Returns a copy of the artifacts with the final card and the version folder; the input is not changed.
     """
-    folder = Path(folder)
+    folder = check_out_folder(Path(folder))
     root, name = folder.parent, folder.name
     versions = root / ".versions" / name
     versions.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     version = versions / f"{stamp}-{uuid.uuid4().hex[:8]}"
     version.mkdir()
+    try:
+        return _write_version(artifacts, folder, versions, version)
+    except BaseException:
+        # A failed write (disk full, an exception) must not leave a partial version filling the disk;
+        # a version that did become current is never removed.
+        if os.path.realpath(folder) != os.path.realpath(version):
+            shutil.rmtree(version, ignore_errors=True)
+        raise
+
+
+def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: Path) -> Artifacts:
+    """Write every file of one version, then make it current under the dataset lock."""
     artifacts.customers.to_parquet(version / CUSTOMERS_FILE, index=False)
     artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, index=False)
     joblib.dump(artifacts.models, version / MODELS_FILE, compress=3)
@@ -127,15 +140,59 @@ def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
     return replace(artifacts, card=card, folder=version)
 
 
+def is_artifact_link(folder: Path) -> bool:
+    """True when `folder` is a symlink this app made: it points at one of its own version folders."""
+    if not folder.is_symlink():
+        return False
+    target = Path(os.path.realpath(folder))
+    versions = Path(os.path.realpath(folder.parent)) / ".versions" / folder.name
+    return target.parent == versions and bool(VERSION_PATTERN.match(target.name))
+
+
+def check_out_folder(out: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """Refuse an output folder whose use could overwrite or delete anything this app did not write.
+
+    Allowed: a path that does not exist yet, or an existing dataset link of this app. Refused: any other
+    existing file or folder (a user's folder, a datasets root, '.'), a folder that is or contains an input
+    file, and names that are not plain dataset names.
+    """
+    out = Path(out)
+    resolved = Path(os.path.realpath(out))
+    for path in inputs:
+        source = Path(os.path.realpath(path))
+        if source == resolved or resolved in source.parents or _is_inside_versions(source, out):
+            raise DataError(f"--out '{out}' is or contains the input file '{path}'; choose a new folder")
+    if not NAME_PATTERN.match(out.name):
+        raise DataError(
+            f"--out '{out}': the last part of the path must be a dataset name "
+            "(lower-case letters, digits, '-' or '_', at most 40 characters)"
+        )
+    if out.is_symlink():
+        if is_artifact_link(out):
+            return out
+        raise DataError(f"--out '{out}' is a link this app did not make; refusing to replace it")
+    if out.exists():
+        kind = "a file" if out.is_file() else "a folder this app did not write (it is not a dataset)"
+        raise DataError(f"--out '{out}' already exists and is {kind}; choose a new folder, nothing was changed")
+    return out
+
+
+def _is_inside_versions(source: Path, out: Path) -> bool:
+    """True when a file lies inside the version store of `out`, which saving may clean up."""
+    versions = Path(os.path.realpath(out.parent)) / ".versions" / out.name
+    return versions in source.parents
+
+
 def point_link(folder: Path, version: Path) -> None:
-    """Atomically make `folder` a symlink to `version` (a real folder in its place is moved aside first)."""
-    if folder.exists() and not folder.is_symlink():
-        legacy = folder.parent / ".versions" / folder.name / f"legacy-{uuid.uuid4().hex[:8]}"
-        os.replace(folder, legacy)
-        (legacy / LINKED_MARKER).touch()
+    """Atomically make `folder` a symlink to `version`; anything else in its place is refused, never moved."""
+    check_out_folder(folder)
     tmp = folder.parent / f".{folder.name}.link-{uuid.uuid4().hex[:8]}"
     os.symlink(os.path.relpath(version, folder.parent), tmp)
-    os.replace(tmp, folder)
+    try:
+        os.replace(tmp, folder)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 @contextmanager
@@ -157,7 +214,8 @@ def remove_old_versions(versions: Path, keep: Path) -> None:
     """
     now = time.time()
     for path in versions.iterdir():
-        if path == keep or not path.is_dir():
+        # Only version folders named the way this app names them are ever candidates for deletion.
+        if path == keep or path.is_symlink() or not path.is_dir() or not VERSION_PATTERN.match(path.name):
             continue
         superseded = (path / LINKED_MARKER).exists()
         if superseded or now - path.stat().st_mtime > STALE_SECONDS:
@@ -248,8 +306,15 @@ def delete_dataset(name: str, root: Path = DATASETS_DIR) -> None:
     link = root / name
     if not link.exists() and not link.is_symlink():
         raise DataError(f"there is no dataset named '{name}'")
-    if link.is_symlink():
-        link.unlink()
-    else:
-        shutil.rmtree(link)
-    shutil.rmtree(root / ".versions" / name, ignore_errors=True)
+    if not is_artifact_link(link):
+        raise DataError(f"'{link}' was not written by this app; nothing was deleted")
+    versions = root / ".versions" / name
+    link.unlink()
+    for path in versions.iterdir():
+        if path.is_dir() and not path.is_symlink() and VERSION_PATTERN.match(path.name):
+            shutil.rmtree(path, ignore_errors=True)
+    (versions / ".lock").unlink(missing_ok=True)
+    try:
+        versions.rmdir()  # only when empty: anything else someone put there stays
+    except OSError:
+        pass

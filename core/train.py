@@ -20,14 +20,14 @@ import pandas as pd
 
 from core.classify import FULL_FEATURES, PROSPECT_FEATURES, ClassifierParams, fit_classifier
 from core.clean import clean_transactions
-from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_K, DEFAULT_SEED
+from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_K, DEFAULT_SEED, MAX_K, MAX_SEED, MIN_K
 from core.errors import ArtifactError, DataError
 from core.evaluate import evaluate_segmentation
 from core.explore import link_transactions
 from core.features import FEATURES, build_customer_features
 from core.load import load_transactions
 from core.models import Models, compute_base_stats
-from core.persistence import Artifacts, save_artifacts
+from core.persistence import Artifacts, check_out_folder, save_artifacts
 from core.segment import SEGMENT_FEATURES, SegmentParams, check_enough_customers, fit_segmenter
 
 # Called with (stage, None) when a stage starts and (stage, seconds) when it ends.
@@ -193,6 +193,8 @@ def run_training(
     name: str | None = None,
 ) -> Artifacts:
     """Load a file (path or bytes), train, and save atomically into `out`; returns the saved artifacts."""
+    inputs = (Path(source),) if isinstance(source, str | Path) else ()
+    check_out_folder(Path(out), inputs)  # before any work: a refused --out must not cost a training run
     timer = StageTimer(progress)
     raw = timer.run("load", load_transactions, source, name=name, mapping=mapping)
     label = name or (Path(source).name if isinstance(source, str | Path) else "upload")
@@ -212,11 +214,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def check_arguments(k: int, seed: int) -> None:
+    """Refuse out-of-range options before reading anything."""
+    if not MIN_K <= k <= MAX_K:
+        raise DataError(f"--k {k} is out of range: choose {MIN_K} to {MAX_K} segments")
+    if not 0 <= seed <= MAX_SEED:
+        raise DataError(f"--seed {seed} is out of range: use a whole number from 0 to {MAX_SEED:,}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point: 0 on success, 2 with one `error:` line on bad input."""
     args = parse_args(argv)
     path = Path(args.input)
     try:
+        check_arguments(args.k, args.seed)
         if not path.is_file():
             raise DataError(f"input file '{path}' does not exist")
         start = time.perf_counter()
