@@ -18,17 +18,27 @@ filters, view = sidebar_filters(artifacts)
 stop_if_empty(view)
 
 summary = per_view(artifacts, filters, summarise_view, view, artifacts.transactions)
-kpi_row([
-    ("Customers", format_count(summary["n_customers"]), "Customers matching the filters."),
-    ("Transactions", format_count(summary["n_transactions"]), "Transactions of those customers."),
-    ("Total balance", format_inr_short(summary["total_balance"]),
-     f"Sum of the latest account balance of each customer: {format_inr(summary['total_balance'])} "
-     "(1 crore = 10 million, 1 lakh = 100,000)."),
-    ("Repeat customers", format_share(1 - summary["share_single_transaction"], 1),
-     "Share of customers with more than one transaction."),
-])
-st.caption(f"Data from {summary['date_min']:%d %b %Y} to {summary['date_max']:%d %b %Y} · "
-           f"{describe_model_age(artifacts.card)} · source: {artifacts.card.get('source') or 'generated default'}")
+kpi_row(
+    [
+        ("Customers", format_count(summary["n_customers"]), "Customers matching the filters."),
+        ("Transactions", format_count(summary["n_transactions"]), "Transactions of those customers."),
+        (
+            "Total balance",
+            format_inr_short(summary["total_balance"]),
+            f"Sum of the latest account balance of each customer: {format_inr(summary['total_balance'])} "
+            "(1 crore = 10 million, 1 lakh = 100,000).",
+        ),
+        (
+            "Repeat customers",
+            format_share(1 - summary["share_single_transaction"], 1),
+            "Share of customers with more than one transaction.",
+        ),
+    ]
+)
+st.caption(
+    f"Data from {summary['date_min']:%d %b %Y} to {summary['date_max']:%d %b %Y} · "
+    f"{describe_model_age(artifacts.card)} · source: {artifacts.card.get('source') or 'generated default'}"
+)
 
 st.subheader("Segments")
 segment_cards(per_view(artifacts, filters, profile_segments, view))
@@ -38,5 +48,7 @@ st.subheader("What each page answers")
 page_directory()
 
 if sign_in_mode() == "open":
-    st.caption("Sign-in is not configured: the app is open to anyone who can reach it, which is meant for "
-               "localhost. See the README to turn on sign-in.")
+    st.caption(
+        "Sign-in is not configured: the app is open to anyone who can reach it, which is meant for "
+        "localhost. See the README to turn on sign-in."
+    )

@@ -38,8 +38,9 @@ train: $(VENV)/.runtime $(RAW)  ## (re)train the default dataset
 test: $(VENV)/.dev  ## install test tools and run the whole suite (unit, app, browser)
 	$(PY) -m pytest -q
 
-lint: $(VENV)/.dev  ## ruff
+lint: $(VENV)/.dev  ## ruff: lint rules and formatting (`ruff format .` fixes the formatting)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 bench: $(VENV)/.dev $(MODEL)  ## time training on the full-size default and the app's page loads
 	$(PY) -m bench.train_bench

@@ -39,8 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     raw = OUT / f"transactions_{args.rows}.csv.gz"
     start = time.perf_counter()
     # A separate process, so the peak memory below is the training's alone.
-    subprocess.run([sys.executable, "-m", "core.synth", "--rows", str(args.rows), "--seed", str(DEFAULT_SEED),
-                    "--out", str(raw)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "core.synth", "--rows", str(args.rows), "--seed", str(DEFAULT_SEED), "--out", str(raw)],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     print(f"{'Generating ' + format(args.rows, ',') + ' rows':<32} {time.perf_counter() - start:6.2f} s")
     start = time.perf_counter()
     artifacts = run_training(raw, OUT / "datasets" / "default", progress=print_progress)
@@ -52,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'Saved model size':<32} {size:6.2f} MB  (goal <= 50 MB)")
     one = artifacts.customers.iloc[[len(artifacts.customers) // 2]]
     print(f"{'One prediction (median of 50)':<32} {time_one_prediction(artifacts, one):6.1f} ms  (goal <= 20 ms)")
-    print(f"Customers {artifacts.card['rows']['customers']:,}; segments "
-          + ", ".join(f"{k} {v:,}" for k, v in artifacts.quality["segmentation"]["sizes"].items()))
+    print(
+        f"Customers {artifacts.card['rows']['customers']:,}; segments "
+        + ", ".join(f"{k} {v:,}" for k, v in artifacts.quality["segmentation"]["sizes"].items())
+    )
     return 0
 
 

@@ -44,13 +44,18 @@ HIGHLIGHT_COLOUR = "#111827"  # the one customer on customer_position_chart
 CENTROID_SYMBOL = "x"
 MAX_SCATTER_POINTS = 50_000  # WebGL stays smooth up to here; larger inputs are sampled (and the title says so)
 HOVER_FORMATS = {  # feature kind -> d3 format used in hover text
-    "money": "₹{v:,.0f}", "count": "{v:,.0f}", "days": "{v:,.0f} days", "hour": "{v:.1f}",
-    "share": "{v:.0%}", "years": "{v:.0f}",
+    "money": "₹{v:,.0f}",
+    "count": "{v:,.0f}",
+    "days": "{v:,.0f} days",
+    "hour": "{v:.1f}",
+    "share": "{v:.0%}",
+    "years": "{v:.0f}",
 }
 GENDER_WORDS = {"M": "Male", "F": "Female", "other": "Other", "unknown": "Unknown"}
 
 
 # ---- colours and shared layout ----------------------------------------------------------------------------
+
 
 def segment_colour_map(names: Iterable[str]) -> dict[str, str]:
     """One colour per segment name in order, muted for the lowest segment to strong for the highest."""
@@ -162,6 +167,7 @@ def _numeric_feature(feature: str) -> None:
 
 # ---- distributions ----------------------------------------------------------------------------------------
 
+
 def _histogram_edges(values: np.ndarray, bins: int, log: bool, kind: str) -> np.ndarray:
     """Bin edges: geometric on log axes, one per whole number for small-range counts, else even."""
     lo, hi = float(values.min()), float(values.max())
@@ -202,16 +208,24 @@ def feature_histogram(
         if counts[s].sum() == 0:
             continue
         y = counts[s] / counts[s].sum() if normalise else counts[s]
-        fig.add_trace(go.Bar(
-            x=(lo + hi) / 2, y=y, width=hi - lo, name=name, marker={"color": colours[name], "line": {"width": 0}},
-            opacity=0.6 if normalise else 1.0, customdata=np.column_stack([lo, hi]),
-            hovertemplate=f"{range_hover}<br>{'Share of segment: %{y:.1%}' if normalise else 'Customers: %{y:,}'}"
-                          f"<extra>{name}</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=(lo + hi) / 2,
+                y=y,
+                width=hi - lo,
+                name=name,
+                marker={"color": colours[name], "line": {"width": 0}},
+                opacity=0.6 if normalise else 1.0,
+                customdata=np.column_stack([lo, hi]),
+                hovertemplate=f"{range_hover}<br>{'Share of segment: %{y:.1%}' if normalise else 'Customers: %{y:,}'}"
+                f"<extra>{name}</extra>",
+            )
+        )
     fig.update_layout(barmode="overlay" if normalise else "stack", bargap=0, legend={"traceorder": "normal"})
     fig.update_xaxes(**_axis(feature, log, edges))
-    fig.update_yaxes(title={"text": "Share of segment" if normalise else "Customers"},
-                     tickformat=".0%" if normalise else ",")
+    fig.update_yaxes(
+        title={"text": "Share of segment" if normalise else "Customers"}, tickformat=".0%" if normalise else ","
+    )
     return fig
 
 
@@ -226,11 +240,21 @@ def feature_box_by_segment(summary: pd.DataFrame, log: bool | None = None) -> go
     colours = _colours_for(summary)
     for _, row in summary.iterrows():
         name = str(row["segment"])
-        fig.add_trace(go.Box(
-            x=[name], q1=[row["q1"]], median=[row["median"]], q3=[row["q3"]], lowerfence=[row["p05"]],
-            upperfence=[row["p95"]], mean=[row["mean"]], name=name, marker={"color": colours[name]},
-            boxpoints=False, hoverinfo="y",
-        ))
+        fig.add_trace(
+            go.Box(
+                x=[name],
+                q1=[row["q1"]],
+                median=[row["median"]],
+                q3=[row["q3"]],
+                lowerfence=[row["p05"]],
+                upperfence=[row["p95"]],
+                mean=[row["mean"]],
+                name=name,
+                marker={"color": colours[name]},
+                boxpoints=False,
+                hoverinfo="y",
+            )
+        )
     fig.update_yaxes(**_axis(feature, log, summary[["p05", "p95"]].to_numpy().ravel()))
     fig.update_xaxes(title={"text": "Segment"})
     fig.update_layout(showlegend=False)
@@ -238,6 +262,7 @@ def feature_box_by_segment(summary: pd.DataFrame, log: bool | None = None) -> go
 
 
 # ---- customer scatters ------------------------------------------------------------------------------------
+
 
 def plain_text(values: Iterable[object]) -> np.ndarray:
     """User-supplied text made safe for plotly labels and hovers, which read a subset of HTML (<a>, <b>, <br>)."""
@@ -260,19 +285,37 @@ def _centroid_trace(
     """All segment centres in one trace: a large cross (or diamond in 3-D) in each segment's colour."""
     names = [str(s) for s in centroids["segment"]]
     marker = {"color": [colours.get(n, BASE_COLOUR) for n in names], "line": {"color": "black", "width": 2}}
-    common = {"name": "Segment centre", "mode": "markers", "text": names,
-              "hovertemplate": "<b>%{text} centre</b><extra></extra>"}
+    common = {
+        "name": "Segment centre",
+        "mode": "markers",
+        "text": names,
+        "hovertemplate": "<b>%{text} centre</b><extra></extra>",
+    }
     if three_d:
-        return go.Scatter3d(x=centroids[columns[0]], y=centroids[columns[1]], z=centroids[columns[2]],
-                            marker={**marker, "symbol": "diamond", "size": 9}, **common)
+        return go.Scatter3d(
+            x=centroids[columns[0]],
+            y=centroids[columns[1]],
+            z=centroids[columns[2]],
+            marker={**marker, "symbol": "diamond", "size": 9},
+            **common,
+        )
     # WebGL like the customer points: browsers draw WebGL above SVG, so an SVG trace would sit under them.
-    return go.Scattergl(x=centroids[columns[0]], y=centroids[columns[1]],
-                        marker={**marker, "symbol": CENTROID_SYMBOL, "size": 16}, **common)
+    return go.Scattergl(
+        x=centroids[columns[0]],
+        y=centroids[columns[1]],
+        marker={**marker, "symbol": CENTROID_SYMBOL, "size": 16},
+        **common,
+    )
 
 
 def segment_scatter(
-    sample: pd.DataFrame, x: str, y: str, log_x: bool | None = None, log_y: bool | None = None,
-    centroids: pd.DataFrame | None = None, max_points: int = MAX_SCATTER_POINTS,
+    sample: pd.DataFrame,
+    x: str,
+    y: str,
+    log_x: bool | None = None,
+    log_y: bool | None = None,
+    centroids: pd.DataFrame | None = None,
+    max_points: int = MAX_SCATTER_POINTS,
 ) -> go.Figure:
     """Customers as WebGL points on two features, one trace per segment, CustomerID in customdata[0].
 
@@ -302,11 +345,18 @@ def segment_scatter(
         rows = ok & (codes == s)
         if not rows.any():
             continue
-        fig.add_trace(go.Scattergl(
-            x=xs[rows], y=ys[rows], mode="markers", name=name, legendgroup=name,
-            marker={"color": colours[name], "size": 5, "opacity": 0.6},
-            customdata=data[rows], hovertemplate=hover + f"<extra>{name}</extra>",
-        ))
+        fig.add_trace(
+            go.Scattergl(
+                x=xs[rows],
+                y=ys[rows],
+                mode="markers",
+                name=name,
+                legendgroup=name,
+                marker={"color": colours[name], "size": 5, "opacity": 0.6},
+                customdata=data[rows],
+                hovertemplate=hover + f"<extra>{name}</extra>",
+            )
+        )
     if centroids is not None and len(centroids):
         fig.add_trace(_centroid_trace(centroids, (x, y), colours, three_d=False))
     fig.update_xaxes(**_axis(x, log_x, xs[ok]))
@@ -315,7 +365,8 @@ def segment_scatter(
 
 
 def segment_scatter_3d(
-    sample_projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
+    sample_projected: pd.DataFrame,
+    centroids: pd.DataFrame | None = None,
     explained_variance: Sequence[float] | None = None,
 ) -> go.Figure:
     """Customers on the first three principal components (core.profiles.pca_projection), centres as diamonds."""
@@ -332,19 +383,31 @@ def segment_scatter_3d(
         rows = codes == s
         if not rows.any():
             continue
-        fig.add_trace(go.Scatter3d(
-            x=sample["PC1"].to_numpy()[rows], y=sample["PC2"].to_numpy()[rows], z=sample["PC3"].to_numpy()[rows],
-            mode="markers", name=name, legendgroup=name, marker={"color": colours[name], "size": 2.5, "opacity": 0.6},
-            customdata=np.column_stack([ids[rows], plain_text(ids[rows])]),
-            hovertemplate="<b>%{customdata[1]}</b><br>PC1 %{x:.2f}, PC2 %{y:.2f}, PC3 %{z:.2f}"
-                          + f"<extra>{name}</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter3d(
+                x=sample["PC1"].to_numpy()[rows],
+                y=sample["PC2"].to_numpy()[rows],
+                z=sample["PC3"].to_numpy()[rows],
+                mode="markers",
+                name=name,
+                legendgroup=name,
+                marker={"color": colours[name], "size": 2.5, "opacity": 0.6},
+                customdata=np.column_stack([ids[rows], plain_text(ids[rows])]),
+                hovertemplate="<b>%{customdata[1]}</b><br>PC1 %{x:.2f}, PC2 %{y:.2f}, PC3 %{z:.2f}"
+                + f"<extra>{name}</extra>",
+            )
+        )
     if centroids is not None and len(centroids):
         fig.add_trace(_centroid_trace(centroids, pcs, colours, three_d=True))
     ev = list(explained_variance) if explained_variance is not None else []
     axis_titles = [f"{pc} ({ev[i]:.0%} of variance)" if i < len(ev) else pc for i, pc in enumerate(pcs)]
-    fig.update_layout(scene={"xaxis": {"title": {"text": axis_titles[0]}}, "yaxis": {"title": {"text": axis_titles[1]}},
-                             "zaxis": {"title": {"text": axis_titles[2]}}})
+    fig.update_layout(
+        scene={
+            "xaxis": {"title": {"text": axis_titles[0]}},
+            "yaxis": {"title": {"text": axis_titles[1]}},
+            "zaxis": {"title": {"text": axis_titles[2]}},
+        }
+    )
     return fig
 
 
@@ -364,9 +427,13 @@ def selected_customer_ids(points: Iterable[Mapping]) -> list[str]:
 
 
 def customer_position_chart(
-    customer: Mapping[str, float] | pd.Series, background: pd.DataFrame | None = None,
-    centroids: pd.DataFrame | None = None, x: str = "balance", y: str = "mean_amount",
-    segment: str | None = None, names: Sequence[str] | None = None,
+    customer: Mapping[str, float] | pd.Series,
+    background: pd.DataFrame | None = None,
+    centroids: pd.DataFrame | None = None,
+    x: str = "balance",
+    y: str = "mean_amount",
+    segment: str | None = None,
+    names: Sequence[str] | None = None,
 ) -> go.Figure:
     """Where one customer sits among the segments: a star over faint segment clouds and segment centres.
 
@@ -375,8 +442,13 @@ def customer_position_chart(
     """
     log_x, log_y = _default_log(x, None), _default_log(y, None)
     fig = _figure("Where this customer sits")
-    colour_names = names or (segment_names(background) if background is not None and "segment" in background
-                             else [str(s) for s in centroids["segment"]] if centroids is not None else [])
+    colour_names = names or (
+        segment_names(background)
+        if background is not None and "segment" in background
+        else [str(s) for s in centroids["segment"]]
+        if centroids is not None
+        else []
+    )
     colours = segment_colour_map(colour_names)
     if background is not None and len(background):
         bg, _ = _sampled(background, MAX_SCATTER_POINTS)
@@ -384,25 +456,46 @@ def customer_position_chart(
         for s, name in enumerate(bg_names):
             rows = codes == s
             if rows.any():
-                fig.add_trace(go.Scattergl(
-                    x=bg[x].to_numpy()[rows], y=bg[y].to_numpy()[rows], mode="markers", name=name, legendgroup=name,
-                    marker={"color": colours.get(name, BASE_COLOUR), "size": 4, "opacity": 0.15}, hoverinfo="skip",
-                ))
+                fig.add_trace(
+                    go.Scattergl(
+                        x=bg[x].to_numpy()[rows],
+                        y=bg[y].to_numpy()[rows],
+                        mode="markers",
+                        name=name,
+                        legendgroup=name,
+                        marker={"color": colours.get(name, BASE_COLOUR), "size": 4, "opacity": 0.15},
+                        hoverinfo="skip",
+                    )
+                )
     if centroids is not None and len(centroids):
         fig.add_trace(_centroid_trace(centroids, (x, y), colours, three_d=False))
     cx, cy = float(customer.get(x, np.nan)), float(customer.get(y, np.nan))
     plottable = np.isfinite(cx) and np.isfinite(cy) and (cx > 0 or not log_x) and (cy > 0 or not log_y)
     if plottable:
-        fig.add_trace(go.Scatter(
-            x=[cx], y=[cy], mode="markers", name="This customer",
-            marker={"symbol": "star", "size": 22, "color": colours.get(segment or "", HIGHLIGHT_COLOUR),
-                    "line": {"color": HIGHLIGHT_COLOUR, "width": 2}},
-            hovertemplate=f"<b>This customer</b>{' (' + segment + ')' if segment else ''}<br>"
-                          f"{_hover(x, 'x')}<br>{_hover(y, 'y')}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[cx],
+                y=[cy],
+                mode="markers",
+                name="This customer",
+                marker={
+                    "symbol": "star",
+                    "size": 22,
+                    "color": colours.get(segment or "", HIGHLIGHT_COLOUR),
+                    "line": {"color": HIGHLIGHT_COLOUR, "width": 2},
+                },
+                hovertemplate=f"<b>This customer</b>{' (' + segment + ')' if segment else ''}<br>"
+                f"{_hover(x, 'x')}<br>{_hover(y, 'y')}<extra></extra>",
+            )
+        )
     else:
-        fig.update_layout(title={"subtitle": {"text": "This customer's values cannot be placed on these axes "
-                                                      "(missing, or zero on a log scale)"}})
+        fig.update_layout(
+            title={
+                "subtitle": {
+                    "text": "This customer's values cannot be placed on these axes (missing, or zero on a log scale)"
+                }
+            }
+        )
     shown = [trace for trace in fig.data if trace.x is not None]
     fig.update_xaxes(**_axis(x, log_x, np.concatenate([np.asarray(t.x, dtype="float64") for t in shown] or [[]])))
     fig.update_yaxes(**_axis(y, log_y, np.concatenate([np.asarray(t.y, dtype="float64") for t in shown] or [[]])))
@@ -410,6 +503,7 @@ def customer_position_chart(
 
 
 # ---- segment summaries ------------------------------------------------------------------------------------
+
 
 def segment_comparison_heatmap(comparison: pd.DataFrame) -> go.Figure:
     """How each segment differs from the average customer (core.profiles.compare_to_base), in standard deviations."""
@@ -420,14 +514,26 @@ def segment_comparison_heatmap(comparison: pd.DataFrame) -> go.Figure:
     limit = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
     limit = min(max(limit, 0.5), 2.0)  # beyond ±2 SD the colour is saturated anyway
     rows = [FEATURES[f].label if f in FEATURES else str(f) for f in comparison.index]
-    fig = _figure(title, "Red: above the average customer, blue: below (standard deviations; money on log scale)",
-                  legend_title=None)
-    fig.add_trace(go.Heatmap(
-        z=z, x=[str(c) for c in comparison.columns], y=rows, colorscale="RdBu_r", zmid=0, zmin=-limit, zmax=limit,
-        text=_cell_text(z, 1, signed=True), texttemplate="%{text}",
-        colorbar={"title": {"text": "SD"}},
-        hovertemplate="<b>%{x}</b><br>%{y}: %{z:+.2f} SD vs all customers<extra></extra>",
-    ))
+    fig = _figure(
+        title,
+        "Red: above the average customer, blue: below (standard deviations; money on log scale)",
+        legend_title=None,
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=[str(c) for c in comparison.columns],
+            y=rows,
+            colorscale="RdBu_r",
+            zmid=0,
+            zmin=-limit,
+            zmax=limit,
+            text=_cell_text(z, 1, signed=True),
+            texttemplate="%{text}",
+            colorbar={"title": {"text": "SD"}},
+            hovertemplate="<b>%{x}</b><br>%{y}: %{z:+.2f} SD vs all customers<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title={"text": "Segment"})
     return fig
@@ -442,20 +548,37 @@ def _share_bars(frame: pd.DataFrame, column: str, labels: dict[str, str], title:
     ticks = [labels.get(v, v) for v in order]
     hover = "<b>%{x}</b><br>Share: %{y:.1%}<br>Customers: %{customdata:,}"
     if "segment" not in frame:
-        fig.add_trace(go.Bar(x=ticks, y=frame["share"], customdata=frame["customers"], name="All customers",
-                             marker={"color": BASE_COLOUR}, hovertemplate=hover + "<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=ticks,
+                y=frame["share"],
+                customdata=frame["customers"],
+                name="All customers",
+                marker={"color": BASE_COLOUR},
+                hovertemplate=hover + "<extra></extra>",
+            )
+        )
         fig.update_layout(showlegend=False)
     else:
         colours = _colours_for(frame)
         for name in _present(frame):
             rows = frame[frame["segment"] == name]
             part = rows[["share", "customers"]].set_axis(rows[column].astype(str)).reindex(order)
-            fig.add_trace(go.Bar(x=ticks, y=part["share"], customdata=part["customers"], name=name,
-                                 marker={"color": colours[name]}, hovertemplate=hover + f"<extra>{name}</extra>"))
+            fig.add_trace(
+                go.Bar(
+                    x=ticks,
+                    y=part["share"],
+                    customdata=part["customers"],
+                    name=name,
+                    marker={"color": colours[name]},
+                    hovertemplate=hover + f"<extra>{name}</extra>",
+                )
+            )
         fig.update_layout(barmode="group")
     fig.update_xaxes(title={"text": x_title}, categoryorder="array", categoryarray=ticks)
-    fig.update_yaxes(title={"text": "Share of customers" if "segment" not in frame else "Share of segment"},
-                     tickformat=".0%")
+    fig.update_yaxes(
+        title={"text": "Share of customers" if "segment" not in frame else "Share of segment"}, tickformat=".0%"
+    )
     return fig
 
 
@@ -476,12 +599,17 @@ def location_bar(locations: pd.DataFrame) -> go.Figure:
         return _empty(title)
     fig = _figure(title)
     if "segment" not in locations:
-        fig.add_trace(go.Bar(
-            y=plain_text(locations["location"]), x=locations["customers"], orientation="h",
-            marker={"color": BASE_COLOUR},
-            customdata=locations["share"], name="All customers",
-            hovertemplate="<b>%{y}</b><br>Customers: %{x:,}<br>Share: %{customdata:.1%}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=plain_text(locations["location"]),
+                x=locations["customers"],
+                orientation="h",
+                marker={"color": BASE_COLOUR},
+                customdata=locations["share"],
+                name="All customers",
+                hovertemplate="<b>%{y}</b><br>Customers: %{x:,}<br>Share: %{customdata:.1%}<extra></extra>",
+            )
+        )
         fig.update_xaxes(title={"text": "Customers"}, tickformat=",")
         fig.update_layout(showlegend=False)
     else:
@@ -490,13 +618,18 @@ def location_bar(locations: pd.DataFrame) -> go.Figure:
         totals = totals.sort_values(ascending=False, kind="stable")
         for name in _present(locations):
             part = locations[locations["segment"] == name]
-            fig.add_trace(go.Bar(
-                y=plain_text(part["location"]), x=part["share"], orientation="h", name=name,
-                marker={"color": colours[name]},
-                customdata=part["customers"],
-                hovertemplate="<b>%{y}</b><br>Share of segment: %{x:.1%}<br>Customers: %{customdata:,}"
-                              + f"<extra>{name}</extra>",
-            ))
+            fig.add_trace(
+                go.Bar(
+                    y=plain_text(part["location"]),
+                    x=part["share"],
+                    orientation="h",
+                    name=name,
+                    marker={"color": colours[name]},
+                    customdata=part["customers"],
+                    hovertemplate="<b>%{y}</b><br>Share of segment: %{x:.1%}<br>Customers: %{customdata:,}"
+                    + f"<extra>{name}</extra>",
+                )
+            )
         fig.update_layout(barmode="group")
         fig.update_xaxes(title={"text": "Share of segment"}, tickformat=".0%")
         fig.update_yaxes(categoryorder="array", categoryarray=list(plain_text(totals.index)))
@@ -506,6 +639,7 @@ def location_bar(locations: pd.DataFrame) -> go.Figure:
 
 # ---- activity over time -----------------------------------------------------------------------------------
 
+
 def hourly_activity_line(timing: pd.DataFrame) -> go.Figure:
     """Share of transactions by hour of day per segment (profiles.timing_by_segment) or overall (activity_by_hour)."""
     title = "When customers transact"
@@ -514,19 +648,39 @@ def hourly_activity_line(timing: pd.DataFrame) -> go.Figure:
     fig = _figure(title)
     hover = "%{x}:00<br>Share of transactions: %{y:.1%}<br>Transactions: %{customdata:,}"
     if "segment" not in timing:
-        fig.add_trace(go.Scatter(x=timing["hour"], y=timing["share"], customdata=timing["transactions"],
-                                 mode="lines+markers", name="All customers", line={"color": BASE_COLOUR},
-                                 hovertemplate=hover + "<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=timing["hour"],
+                y=timing["share"],
+                customdata=timing["transactions"],
+                mode="lines+markers",
+                name="All customers",
+                line={"color": BASE_COLOUR},
+                hovertemplate=hover + "<extra></extra>",
+            )
+        )
         fig.update_layout(showlegend=False)
     else:
         colours = _colours_for(timing)
         for name in _present(timing):
             part = timing[timing["segment"] == name]
-            fig.add_trace(go.Scatter(x=part["hour"], y=part["share"], customdata=part["transactions"],
-                                     mode="lines+markers", name=name, line={"color": colours[name]},
-                                     hovertemplate=hover + f"<extra>{name}</extra>"))
-    fig.update_xaxes(title={"text": "Hour of day"}, tickvals=list(range(0, 24, 3)),
-                     ticktext=[f"{h:02d}:00" for h in range(0, 24, 3)], range=[-0.5, 23.5])
+            fig.add_trace(
+                go.Scatter(
+                    x=part["hour"],
+                    y=part["share"],
+                    customdata=part["transactions"],
+                    mode="lines+markers",
+                    name=name,
+                    line={"color": colours[name]},
+                    hovertemplate=hover + f"<extra>{name}</extra>",
+                )
+            )
+    fig.update_xaxes(
+        title={"text": "Hour of day"},
+        tickvals=list(range(0, 24, 3)),
+        ticktext=[f"{h:02d}:00" for h in range(0, 24, 3)],
+        range=[-0.5, 23.5],
+    )
     fig.update_yaxes(title={"text": "Share of transactions"}, tickformat=".1%", rangemode="tozero")
     return fig
 
@@ -537,13 +691,16 @@ def weekday_bar(weekday: pd.DataFrame) -> go.Figure:
     if weekday.empty or weekday["transactions"].sum() == 0:
         return _empty(title, "No transactions in this selection.")
     fig = _figure(title, legend_title=None)
-    fig.add_trace(go.Bar(
-        x=weekday["day"], y=weekday["transactions"],
-        customdata=np.column_stack([weekday["total_amount"], weekday["share"]]),
-        marker={"color": BASE_COLOUR},
-        hovertemplate="<b>%{x}</b><br>Transactions: %{y:,} (%{customdata[1]:.1%})<br>"
-                      "Amount: ₹%{customdata[0]:,.0f}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=weekday["day"],
+            y=weekday["transactions"],
+            customdata=np.column_stack([weekday["total_amount"], weekday["share"]]),
+            marker={"color": BASE_COLOUR},
+            hovertemplate="<b>%{x}</b><br>Transactions: %{y:,} (%{customdata[1]:.1%})<br>"
+            "Amount: ₹%{customdata[0]:,.0f}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title={"text": ""})
     fig.update_yaxes(title={"text": "Transactions"}, tickformat=",")
     return fig
@@ -555,22 +712,52 @@ def daily_activity_line(daily: pd.DataFrame) -> go.Figure:
     if daily.empty:
         return _empty(title, "No transactions in this selection.")
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.update_layout(template=TEMPLATE, title={"text": title}, hovermode="x unified",
-                      legend={"orientation": "h", "y": -0.2}, margin={"l": 60, "r": 60, "t": 60, "b": 50})
-    fig.add_trace(go.Scatter(x=daily["date"], y=daily["transactions"], name="Transactions", mode="lines",
-                             line={"color": BASE_COLOUR}, hovertemplate="%{y:,}"), secondary_y=False)
-    fig.add_trace(go.Scatter(x=daily["date"], y=daily["total_amount"], name="Amount (INR)", mode="lines",
-                             line={"color": SEGMENT_COLOURS[-1], "dash": "dot"}, hovertemplate="₹%{y:,.0f}"),
-                  secondary_y=True)
+    fig.update_layout(
+        template=TEMPLATE,
+        title={"text": title},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 60, "r": 60, "t": 60, "b": 50},
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=daily["date"],
+            y=daily["transactions"],
+            name="Transactions",
+            mode="lines",
+            line={"color": BASE_COLOUR},
+            hovertemplate="%{y:,}",
+        ),
+        secondary_y=False,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=daily["date"],
+            y=daily["total_amount"],
+            name="Amount (INR)",
+            mode="lines",
+            line={"color": SEGMENT_COLOURS[-1], "dash": "dot"},
+            hovertemplate="₹%{y:,.0f}",
+        ),
+        secondary_y=True,
+    )
     fig.update_xaxes(title={"text": "Date"}, tickformat="%d %b %Y")
     fig.update_yaxes(title={"text": "Transactions"}, tickformat=",", secondary_y=False, rangemode="tozero")
     # tickmode="auto": synced ticks would put the rupee axis on odd values such as ₹629,759.
-    fig.update_yaxes(title={"text": "Amount (INR)"}, tickprefix="₹", tickformat=",.0f", secondary_y=True,
-                     rangemode="tozero", showgrid=False, tickmode="auto")
+    fig.update_yaxes(
+        title={"text": "Amount (INR)"},
+        tickprefix="₹",
+        tickformat=",.0f",
+        secondary_y=True,
+        rangemode="tozero",
+        showgrid=False,
+        tickmode="auto",
+    )
     return fig
 
 
 # ---- relationships and model quality ----------------------------------------------------------------------
+
 
 def correlation_heatmap(correlations: pd.DataFrame) -> go.Figure:
     """Rank correlations between features (explore.feature_correlations), -1 blue to +1 red."""
@@ -580,11 +767,21 @@ def correlation_heatmap(correlations: pd.DataFrame) -> go.Figure:
     labels = [FEATURES[f].label if f in FEATURES else str(f) for f in correlations.index]
     z = correlations.to_numpy(dtype="float64")
     fig = _figure(title, legend_title=None)
-    fig.add_trace(go.Heatmap(
-        z=z, x=labels, y=labels, colorscale="RdBu_r", zmin=-1, zmax=1, zmid=0,
-        text=_cell_text(z, 2), texttemplate="%{text}",
-        hovertemplate="%{y} vs %{x}: %{z:.2f}<extra></extra>", colorbar={"title": {"text": "ρ"}},
-    ))
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=labels,
+            y=labels,
+            colorscale="RdBu_r",
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+            text=_cell_text(z, 2),
+            texttemplate="%{text}",
+            hovertemplate="%{y} vs %{x}: %{z:.2f}<extra></extra>",
+            colorbar={"title": {"text": "ρ"}},
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     return fig
 
@@ -592,11 +789,20 @@ def correlation_heatmap(correlations: pd.DataFrame) -> go.Figure:
 def elbow_chart(k: Sequence[int], inertia: Sequence[float], chosen_k: int | None = None) -> go.Figure:
     """Within-segment spread (K-Means inertia) against the number of segments; the bend suggests k."""
     fig = _figure("Spread within segments by number of segments", legend_title=None)
-    fig.add_trace(go.Scatter(x=list(k), y=list(inertia), mode="lines+markers", line={"color": BASE_COLOUR},
-                             hovertemplate="k = %{x}<br>Inertia: %{y:,.0f}<extra></extra>", name="Inertia"))
+    fig.add_trace(
+        go.Scatter(
+            x=list(k),
+            y=list(inertia),
+            mode="lines+markers",
+            line={"color": BASE_COLOUR},
+            hovertemplate="k = %{x}<br>Inertia: %{y:,.0f}<extra></extra>",
+            name="Inertia",
+        )
+    )
     if chosen_k is not None:
-        fig.add_vline(x=chosen_k, line={"dash": "dash", "color": SEGMENT_COLOURS[-1]},
-                      annotation_text=f"chosen k = {chosen_k}")
+        fig.add_vline(
+            x=chosen_k, line={"dash": "dash", "color": SEGMENT_COLOURS[-1]}, annotation_text=f"chosen k = {chosen_k}"
+        )
     fig.update_xaxes(title={"text": "Number of segments (k)"}, dtick=1)
     fig.update_yaxes(title={"text": "Inertia (lower = tighter segments)"}, tickformat=",")
     fig.update_layout(showlegend=False)
@@ -609,12 +815,21 @@ def silhouette_by_k_chart(
     """Mean silhouette (with spread over repeats) by number of segments: higher = better separated."""
     fig = _figure("Separation of segments by number of segments", legend_title=None)
     error = {"type": "data", "array": list(std), "visible": True} if std is not None else None
-    fig.add_trace(go.Scatter(x=list(k), y=list(mean), error_y=error, mode="lines+markers", name="Silhouette",
-                             line={"color": BASE_COLOUR},
-                             hovertemplate="k = %{x}<br>Silhouette: %{y:.3f}<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=list(k),
+            y=list(mean),
+            error_y=error,
+            mode="lines+markers",
+            name="Silhouette",
+            line={"color": BASE_COLOUR},
+            hovertemplate="k = %{x}<br>Silhouette: %{y:.3f}<extra></extra>",
+        )
+    )
     if chosen_k is not None:
-        fig.add_vline(x=chosen_k, line={"dash": "dash", "color": SEGMENT_COLOURS[-1]},
-                      annotation_text=f"chosen k = {chosen_k}")
+        fig.add_vline(
+            x=chosen_k, line={"dash": "dash", "color": SEGMENT_COLOURS[-1]}, annotation_text=f"chosen k = {chosen_k}"
+        )
     fig.update_xaxes(title={"text": "Number of segments (k)"}, dtick=1)
     fig.update_yaxes(title={"text": "Mean silhouette (-1 to 1, higher is better)"})
     fig.update_layout(showlegend=False)
@@ -629,11 +844,21 @@ def silhouette_by_segment_bar(
     colours = _colours_for(scores if isinstance(scores, pd.Series) else dict(scores), names)
     labels = [str(s) for s in series.index]
     fig = _figure("How well each segment is separated", legend_title=None)
-    fig.add_trace(go.Bar(x=labels, y=series.to_numpy(), marker={"color": [colours.get(n, BASE_COLOUR) for n in labels]},
-                         hovertemplate="<b>%{x}</b><br>Mean silhouette: %{y:.3f}<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=series.to_numpy(),
+            marker={"color": [colours.get(n, BASE_COLOUR) for n in labels]},
+            hovertemplate="<b>%{x}</b><br>Mean silhouette: %{y:.3f}<extra></extra>",
+        )
+    )
     if overall is not None:
-        fig.add_hline(y=overall, line={"dash": "dash", "color": BASE_COLOUR}, annotation_text=f"overall {overall:.3f}",
-                      annotation_position="top left")
+        fig.add_hline(
+            y=overall,
+            line={"dash": "dash", "color": BASE_COLOUR},
+            annotation_text=f"overall {overall:.3f}",
+            annotation_position="top left",
+        )
     fig.update_xaxes(title={"text": "Segment"})
     fig.update_yaxes(title={"text": "Mean silhouette"})
     fig.update_layout(showlegend=False)
@@ -645,15 +870,26 @@ def confusion_matrix_heatmap(matrix: np.ndarray | Sequence[Sequence[int]], label
     counts = np.asarray(matrix, dtype="float64")
     totals = counts.sum(axis=1, keepdims=True)
     shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-    text = [[f"{int(c):,}<br>{s:.0%}" for c, s in zip(crow, srow, strict=True)]
-            for crow, srow in zip(counts, shares, strict=True)]
+    text = [
+        [f"{int(c):,}<br>{s:.0%}" for c, s in zip(crow, srow, strict=True)]
+        for crow, srow in zip(counts, shares, strict=True)
+    ]
     labels = [str(lab) for lab in labels]
     fig = _figure("Which segment the model predicts for each actual segment", legend_title=None)
-    fig.add_trace(go.Heatmap(
-        z=shares, x=labels, y=labels, text=text, texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=1,
-        colorbar={"title": {"text": "Row share"}, "tickformat": ".0%"},
-        hovertemplate="Actual %{y}, predicted %{x}<br>%{text}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Heatmap(
+            z=shares,
+            x=labels,
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            colorbar={"title": {"text": "Row share"}, "tickformat": ".0%"},
+            hovertemplate="Actual %{y}, predicted %{x}<br>%{text}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title={"text": "Predicted segment"})
     fig.update_yaxes(title={"text": "Actual segment"}, autorange="reversed")
     return fig
@@ -668,8 +904,16 @@ def importance_bar(importances: pd.DataFrame, x_title: str = "Importance") -> go
     labels = [FEATURES[f].label if f in FEATURES else str(f) for f in data["feature"]]
     error = {"type": "data", "array": data["std"].to_numpy(), "visible": True} if "std" in data else None
     fig = _figure(title, legend_title=None)
-    fig.add_trace(go.Bar(y=labels, x=data["mean"], orientation="h", error_x=error, marker={"color": BASE_COLOUR},
-                         hovertemplate="<b>%{y}</b><br>" + x_title + ": %{x:.3f}<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=data["mean"],
+            orientation="h",
+            error_x=error,
+            marker={"color": BASE_COLOUR},
+            hovertemplate="<b>%{y}</b><br>" + x_title + ": %{x:.3f}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title={"text": x_title})
     fig.update_layout(showlegend=False)
     return fig
@@ -682,13 +926,22 @@ def probability_bar(probabilities: Mapping[str, float], names: Sequence[str] | N
     colours = segment_colour_map(labels)
     best = int(np.argmax(values)) if values else -1
     fig = _figure("How likely each segment is", legend_title=None)
-    fig.add_trace(go.Bar(
-        x=labels, y=values, text=[f"{v:.0%}" for v in values], textposition="outside",
-        marker={"color": [colours[n] for n in labels],
-                "line": {"color": [HIGHLIGHT_COLOUR if i == best else "rgba(0,0,0,0)" for i in range(len(labels))],
-                         "width": 2}},
-        hovertemplate="<b>%{x}</b><br>Probability: %{y:.1%}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=values,
+            text=[f"{v:.0%}" for v in values],
+            textposition="outside",
+            marker={
+                "color": [colours[n] for n in labels],
+                "line": {
+                    "color": [HIGHLIGHT_COLOUR if i == best else "rgba(0,0,0,0)" for i in range(len(labels))],
+                    "width": 2,
+                },
+            },
+            hovertemplate="<b>%{x}</b><br>Probability: %{y:.1%}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title={"text": "Segment"})
     fig.update_yaxes(title={"text": "Probability"}, tickformat=".0%", range=[0, 1.1])
     fig.update_layout(showlegend=False)

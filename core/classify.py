@@ -25,11 +25,18 @@ from core.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
 
 FULL_FEATURES: tuple[str, ...] = (*NUMERIC_FEATURES, *CATEGORICAL_FEATURES)
 PROSPECT_FEATURES: tuple[str, ...] = (
-    "age", "gender", "location", "n_transactions", "recency_days", "active_span_days",
-    "mean_hour", "night_share", "weekend_share",
+    "age",
+    "gender",
+    "location",
+    "n_transactions",
+    "recency_days",
+    "active_span_days",
+    "mean_hour",
+    "night_share",
+    "weekend_share",
 )
-MAX_TRAIN_ROWS = 100_000      # a bounded training sample keeps fitting to seconds and the model small
-MAX_IMPORTANCE_ROWS = 3_000   # held-out rows used for permutation importances
+MAX_TRAIN_ROWS = 100_000  # a bounded training sample keeps fitting to seconds and the model small
+MAX_IMPORTANCE_ROWS = 3_000  # held-out rows used for permutation importances
 TEST_SIZE = 0.2
 
 
@@ -56,8 +63,13 @@ def build_classifier(features: tuple[str, ...], params: ClassifierParams) -> Pip
         verbose_feature_names_out=False,
     )
     forest = RandomForestClassifier(
-        n_estimators=params.n_estimators, max_depth=params.max_depth, min_samples_leaf=params.min_samples_leaf,
-        max_samples=params.max_samples, class_weight="balanced_subsample", n_jobs=-1, random_state=params.seed,
+        n_estimators=params.n_estimators,
+        max_depth=params.max_depth,
+        min_samples_leaf=params.min_samples_leaf,
+        max_samples=params.max_samples,
+        class_weight="balanced_subsample",
+        n_jobs=-1,
+        random_state=params.seed,
     )
     return Pipeline([("columns", columns), ("forest", forest)])
 

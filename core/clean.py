@@ -50,7 +50,15 @@ from core.load import missing_columns_message, quote_values
 from core.quality import QualityReport
 
 CLEAN_COLUMNS: tuple[str, ...] = (
-    "transaction_id", "customer_id", "age", "gender", "location", "balance", "date", "hour", "amount",
+    "transaction_id",
+    "customer_id",
+    "age",
+    "gender",
+    "location",
+    "balance",
+    "date",
+    "hour",
+    "amount",
 )
 MISSING_TOKENS = frozenset({"", "nan", "null", "none", "na", "n/a", "#n/a"})  # compared in lower case
 FORMULA_STARTS = ("=", "+", "-", "@")  # after stripping spaces; a leading tab or CR is checked on the raw text
@@ -60,8 +68,10 @@ MAX_BAD_AMOUNT_SHARE = 0.5  # beyond this the column is probably not an amount a
 # Regular expressions run in Arrow's RE2 engine (where \d is ASCII only); groups must be named.
 # Day-first dates; separators are captured so that mixed ones ('2/8-16') can be refused.
 DAY_FIRST = r"^(?P<day>\d{1,2})(?P<sep1>[/.-])(?P<month>\d{1,2})(?P<sep2>[/.-])(?P<year>\d{4}|\d{2})$"
-ISO_DATE = (r"^(?P<year>\d{4})(?P<sep1>[/.-])(?P<month>\d{1,2})(?P<sep2>[/.-])(?P<day>\d{1,2})"
-            r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?)?$")
+ISO_DATE = (
+    r"^(?P<year>\d{4})(?P<sep1>[/.-])(?P<month>\d{1,2})(?P<sep2>[/.-])(?P<day>\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?)?$"
+)
 COMPACT_TIME = r"^(?P<hhmmss>\d{1,6})(?:\.0*)?$"  # 143207, 5412 (00:54:12), 0; '.0' from spreadsheets
 CLOCK_TIME = r"^(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2})(?:\.\d*)?)?$"
 PLAIN_NUMBER = r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$"
@@ -82,6 +92,7 @@ MISSING_COLUMN_NOTES = {
 
 
 # ---------------------------------------------------------------------------------------------- coded text
+
 
 @dataclass
 class CodedText:
@@ -146,6 +157,7 @@ def missing_series(n: int, dtype: str) -> pd.Series:
 
 # ---------------------------------------------------------------------------------------------- parsers
 
+
 def extract(values: pd.Series, pattern: str) -> dict[str, np.ndarray]:
     """The named groups of a regular expression per value, as object arrays (None where it does not match)."""
     matches = pc.extract_regex(as_arrow(values), pattern)
@@ -166,15 +178,23 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     iso = extract(values, ISO_DATE)
     use_day = pd.notna(day_first["year"]) & (day_first["sep1"] == day_first["sep2"])
     use_iso = ~use_day & pd.notna(iso["year"]) & (iso["sep1"] == iso["sep2"])
-    pick = {part: np.where(use_day, day_first[part], np.where(use_iso, iso[part], None))
-            for part in ("year", "month", "day")}
+    pick = {
+        part: np.where(use_day, day_first[part], np.where(use_iso, iso[part], None))
+        for part in ("year", "month", "day")
+    }
     two_digit = use_day & (pd.Series(day_first["year"], dtype="str").str.len() == 2).to_numpy(dtype=bool)
     year = to_ints(pick["year"])
     year = np.where(two_digit, np.where(year <= 68, 2000 + year, 1900 + year), year)  # Python's %y pivot
     month, day = to_ints(pick["month"]), to_ints(pick["day"])
     valid = is_real_date(year, month, day)
-    return pd.DataFrame({"year": np.where(valid, year, 0), "month": np.where(valid, month, 0),
-                         "day": np.where(valid, day, 0), "two_digit_year": two_digit & valid})
+    return pd.DataFrame(
+        {
+            "year": np.where(valid, year, 0),
+            "month": np.where(valid, month, 0),
+            "day": np.where(valid, day, 0),
+            "two_digit_year": two_digit & valid,
+        }
+    )
 
 
 def is_real_date(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -245,6 +265,7 @@ def looks_like_formula(coded: CodedText) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------------- checks
 
+
 def check_columns(raw: pd.DataFrame) -> None:
     """Refuse frames without the required columns or without rows."""
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
@@ -277,13 +298,17 @@ def read_transaction_dates(coded: CodedText, today: date) -> tuple[np.ndarray, p
     readable = parts["year"].to_numpy() > 0
     if not readable.any():
         found = "none (the column is empty)" if coded.missing.all() else examples(coded, ~readable)
-        raise DataError("no transaction dates could be read in column 'TransactionDate'; expected day-first "
-                        f"dates like 2/8/16 or 02-08-2016; examples found: {found}")
+        raise DataError(
+            "no transaction dates could be read in column 'TransactionDate'; expected day-first "
+            f"dates like 2/8/16 or 02-08-2016; examples found: {found}"
+        )
     dates = to_datetimes(parts)
     if not (readable & (dates <= np.datetime64(today, "ns"))).any():
-        raise DataError(f"every transaction date in column 'TransactionDate' is after today ({today:%d/%m/%Y}), "
-                        f"e.g. {examples(coded, readable)}; check that the dates are day-first "
-                        "(2/8/16 is 2 August 2016) and that the right file was chosen")
+        raise DataError(
+            f"every transaction date in column 'TransactionDate' is after today ({today:%d/%m/%Y}), "
+            f"e.g. {examples(coded, readable)}; check that the dates are day-first "
+            "(2/8/16 is 2 August 2016) and that the right file was chosen"
+        )
     return dates, parts
 
 
@@ -297,8 +322,10 @@ def read_amounts(coded: CodedText) -> np.ndarray:
     if not present.any():
         raise DataError(f"column '{column}' is empty: every transaction needs an amount")
     if unreadable.sum() > MAX_BAD_AMOUNT_SHARE * present.sum():
-        raise DataError(f"column '{column}' has values that are not numbers, e.g. "
-                        f"{examples(coded, np.isnan(numbers))}; amounts should look like 1234.50, 1,234.50 or ₹500")
+        raise DataError(
+            f"column '{column}' has values that are not numbers, e.g. "
+            f"{examples(coded, np.isnan(numbers))}; amounts should look like 1234.50, 1,234.50 or ₹500"
+        )
     return row_numbers
 
 
@@ -322,6 +349,7 @@ def find_duplicates(tid: CodedText, content: list[CodedText], keep: np.ndarray) 
 
 # ---------------------------------------------------------------------------------------------- columns
 
+
 def prepare_columns(coded: dict[str, CodedText]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Mark formula-like text, cut over-long text, and merge values equal once stripped ('T1 ' is 'T1').
 
@@ -339,14 +367,21 @@ def prepare_columns(coded: dict[str, CodedText]) -> dict[str, tuple[np.ndarray, 
     return marks
 
 
-def count_text_marks(marks: dict[str, tuple[np.ndarray, np.ndarray]], keep: np.ndarray,
-                     report: QualityReport) -> None:
+def count_text_marks(marks: dict[str, tuple[np.ndarray, np.ndarray]], keep: np.ndarray, report: QualityReport) -> None:
     """Count formula-like and cut values on the kept rows."""
     for column, (formula, cut) in marks.items():
-        report.add(column, f"{column} values that look like spreadsheet formulas (e.g. '=HYPERLINK(...)'): "
-                           "kept as plain text", "flagged", (formula & keep).sum())
-        report.add(column, f"{column} values longer than {MAX_TEXT_LENGTH} characters cut to {MAX_TEXT_LENGTH}",
-                   "fixed", (cut & keep).sum())
+        report.add(
+            column,
+            f"{column} values that look like spreadsheet formulas (e.g. '=HYPERLINK(...)'): kept as plain text",
+            "flagged",
+            (formula & keep).sum(),
+        )
+        report.add(
+            column,
+            f"{column} values longer than {MAX_TEXT_LENGTH} characters cut to {MAX_TEXT_LENGTH}",
+            "fixed",
+            (cut & keep).sum(),
+        )
 
 
 def clean_location(coded: CodedText, report: QualityReport) -> pd.Series:
@@ -365,10 +400,18 @@ def clean_gender(coded: CodedText, report: QualityReport) -> pd.Series:
     female = upper.isin(["F", "FEMALE"]).to_numpy()
     respelled = (male | female) & ~coded.values.isin(["M", "F"]).to_numpy()
     other = ~(male | female)
-    report.add("CustGender", "genders written differently (e.g. 'male', 'f') set to M or F", "fixed",
-               coded.rows(respelled).sum())
-    report.add("CustGender", f"genders other than M or F (e.g. {examples(coded, other)}) grouped as 'other'",
-               "fixed", coded.rows(other).sum())
+    report.add(
+        "CustGender",
+        "genders written differently (e.g. 'male', 'f') set to M or F",
+        "fixed",
+        coded.rows(respelled).sum(),
+    )
+    report.add(
+        "CustGender",
+        f"genders other than M or F (e.g. {examples(coded, other)}) grouped as 'other'",
+        "fixed",
+        coded.rows(other).sum(),
+    )
     report.add("CustGender", "missing genders set to 'unknown'", "fixed", coded.missing.sum())
     labels = pd.Series(np.where(male, "M", np.where(female, "F", "other")), dtype="str")
     return text_series(CodedText(coded.codes, labels, labels), fill="unknown")
@@ -379,10 +422,18 @@ def clean_balance(coded: CodedText, report: QualityReport) -> np.ndarray:
     numbers, tidied = parse_numbers(coded.values)
     column = "CustAccountBalance"
     unreadable = np.isnan(numbers)
-    report.add(column, "balances read after removing currency signs or separators (e.g. '₹1,234.50')", "fixed",
-               coded.rows(tidied).sum())
-    report.add(column, f"balances that are not numbers (e.g. {examples(coded, unreadable)}) left empty", "fixed",
-               coded.rows(unreadable).sum())
+    report.add(
+        column,
+        "balances read after removing currency signs or separators (e.g. '₹1,234.50')",
+        "fixed",
+        coded.rows(tidied).sum(),
+    )
+    report.add(
+        column,
+        f"balances that are not numbers (e.g. {examples(coded, unreadable)}) left empty",
+        "fixed",
+        coded.rows(unreadable).sum(),
+    )
     report.add(column, "missing balances left empty", "flagged", coded.missing.sum())
     balance = coded.rows(numbers, np.nan)
     report.add(column, "negative balances (overdrafts) kept", "flagged", (balance < 0).sum())
@@ -393,8 +444,12 @@ def clean_hour(coded: CodedText, report: QualityReport) -> np.ndarray:
     """Hour of day from HHMMSS or HH:MM:SS; missing or invalid times leave it empty."""
     hours = parse_hours(coded.values)
     bad = np.isnan(hours)
-    report.add("TransactionTime", f"times that are not HHMMSS (e.g. {examples(coded, bad)}): hour left empty",
-               "fixed", coded.rows(bad).sum())
+    report.add(
+        "TransactionTime",
+        f"times that are not HHMMSS (e.g. {examples(coded, bad)}): hour left empty",
+        "fixed",
+        coded.rows(bad).sum(),
+    )
     report.add("TransactionTime", "missing times: hour left empty", "flagged", coded.missing.sum())
     return coded.rows(hours, np.nan)
 
@@ -416,18 +471,32 @@ def compute_ages(coded: CodedText, dates: np.ndarray, report: QualityReport) -> 
     usable = ~(missing | placeholder | unreadable)
     implausible = usable & ((age < MIN_AGE) | (age > MAX_AGE))
     column = "CustomerDOB"
-    report.add(column, "two-digit birth years moved back 100 years (e.g. 1/1/60 is 1960, not 2060)", "fixed",
-               (century & usable).sum())
-    report.add(column, f"birth dates that are the 1/1/{PLACEHOLDER_DOB_YEAR} placeholder: age set to unknown",
-               "fixed", placeholder.sum())
+    report.add(
+        column,
+        "two-digit birth years moved back 100 years (e.g. 1/1/60 is 1960, not 2060)",
+        "fixed",
+        (century & usable).sum(),
+    )
+    report.add(
+        column,
+        f"birth dates that are the 1/1/{PLACEHOLDER_DOB_YEAR} placeholder: age set to unknown",
+        "fixed",
+        placeholder.sum(),
+    )
     report.add(column, "missing birth dates (empty or 'nan'): age set to unknown", "fixed", missing.sum())
-    report.add(column, f"birth dates that could not be read (e.g. {examples(coded, parts['year'].to_numpy() == 0)})"
-               ": age set to unknown", "fixed", unreadable.sum())
+    report.add(
+        column,
+        f"birth dates that could not be read (e.g. {examples(coded, parts['year'].to_numpy() == 0)})"
+        ": age set to unknown",
+        "fixed",
+        unreadable.sum(),
+    )
     report.add(column, f"ages under {MIN_AGE} or over {MAX_AGE}: age set to unknown", "fixed", implausible.sum())
     return np.where(usable & ~implausible, age, np.nan).astype("float64")
 
 
 # ---------------------------------------------------------------------------------------------- main
+
 
 def clean_transactions(raw: pd.DataFrame, today: date | None = None) -> tuple[pd.DataFrame, QualityReport]:
     """Validate, type and clean raw transactions; every exclusion and fix is counted in the QualityReport."""
@@ -467,21 +536,41 @@ def select_rows(coded: dict[str, CodedText], today: date, report: QualityReport)
     row_dates = date_text.rows(dates, np.datetime64("NaT", "ns"))
     exclude(keep, date_text.missing, report, "TransactionDate", "rows without a transaction date")
     unreadable = examples(date_text, parts["year"].to_numpy() == 0)
-    exclude(keep, np.isnat(row_dates), report, "TransactionDate",
-            f"rows whose transaction date could not be read (e.g. {unreadable})")
-    exclude(keep, row_dates > np.datetime64(today, "ns"), report, "TransactionDate",
-            f"rows dated after today ({today:%d/%m/%Y})")
+    exclude(
+        keep,
+        np.isnat(row_dates),
+        report,
+        "TransactionDate",
+        f"rows whose transaction date could not be read (e.g. {unreadable})",
+    )
+    exclude(
+        keep,
+        row_dates > np.datetime64(today, "ns"),
+        report,
+        "TransactionDate",
+        f"rows dated after today ({today:%d/%m/%Y})",
+    )
     amount_text = coded["TransactionAmount (INR)"]
     amounts = read_amounts(amount_text)
     exclude(keep, amount_text.missing, report, "TransactionAmount (INR)", "rows without an amount")
     exclude(keep, np.isnan(amounts), report, "TransactionAmount (INR)", "rows whose amount is not a number")
-    exclude(keep, amounts <= 0, report, "TransactionAmount (INR)",
-            "rows with a negative or zero amount (refunds/reversals are not spend)")
+    exclude(
+        keep,
+        amounts <= 0,
+        report,
+        "TransactionAmount (INR)",
+        "rows with a negative or zero amount (refunds/reversals are not spend)",
+    )
     if "TransactionID" in coded:
         exact, conflict = find_duplicates(coded["TransactionID"], list(coded.values()), keep)
         exclude(keep, exact, report, "TransactionID", "exact duplicate rows (same transaction twice)")
-        exclude(keep, conflict, report, "TransactionID",
-                "rows reusing an earlier transaction ID with different content (the first one is kept)")
+        exclude(
+            keep,
+            conflict,
+            report,
+            "TransactionID",
+            "rows reusing an earlier transaction ID with different content (the first one is kept)",
+        )
     return keep
 
 
@@ -491,25 +580,39 @@ def build_clean_frame(kept: dict[str, CodedText], report: QualityReport) -> pd.D
     date_text = kept["TransactionDate"]
     dates = date_text.rows(to_datetimes(parse_dates(date_text.values)), np.datetime64("NaT", "ns"))
     amounts, tidied = parse_numbers(kept["TransactionAmount (INR)"].values)
-    report.add("TransactionAmount (INR)", "amounts read after removing currency signs or separators "
-               "(e.g. '₹1,234.50')", "fixed", kept["TransactionAmount (INR)"].rows(tidied).sum())
+    report.add(
+        "TransactionAmount (INR)",
+        "amounts read after removing currency signs or separators (e.g. '₹1,234.50')",
+        "fixed",
+        kept["TransactionAmount (INR)"].rows(tidied).sum(),
+    )
     if "TransactionID" in kept:
-        report.add("TransactionID", "rows without a transaction ID (they cannot be checked for duplicates)",
-                   "flagged", kept["TransactionID"].missing.sum())
+        report.add(
+            "TransactionID",
+            "rows without a transaction ID (they cannot be checked for duplicates)",
+            "flagged",
+            kept["TransactionID"].missing.sum(),
+        )
     out = {
-        "transaction_id": text_series(kept["TransactionID"]) if "TransactionID" in kept
+        "transaction_id": text_series(kept["TransactionID"])
+        if "TransactionID" in kept
         else missing_series(n, "string"),
         "customer_id": text_series(kept["CustomerID"]),
-        "age": compute_ages(kept["CustomerDOB"], dates, report) if "CustomerDOB" in kept
+        "age": compute_ages(kept["CustomerDOB"], dates, report)
+        if "CustomerDOB" in kept
         else missing_series(n, "float64"),
-        "gender": clean_gender(kept["CustGender"], report) if "CustGender" in kept
+        "gender": clean_gender(kept["CustGender"], report)
+        if "CustGender" in kept
         else pd.Series(pd.array(["unknown"] * n, dtype="string")),
-        "location": clean_location(kept["CustLocation"], report) if "CustLocation" in kept
+        "location": clean_location(kept["CustLocation"], report)
+        if "CustLocation" in kept
         else pd.Series(pd.array(["UNKNOWN"] * n, dtype="string")),
-        "balance": clean_balance(kept["CustAccountBalance"], report) if "CustAccountBalance" in kept
+        "balance": clean_balance(kept["CustAccountBalance"], report)
+        if "CustAccountBalance" in kept
         else missing_series(n, "float64"),
         "date": pd.Series(dates, dtype="datetime64[ns]"),
-        "hour": clean_hour(kept["TransactionTime"], report) if "TransactionTime" in kept
+        "hour": clean_hour(kept["TransactionTime"], report)
+        if "TransactionTime" in kept
         else missing_series(n, "float64"),
         "amount": kept["TransactionAmount (INR)"].rows(amounts, np.nan),
     }

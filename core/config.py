@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Tests and side-by-side installs point the app at another data folder with this variable.
 DATA_DIR = Path(os.environ.get("SEGMENTATION_DATA_DIR", ROOT / "data"))
-DATASETS_DIR = DATA_DIR / "datasets"          # one sub-folder of artifacts per named dataset
+DATASETS_DIR = DATA_DIR / "datasets"  # one sub-folder of artifacts per named dataset
 DEFAULT_DATASET = "default"
 DEFAULT_RAW_PATH = DATA_DIR / "raw" / "default_transactions.csv.gz"
 
@@ -36,7 +36,7 @@ MAX_SEED = 2**32 - 1  # numpy and scikit-learn accept seeds 0 .. 2**32 - 1
 
 MIN_AGE, MAX_AGE = 18, 100
 PLACEHOLDER_DOB_YEAR = 1800
-MAX_TEXT_LENGTH = 200             # longer text cells are cut to this, and counted in the quality report
-MAX_UPLOAD_ROWS = 5_000_000       # stated limit: larger files are refused before any work is done
-MAX_UPLOAD_MB = 400               # mirrors server.maxUploadSize in .streamlit/config.toml
+MAX_TEXT_LENGTH = 200  # longer text cells are cut to this, and counted in the quality report
+MAX_UPLOAD_ROWS = 5_000_000  # stated limit: larger files are refused before any work is done
+MAX_UPLOAD_MB = 400  # mirrors server.maxUploadSize in .streamlit/config.toml
 REAL_DATA_DIR = ROOT.parent / "shared" / "data" / "real"  # real rows for validation only; never copied here

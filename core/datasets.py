@@ -53,7 +53,9 @@ def check_upload(data: bytes, filename: str, mapping: dict[str, str | None]) -> 
 def left_out_features(mapping: dict[str, str | None]) -> list[str]:
     """Plain-English notes on what is left out because an optional column was not mapped."""
     effects = {
-        "CustomerDOB": "age", "CustGender": "gender", "CustLocation": "location",
+        "CustomerDOB": "age",
+        "CustGender": "gender",
+        "CustLocation": "location",
         "CustAccountBalance": "account balance (segments then use transaction amounts only)",
         "TransactionTime": "time-of-day features (typical hour, night share)",
         "TransactionID": "duplicate-transaction checks",
@@ -69,9 +71,16 @@ def new_dataset_name(text: str, root: Path = DATASETS_DIR) -> str:
     return name
 
 
-def train_upload(data: bytes, filename: str, mapping: dict[str, str | None], dataset: str, k: int = DEFAULT_K,
-                 seed: int = DEFAULT_SEED, progress: Progress | None = None, root: Path = DATASETS_DIR) -> Artifacts:
+def train_upload(
+    data: bytes,
+    filename: str,
+    mapping: dict[str, str | None],
+    dataset: str,
+    k: int = DEFAULT_K,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    root: Path = DATASETS_DIR,
+) -> Artifacts:
     """Train a new named dataset from an upload; nothing is written unless every stage succeeds."""
     name = new_dataset_name(dataset, root)
     return run_training(data, root / name, k=k, seed=seed, progress=progress, mapping=mapping, name=filename)
-

@@ -72,8 +72,10 @@ def link_transactions(customers: pd.DataFrame, transactions: pd.DataFrame) -> pd
     its default RangeIndex (filtered views keep those labels). Everything still works without the link.
     """
     if not customers.index.equals(pd.RangeIndex(len(customers))):
-        raise DataError("link the transactions to the full customers table with its default row numbers, "
-                        "before any filtering or re-indexing")
+        raise DataError(
+            "link the transactions to the full customers table with its default row numbers, "
+            "before any filtering or re-indexing"
+        )
     rows = id_positions(transactions["customer_id"], customers["CustomerID"]).astype(np.int32)
     return transactions.assign(**{LINK_COLUMN: rows})
 
@@ -191,23 +193,34 @@ def activity_by_weekday(transactions: pd.DataFrame) -> pd.DataFrame:
     day = transactions["date"].dt.day_of_week.to_numpy()
     counts, totals = _activity(day.astype(np.int64), transactions["amount"].to_numpy("float64"), 7)
     return pd.DataFrame(
-        {"weekday": np.arange(7), "day": list(WEEKDAY_NAMES), "transactions": counts,
-         "total_amount": totals, "share": _share(counts)}
+        {
+            "weekday": np.arange(7),
+            "day": list(WEEKDAY_NAMES),
+            "transactions": counts,
+            "total_amount": totals,
+            "share": _share(counts),
+        }
     )
 
 
 def activity_by_date(transactions: pd.DataFrame) -> pd.DataFrame:
     """Transactions per calendar day, every day of the range (zero-filled): date, transactions, total_amount."""
     if len(transactions) == 0:
-        return pd.DataFrame({"date": pd.Series(dtype="datetime64[us]"), "transactions": pd.Series(dtype="int64"),
-                             "total_amount": pd.Series(dtype="float64")})
+        return pd.DataFrame(
+            {
+                "date": pd.Series(dtype="datetime64[us]"),
+                "transactions": pd.Series(dtype="int64"),
+                "total_amount": pd.Series(dtype="float64"),
+            }
+        )
     days = transactions["date"].dt.normalize()
     start = days.min()
     offset = (days - start).dt.days.to_numpy().astype(np.int64)
     size = int(offset.max()) + 1
     counts, totals = _activity(offset, transactions["amount"].to_numpy("float64"), size)
-    return pd.DataFrame({"date": pd.date_range(start, periods=size, freq="D"), "transactions": counts,
-                         "total_amount": totals})
+    return pd.DataFrame(
+        {"date": pd.date_range(start, periods=size, freq="D"), "transactions": counts, "total_amount": totals}
+    )
 
 
 def age_bands(age: pd.Series) -> pd.Categorical:
@@ -326,7 +339,7 @@ def sample_customers(customers: pd.DataFrame, n: int, seed: int = 0, by: str | N
         rng = np.random.default_rng(seed)
         order = np.argsort(inverse, kind="stable")  # positions grouped by group, original order within
         starts = np.concatenate([[0], np.cumsum(sizes)])
-        picks = [rng.choice(order[starts[g]:starts[g + 1]], quota[g], replace=False) for g in range(len(groups))]
+        picks = [rng.choice(order[starts[g] : starts[g + 1]], quota[g], replace=False) for g in range(len(groups))]
         out = customers.iloc[np.sort(np.concatenate(picks))]
     out = out.copy(deep=False) if out is customers else out  # own attrs, no data copied
     out.attrs["sampled_from"] = len(customers)

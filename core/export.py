@@ -15,8 +15,12 @@ from core.filters import Filters, filters_slug, safe_slug
 # A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"); see OWASP's guidance.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 ROUNDING = {"money": 2, "share": 3, "hour": 1}  # decimals per feature kind in customer tables
-EXTRA_LABELS = {"CustomerID": "Customer ID", "segment": "Segment",
-                "first_date": "First transaction", "last_date": "Last transaction"}
+EXTRA_LABELS = {
+    "CustomerID": "Customer ID",
+    "segment": "Segment",
+    "first_date": "First transaction",
+    "last_date": "Last transaction",
+}
 
 
 def _is_text(column: pd.Series) -> bool:

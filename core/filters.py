@@ -83,8 +83,13 @@ class Filters:
     def is_active(self) -> bool:
         """True when the filters exclude anything at all."""
         return bool(
-            self.segments or self.genders or self.locations or self.age_range or self.balance_range
-            or self.date_range or not self.include_unknown_age
+            self.segments
+            or self.genders
+            or self.locations
+            or self.age_range
+            or self.balance_range
+            or self.date_range
+            or not self.include_unknown_age
         )
 
 
@@ -108,6 +113,7 @@ class FilterOptions:
 
 
 # ---- applying ---------------------------------------------------------------------------------------------
+
 
 def _isin(column: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
     """Membership mask; on a Categorical it compares small integer codes instead of strings."""
@@ -170,6 +176,7 @@ def apply_filters(customers: pd.DataFrame, filters: Filters, transactions: pd.Da
 
 
 # ---- widget options ---------------------------------------------------------------------------------------
+
 
 def _bounds(values: pd.Series) -> tuple[float | None, float | None]:
     """(min, max) of the finite values, or (None, None) when there are none."""
@@ -253,6 +260,7 @@ def normalise_filters(filters: Filters, options: FilterOptions) -> Filters:
 
 # ---- URL bookmarks ----------------------------------------------------------------------------------------
 
+
 def _encode_list(values: tuple[str, ...]) -> str:
     """Comma-separated, with '%' and ',' inside a value percent-escaped (so 'DELHI, NCR' survives)."""
     return ",".join(v.replace("%", "%25").replace(",", "%2C") for v in values)
@@ -324,6 +332,7 @@ def filters_from_query(params: Mapping[str, str | list[str]], options: FilterOpt
 
 # ---- words and slugs --------------------------------------------------------------------------------------
 
+
 def _either(values: Iterable[str], limit: int = 3, noun: str = "others") -> str:
     """'A', 'A or B', 'A, B or C', 'A, B, C and 4 other locations'."""
     values = list(values)
@@ -394,4 +403,3 @@ def filters_slug(filters: Filters, max_length: int = SLUG_MAX_LENGTH) -> str:
         digest = hashlib.sha1(slug.encode()).hexdigest()[:8]
         slug = slug[: max_length - 9].rstrip("-_.") + "-" + digest
     return slug
-

@@ -66,17 +66,34 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "CustomerDOB": ("customerdob", "custdob", "dob", "dateofbirth", "birthdate", "birthday", "birth", "born"),
     "CustGender": ("custgender", "customergender", "gender", "sex"),
     "CustLocation": ("custlocation", "customerlocation", "location", "city", "town", "place", "custcity"),
-    "CustAccountBalance": ("custaccountbalance", "accountbalance", "balance", "custbalance", "acctbalance",
-                           "customerbalance", "bal"),
+    "CustAccountBalance": (
+        "custaccountbalance",
+        "accountbalance",
+        "balance",
+        "custbalance",
+        "acctbalance",
+        "customerbalance",
+        "bal",
+    ),
     "TransactionDate": ("transactiondate", "txndate", "transdate", "trandate", "txdate", "date", "bookingdate"),
     "TransactionTime": ("transactiontime", "txntime", "transtime", "trantime", "txtime", "time"),
-    "TransactionAmount (INR)": ("transactionamountinr", "transactionamount", "amount", "amountinr", "txnamount",
-                                "transamount", "amt", "spend", "value"),
+    "TransactionAmount (INR)": (
+        "transactionamountinr",
+        "transactionamount",
+        "amount",
+        "amountinr",
+        "txnamount",
+        "transamount",
+        "amt",
+        "spend",
+        "value",
+    ),
 }
 MIN_SIMILARITY = 0.6  # below this a name match is more often wrong than right
 
 
 # ---------------------------------------------------------------------------------------------- bytes in
+
 
 def read_source_bytes(source: Source) -> bytes:
     """The whole content of a path, bytes object or binary file-like (e.g. a Streamlit UploadedFile)."""
@@ -124,8 +141,11 @@ def unpack_gzip(data: bytes, label: str) -> bytes:
             size += len(chunk)
             parts.append(chunk)
             if size > MAX_UNPACKED_BYTES:
-                raise fail(label, f"the compressed file unpacks to more than {MAX_UNPACKED_BYTES // 2**20:,} MB; "
-                                  "upload a smaller extract")
+                raise fail(
+                    label,
+                    f"the compressed file unpacks to more than {MAX_UNPACKED_BYTES // 2**20:,} MB; "
+                    "upload a smaller extract",
+                )
             if not unpacker.eof:
                 raise fail(label, "the gzip file is cut short or damaged; compress the CSV again and re-upload")
             rest = unpacker.unused_data.lstrip(b"\x00")  # gzip writers may pad members with zeros
@@ -148,8 +168,11 @@ def describe_binary(data: bytes) -> str | None:
 
 def binary_error(label: str, kind: str) -> DataError:
     """The message for a file that is not text: say what it looks like and how to get a CSV."""
-    return fail(label, f"the file is not a CSV or Parquet file: it looks like binary data ({kind}); "
-                       "export it as CSV (in Excel: File > Save As > CSV UTF-8) and upload that")
+    return fail(
+        label,
+        f"the file is not a CSV or Parquet file: it looks like binary data ({kind}); "
+        "export it as CSV (in Excel: File > Save As > CSV UTF-8) and upload that",
+    )
 
 
 def decode_to_utf8(data: bytes, label: str) -> bytes:
@@ -192,6 +215,7 @@ def has_many_control_chars(sample: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------- CSV
 
+
 def first_record(text: str) -> str:
     """The header line: the first non-blank line, where line breaks inside quotes do not end it."""
     text = text.lstrip("\r\n")
@@ -228,8 +252,12 @@ def parse_header(header: str, delimiter: str) -> list[str]:
 def read_csv_bytes(data: bytes, delimiter: str, names: list[str], max_rows: int, label: str) -> pd.DataFrame:
     """Parse UTF-8 CSV bytes into an all-text frame; ragged rows raise DataError naming the line."""
     try:
-        table = pacsv.read_csv(io.BytesIO(data), read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
-                               parse_options=csv_parse_options(delimiter), convert_options=csv_convert_options(names))
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+            parse_options=csv_parse_options(delimiter),
+            convert_options=csv_convert_options(names),
+        )
     except pa.ArrowInvalid as exc:
         bad_row = find_ragged_row(data, delimiter, names)
         if bad_row is not None:
@@ -251,8 +279,12 @@ def csv_parse_options(delimiter: str, handler=None) -> pacsv.ParseOptions:
 
 def csv_convert_options(names: list[str]) -> pacsv.ConvertOptions:
     """Every column as text; only empty cells become missing."""
-    return pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
-                                strings_can_be_null=True, quoted_strings_can_be_null=True)
+    return pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names},
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
 
 
 def find_ragged_row(data: bytes, delimiter: str, names: list[str]) -> tuple[int | None, int, int, str] | None:
@@ -267,31 +299,51 @@ def find_ragged_row(data: bytes, delimiter: str, names: list[str]) -> tuple[int 
     # Single-threaded so that pyarrow knows the row number; this pass only runs on files that failed.
     options = pacsv.ReadOptions(use_threads=False, block_size=CSV_BLOCK_BYTES)
     with contextlib.suppress(pa.ArrowInvalid):
-        pacsv.read_csv(io.BytesIO(data), read_options=options, parse_options=csv_parse_options(delimiter, note_row),
-                       convert_options=csv_convert_options(names))
+        pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=options,
+            parse_options=csv_parse_options(delimiter, note_row),
+            convert_options=csv_convert_options(names),
+        )
     return found[0] if found else None
 
 
-def ragged_row_error(label: str, delimiter: str, number: int | None, expected: int, actual: int,
-                     text: str) -> DataError:
+def ragged_row_error(
+    label: str, delimiter: str, number: int | None, expected: int, actual: int, text: str
+) -> DataError:
     """Explain a row with too many or too few values, quoting the line."""
     where = f"line {number}" if number else "a line"
     snippet = text if len(text) <= 80 else text[:77] + "..."
-    hint = (f"a text value probably contains a {DELIMITER_NAMES[delimiter]} without quotes around it"
-            if actual > expected else "values are missing or the line was cut short")
+    hint = (
+        f"a text value probably contains a {DELIMITER_NAMES[delimiter]} without quotes around it"
+        if actual > expected
+        else "values are missing or the line was cut short"
+    )
     values = "value" if actual == 1 else "values"
-    return fail(label, f"the file is not a well-formed CSV: {where} has {actual} {values} but the header has "
-                       f"{expected} columns ({hint}): {snippet!r}; fix that line and upload again")
+    return fail(
+        label,
+        f"the file is not a well-formed CSV: {where} has {actual} {values} but the header has "
+        f"{expected} columns ({hint}): {snippet!r}; fix that line and upload again",
+    )
 
 
 def read_csv_with_pandas(data: bytes, delimiter: str, label: str) -> pd.DataFrame:
     """Slower fallback parser (pandas' C engine) for files pyarrow cannot split into blocks."""
     try:
-        return pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False, na_values=[""],
-                           encoding="utf-8", engine="c")
+        return pd.read_csv(
+            io.BytesIO(data),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8",
+            engine="c",
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise fail(label, f"the file is not a well-formed CSV ({first_sentence(exc)}); "
-                          "check the line it names and upload again") from exc
+        raise fail(
+            label,
+            f"the file is not a well-formed CSV ({first_sentence(exc)}); check the line it names and upload again",
+        ) from exc
 
 
 def first_sentence(exc: Exception) -> str:
@@ -301,6 +353,7 @@ def first_sentence(exc: Exception) -> str:
 
 # ---------------------------------------------------------------------------------------------- Parquet
 
+
 def read_parquet_bytes(data: bytes, max_rows: int, label: str) -> pd.DataFrame:
     """Read a Parquet file as a table of text columns, refusing it before reading when it is too long."""
     try:
@@ -309,8 +362,9 @@ def read_parquet_bytes(data: bytes, max_rows: int, label: str) -> pd.DataFrame:
         table = parquet.read()
     except (pa.ArrowException, OSError) as exc:
         raise fail(label, "the Parquet file is damaged or incomplete and cannot be read; export it again") from exc
-    columns = {name: column_as_text(table.column(i), name, label)
-               for i, name in enumerate(unique_names(table.column_names))}
+    columns = {
+        name: column_as_text(table.column(i), name, label) for i, name in enumerate(unique_names(table.column_names))
+    }
     return pa.table(columns).to_pandas()
 
 
@@ -328,12 +382,14 @@ def column_as_text(column: pa.ChunkedArray, name: str, label: str) -> pa.Chunked
         else:
             text = column.cast(pa.string())
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid) as exc:
-        raise fail(label, f"column '{name}' of the Parquet file holds {kind} values, not plain text or numbers"
-                   ) from exc
+        raise fail(
+            label, f"column '{name}' of the Parquet file holds {kind} values, not plain text or numbers"
+        ) from exc
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 # ---------------------------------------------------------------------------------------------- table
+
 
 def read_table(source: Source, name: str | None = None, max_rows: int = MAX_UPLOAD_ROWS) -> pd.DataFrame:
     """Read a CSV, gzip-compressed CSV or Parquet file (path, bytes or upload) into an all-text frame."""
@@ -366,8 +422,11 @@ def read_csv_text(data: bytes, max_rows: int, label: str) -> pd.DataFrame:
 def check_row_count(rows: int, max_rows: int, label: str) -> None:
     """Refuse files with more rows than the stated limit."""
     if rows > max_rows:
-        raise fail(label, f"the file has {rows:,} rows, more than the limit of {max_rows:,} rows; "
-                          "upload a smaller extract (for example one quarter of transactions)")
+        raise fail(
+            label,
+            f"the file has {rows:,} rows, more than the limit of {max_rows:,} rows; "
+            "upload a smaller extract (for example one quarter of transactions)",
+        )
 
 
 def unique_names(names: Sequence[str]) -> list[str]:
@@ -385,6 +444,7 @@ def unique_names(names: Sequence[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- headers
+
 
 def normalise_header(column: object) -> str:
     """Lower case, letters and digits only: ' Customer_ID ' -> 'customerid'."""
@@ -428,8 +488,11 @@ def name_similarity(target: str, source: str) -> float:
 
 def suggest_column_mapping(columns: Sequence[str]) -> dict[str, str | None]:
     """For each canonical raw column, the most similar source column (or None), never using a column twice."""
-    pairs = [(name_similarity(target, source), -t, -s, target, source)
-             for t, target in enumerate(RAW_COLUMNS) for s, source in enumerate(columns)]
+    pairs = [
+        (name_similarity(target, source), -t, -s, target, source)
+        for t, target in enumerate(RAW_COLUMNS)
+        for s, source in enumerate(columns)
+    ]
     mapping: dict[str, str | None] = dict.fromkeys(RAW_COLUMNS)
     used: set[str] = set()
     # Greedy on the best pairs first; ties go to the earlier target and the earlier source column.
@@ -443,7 +506,7 @@ def suggest_column_mapping(columns: Sequence[str]) -> dict[str, str | None]:
 
 
 def missing_columns_message(missing: Sequence[str], found: Sequence[str]) -> str:
-    """"column 'X' is missing; found: 'a', 'b'" (plural when several)."""
+    """ "column 'X' is missing; found: 'a', 'b'" (plural when several)."""
     if len(missing) == 1:
         head = f"column '{missing[0]}' is missing"
     else:
@@ -455,14 +518,17 @@ def apply_column_mapping(frame: pd.DataFrame, mapping: dict[str, str | None]) ->
     """Keep the mapped columns under their canonical names; unmapped columns are listed in attrs['dropped_columns']."""
     unknown = [target for target in mapping if target not in RAW_COLUMNS]
     if unknown:
-        raise DataError(f"{quote_values(unknown)} is not a column the dashboard uses; "
-                        f"choose among {quote_values(RAW_COLUMNS, limit=len(RAW_COLUMNS))}")
+        raise DataError(
+            f"{quote_values(unknown)} is not a column the dashboard uses; "
+            f"choose among {quote_values(RAW_COLUMNS, limit=len(RAW_COLUMNS))}"
+        )
     chosen = {target: source for target, source in mapping.items() if source is not None}
     found = [str(c) for c in frame.columns]
     for target, source in chosen.items():
         if source not in frame.columns:
-            raise DataError(f"column '{source}' chosen for '{target}' is not in the file; found: "
-                            f"{quote_values(found, limit=20)}")
+            raise DataError(
+                f"column '{source}' chosen for '{target}' is not in the file; found: {quote_values(found, limit=20)}"
+            )
     check_used_once(chosen)
     missing = [c for c in REQUIRED_COLUMNS if c not in chosen]
     if missing:
@@ -481,8 +547,10 @@ def check_used_once(chosen: dict[str, str]) -> None:
         targets_by_source.setdefault(source, []).append(target)
     for source, targets in targets_by_source.items():
         if len(targets) > 1:
-            raise DataError(f"column '{source}' is chosen for both {quote_values(targets)}; "
-                            "each column of the file can be used for one purpose only")
+            raise DataError(
+                f"column '{source}' is chosen for both {quote_values(targets)}; "
+                "each column of the file can be used for one purpose only"
+            )
 
 
 def match_columns(columns: Sequence[str]) -> dict[str, str | None]:
@@ -494,8 +562,10 @@ def match_columns(columns: Sequence[str]) -> dict[str, str | None]:
         if target is None:
             unexpected.append(column)
         elif mapping[target] is not None:
-            raise DataError(f"columns '{mapping[target]}' and '{column}' both look like '{target}'; "
-                            "remove one of them or choose the columns by hand")
+            raise DataError(
+                f"columns '{mapping[target]}' and '{column}' both look like '{target}'; "
+                "remove one of them or choose the columns by hand"
+            )
         else:
             mapping[target] = column
     missing = [c for c in REQUIRED_COLUMNS if mapping[c] is None]
@@ -519,8 +589,9 @@ def unexpected_hint(missing: Sequence[str], unexpected: Sequence[str], columns: 
     return hint
 
 
-def load_transactions(source: Source, name: str | None = None,
-                      mapping: dict[str, str | None] | None = None) -> pd.DataFrame:
+def load_transactions(
+    source: Source, name: str | None = None, mapping: dict[str, str | None] | None = None
+) -> pd.DataFrame:
     """Read a file and return the raw frame: canonical column names, all values text, extra columns dropped."""
     frame = read_table(source, name=name)
     try:

@@ -21,11 +21,18 @@ from core.predict import describe_standouts, explain_customer, lookup_customers,
 from core.profiles import format_count, format_inr, format_share
 from core.whatif import GENDER_LABELS
 
-MAX_LOOKUP = 5_000       # IDs looked up at once; more are reported as skipped
-MAX_DETAILS = 20         # customers shown one by one below the summary table
-MAX_ID_OPTIONS = 5_000   # IDs offered in the picker (the whole base would be 884k options)
+MAX_LOOKUP = 5_000  # IDs looked up at once; more are reported as skipped
+MAX_DETAILS = 20  # customers shown one by one below the summary table
+MAX_ID_OPTIONS = 5_000  # IDs offered in the picker (the whole base would be 884k options)
 KEY_FEATURES: tuple[str, ...] = (
-    "balance", "mean_amount", "total_amount", "n_transactions", "recency_days", "age", "gender", "location",
+    "balance",
+    "mean_amount",
+    "total_amount",
+    "n_transactions",
+    "recency_days",
+    "age",
+    "gender",
+    "location",
 )
 SCORE_LABELS = {"in_filters": "Matches filters", "stands_out": "Stands out", "closest_other": "Next closest segment"}
 
@@ -34,9 +41,9 @@ SCORE_LABELS = {"in_filters": "Matches filters", "stands_out": "Stands out", "cl
 class Lookup:
     """The result of looking up a list of IDs."""
 
-    table: pd.DataFrame                      # one row per customer found, in the order asked
+    table: pd.DataFrame  # one row per customer found, in the order asked
     unknown: list[str] = field(default_factory=list)  # IDs not in the data, as typed
-    skipped: int = 0                         # IDs beyond MAX_LOOKUP, not looked up
+    skipped: int = 0  # IDs beyond MAX_LOOKUP, not looked up
 
     @property
     def outside_filters(self) -> list[str]:
@@ -50,8 +57,12 @@ def id_options(view: pd.DataFrame, limit: int = MAX_ID_OPTIONS) -> list[str]:
 
 
 def look_up_customers(
-    models: Models, customers: pd.DataFrame, ids: list[str], filters: Filters | None = None,
-    transactions: pd.DataFrame | None = None, limit: int = MAX_LOOKUP,
+    models: Models,
+    customers: pd.DataFrame,
+    ids: list[str],
+    filters: Filters | None = None,
+    transactions: pd.DataFrame | None = None,
+    limit: int = MAX_LOOKUP,
 ) -> Lookup:
     """Find the IDs in the whole base and describe each customer found (see the module docstring)."""
     unique = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
@@ -65,8 +76,10 @@ def look_up_customers(
     else:
         closest_other = [None] * len(found)
     in_filters = customer_mask(found, filters, transactions) if filters and filters.is_active else True
-    extra = pd.DataFrame({"in_filters": in_filters, "stands_out": describe_standouts(models, found),
-                          "closest_other": closest_other}, index=found.index)
+    extra = pd.DataFrame(
+        {"in_filters": in_filters, "stands_out": describe_standouts(models, found), "closest_other": closest_other},
+        index=found.index,
+    )
     ordered = ["CustomerID", "segment", *[c for c in found.columns if c not in ("CustomerID", "segment")]]
     table = pd.concat([found[ordered], extra, scored], axis=1).reset_index(drop=True)
     return Lookup(table, unknown, max(len(unique) - limit, 0))
@@ -102,22 +115,27 @@ def format_value(name: str, value: object) -> str:
 def reason_table(models: Models, row: pd.Series) -> pd.DataFrame:
     """What sets one customer apart, ready to show: feature, this customer, typical customer, vs typical (words)."""
     reasons = explain_customer(models, row)
-    return pd.DataFrame({
-        "Feature": [FEATURES[f].label for f in reasons["feature"]],
-        "This customer": [format_value(f, v) for f, v in zip(reasons["feature"], reasons["value"], strict=True)],
-        "Typical customer": [format_value(f, v) for f, v in zip(reasons["feature"], reasons["base_median"],
-                                                                 strict=True)],
-        "vs typical": reasons["difference"].tolist(),
-    })
+    return pd.DataFrame(
+        {
+            "Feature": [FEATURES[f].label for f in reasons["feature"]],
+            "This customer": [format_value(f, v) for f, v in zip(reasons["feature"], reasons["value"], strict=True)],
+            "Typical customer": [
+                format_value(f, v) for f, v in zip(reasons["feature"], reasons["base_median"], strict=True)
+            ],
+            "vs typical": reasons["difference"].tolist(),
+        }
+    )
 
 
 def segment_fit_table(row: pd.Series, names: list[str] | tuple[str, ...]) -> pd.DataFrame:
     """Per segment, for one scored customer: the classifier's probability and the distance to the centre."""
-    return pd.DataFrame({
-        "Segment": list(names),
-        "Probability": [float(row[f"p_{n}"]) for n in names],
-        "Distance to centre": [float(row[f"distance_{n}"]) for n in names],
-    })
+    return pd.DataFrame(
+        {
+            "Segment": list(names),
+            "Probability": [float(row[f"p_{n}"]) for n in names],
+            "Distance to centre": [float(row[f"distance_{n}"]) for n in names],
+        }
+    )
 
 
 def scores_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -145,16 +163,23 @@ def scores_table(frame: pd.DataFrame) -> pd.DataFrame:
         elif name in SCORE_LABELS:
             rename[column] = SCORE_LABELS[name]
         elif name in ("CustomerID", "segment", "first_date", "last_date"):
-            rename[column] = {"CustomerID": "Customer ID", "segment": "Segment", "first_date": "First transaction",
-                              "last_date": "Last transaction"}[name]
+            rename[column] = {
+                "CustomerID": "Customer ID",
+                "segment": "Segment",
+                "first_date": "First transaction",
+                "last_date": "Last transaction",
+            }[name]
     return out.rename(columns=rename)
 
 
 def describe_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...]) -> str:
     """'1,204 customers scored: 400 Low, 604 Medium, 200 High.' plus the features the file lacked, if any."""
     counts = scored["segment"].astype(str).value_counts()
-    text = (f"{len(scored):,} customer{'s' if len(scored) != 1 else ''} scored: "
-            + ", ".join(f"{int(counts.get(n, 0)):,} {n}" for n in names) + ".")
+    text = (
+        f"{len(scored):,} customer{'s' if len(scored) != 1 else ''} scored: "
+        + ", ".join(f"{int(counts.get(n, 0)):,} {n}" for n in names)
+        + "."
+    )
     missing = scored.attrs.get("missing_features") or []
     if missing:
         text += " Not in the file, so scored as unknown: " + ", ".join(FEATURES[f].label for f in missing) + "."

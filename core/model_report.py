@@ -29,36 +29,57 @@ def segmentation_cards(segmentation: Mapping) -> list[Card]:
     """Silhouette (with spread and sample), Davies–Bouldin and Calinski–Harabasz, each with a plain tooltip."""
     sil = segmentation["silhouette"]
     return [
-        ("Silhouette", f"{sil['mean']:.2f} ± {sil['std']:.3f}" if sil["repeats"] > 1 else f"{sil['mean']:.2f}",
-         "How much closer each customer is to their own segment than to the next one, from -1 to 1: above 0.5 "
-         "is well separated, 0.25-0.5 reasonably, below 0.25 overlapping. Measured on "
-         f"{silhouette_sample_text(sil)} (it compares every pair of customers, so large bases are sampled)"
-         + ("; ± is the spread between samples" if sil["repeats"] > 1 else "")
-         + f". Reading: {silhouette_word(sil['mean'])}."),
-        ("Davies–Bouldin", f"{segmentation['davies_bouldin']:.2f}",
-         "How spread out each segment is compared with its distance to the most similar segment, averaged: "
-         "lower is better, 0 would be perfectly separated; below about 1 is good. Uses every customer."),
-        ("Calinski–Harabasz", format_count(segmentation["calinski_harabasz"]),
-         "Spread between segments divided by the spread within them: higher is better. It grows with the "
-         "number of customers, so only compare it between segmentations of the same data. Uses every customer."),
-        ("Segments", str(len(segmentation["sizes"])),
-         "Number of budget segments, ordered from the lowest to the highest budget."),
+        (
+            "Silhouette",
+            f"{sil['mean']:.2f} ± {sil['std']:.3f}" if sil["repeats"] > 1 else f"{sil['mean']:.2f}",
+            "How much closer each customer is to their own segment than to the next one, from -1 to 1: above 0.5 "
+            "is well separated, 0.25-0.5 reasonably, below 0.25 overlapping. Measured on "
+            f"{silhouette_sample_text(sil)} (it compares every pair of customers, so large bases are sampled)"
+            + ("; ± is the spread between samples" if sil["repeats"] > 1 else "")
+            + f". Reading: {silhouette_word(sil['mean'])}.",
+        ),
+        (
+            "Davies–Bouldin",
+            f"{segmentation['davies_bouldin']:.2f}",
+            "How spread out each segment is compared with its distance to the most similar segment, averaged: "
+            "lower is better, 0 would be perfectly separated; below about 1 is good. Uses every customer.",
+        ),
+        (
+            "Calinski–Harabasz",
+            format_count(segmentation["calinski_harabasz"]),
+            "Spread between segments divided by the spread within them: higher is better. It grows with the "
+            "number of customers, so only compare it between segmentations of the same data. Uses every customer.",
+        ),
+        (
+            "Segments",
+            str(len(segmentation["sizes"])),
+            "Number of budget segments, ordered from the lowest to the highest budget.",
+        ),
     ]
 
 
 def full_model_cards(full: Mapping) -> list[Card]:
     """The full-feature model: its 'agreement with the segments', and how many customers that was checked on."""
     return [
-        ("Agreement with the segments", format_share(full["accuracy"], 1),
-         "Share of held-out customers for whom this model gives the same segment as the segmentation itself. "
-         "It sees every feature, including the money ones the segments are built from, so high agreement is "
-         "expected: it shows the model is a faithful stand-in for explaining segments, not a forecast."),
-        ("Macro-F1", f"{full['macro_f1']:.3f}",
-         "Average over segments of the balance between precision and recall (1 is perfect); it weighs small "
-         "segments as much as big ones."),
-        ("Held-out customers", format_count(full["n_test"]),
-         f"Customers kept aside and never shown to the model while it learned ({full['n_train']:,} were used to "
-         "learn); every score on this page is measured on them."),
+        (
+            "Agreement with the segments",
+            format_share(full["accuracy"], 1),
+            "Share of held-out customers for whom this model gives the same segment as the segmentation itself. "
+            "It sees every feature, including the money ones the segments are built from, so high agreement is "
+            "expected: it shows the model is a faithful stand-in for explaining segments, not a forecast.",
+        ),
+        (
+            "Macro-F1",
+            f"{full['macro_f1']:.3f}",
+            "Average over segments of the balance between precision and recall (1 is perfect); it weighs small "
+            "segments as much as big ones.",
+        ),
+        (
+            "Held-out customers",
+            format_count(full["n_test"]),
+            f"Customers kept aside and never shown to the model while it learned ({full['n_train']:,} were used to "
+            "learn); every score on this page is measured on them.",
+        ),
     ]
 
 
@@ -66,16 +87,28 @@ def prospect_model_cards(prospect: Mapping) -> list[Card]:
     """The prospect model's accuracy and macro-F1 next to the majority-class baseline."""
     base = prospect["baseline_class"]
     return [
-        ("Accuracy", format_share(prospect["accuracy"], 1),
-         "Share of held-out customers whose segment the prospect model gets right, from age, gender, location "
-         "and transaction timing only (no money)."),
-        ("Baseline accuracy", format_share(prospect["baseline_accuracy"], 1),
-         f"Right answers when always guessing the biggest segment, {base}: the bar any model must clear."),
-        ("Macro-F1", f"{prospect['macro_f1']:.3f}",
-         "Average over segments of the balance between precision and recall (1 is perfect). Unlike accuracy it "
-         "rewards finding the smaller segments too."),
-        ("Baseline macro-F1", f"{prospect['baseline_macro_f1']:.3f}",
-         f"Macro-F1 of always guessing {base}: it never finds the other segments, so it is low."),
+        (
+            "Accuracy",
+            format_share(prospect["accuracy"], 1),
+            "Share of held-out customers whose segment the prospect model gets right, from age, gender, location "
+            "and transaction timing only (no money).",
+        ),
+        (
+            "Baseline accuracy",
+            format_share(prospect["baseline_accuracy"], 1),
+            f"Right answers when always guessing the biggest segment, {base}: the bar any model must clear.",
+        ),
+        (
+            "Macro-F1",
+            f"{prospect['macro_f1']:.3f}",
+            "Average over segments of the balance between precision and recall (1 is perfect). Unlike accuracy it "
+            "rewards finding the smaller segments too.",
+        ),
+        (
+            "Baseline macro-F1",
+            f"{prospect['baseline_macro_f1']:.3f}",
+            f"Macro-F1 of always guessing {base}: it never finds the other segments, so it is low.",
+        ),
     ]
 
 
@@ -86,30 +119,46 @@ def describe_prospect_quality(prospect: Mapping) -> str:
     base = prospect["baseline_class"]
     gain = acc - base_acc
     if gain >= 0.05:
-        verdict = (f"It gets the segment right for {format_share(acc)} of held-out customers, against "
-                   f"{format_share(base_acc)} for always guessing {base}: {gain * 100:.0f} points better.")
+        verdict = (
+            f"It gets the segment right for {format_share(acc)} of held-out customers, against "
+            f"{format_share(base_acc)} for always guessing {base}: {gain * 100:.0f} points better."
+        )
     elif gain > -0.005:
-        verdict = (f"It gets the segment right for {format_share(acc)} of held-out customers, about the same as "
-                   f"always guessing {base} ({format_share(base_acc)}).")
+        verdict = (
+            f"It gets the segment right for {format_share(acc)} of held-out customers, about the same as "
+            f"always guessing {base} ({format_share(base_acc)})."
+        )
     else:
-        verdict = (f"It gets the segment right for {format_share(acc)} of held-out customers, slightly less often "
-                   f"than always guessing {base} ({format_share(base_acc)}).")
+        verdict = (
+            f"It gets the segment right for {format_share(acc)} of held-out customers, slightly less often "
+            f"than always guessing {base} ({format_share(base_acc)})."
+        )
     if f1 - base_f1 >= 0.05:
-        spread = (f" It does tell the segments apart better than guessing (macro-F1 {f1:.2f} vs {base_f1:.2f}), "
-                  f"so it can rank prospects by likely segment")
+        spread = (
+            f" It does tell the segments apart better than guessing (macro-F1 {f1:.2f} vs {base_f1:.2f}), "
+            f"so it can rank prospects by likely segment"
+        )
     else:
         spread = f" Its macro-F1 ({f1:.2f} vs {base_f1:.2f}) shows little ability to tell the segments apart"
     strong = gain >= 0.15 and f1 >= 0.6
-    caution = ("." if strong else
-               ", but treat a single prediction as a weak hint: without money, segments are hard to predict.")
+    caution = (
+        "."
+        if strong
+        else ", but treat a single prediction as a weak hint: without money, segments are hard to predict."
+    )
     return verdict + spread + caution
 
 
 def per_class_table(model: Mapping) -> pd.DataFrame:
     """Precision, recall and F1 per segment with the number of held-out customers in it."""
     rows = [
-        {"Segment": name, "Precision": m["precision"], "Recall": m["recall"], "F1": m["f1-score"],
-         "Customers": int(m["support"])}
+        {
+            "Segment": name,
+            "Precision": m["precision"],
+            "Recall": m["recall"],
+            "F1": m["f1-score"],
+            "Customers": int(m["support"]),
+        }
         for name, m in model["per_class"].items()
     ]
     return pd.DataFrame(rows)
@@ -124,10 +173,12 @@ def describe_k_choice(segmentation: Mapping, chosen_k: int) -> str:
     if best == chosen_k:
         return f"{chosen_k} segments is also the best-separated choice on this sample (silhouette {elbow[best]:.2f})."
     closeness = "slightly " if elbow[best] - elbow[chosen_k] < 0.1 else ""
-    return (f"The model uses {chosen_k} segments; k = {best} separates {closeness}better on this sample (silhouette "
-            f"{elbow[best]:.2f} vs {elbow[chosen_k]:.2f}). Fewer segments are often cleaner but give campaigns "
-            "fewer tiers to work with: retrain with another number of segments on the Data page if that suits "
-            "you better.")
+    return (
+        f"The model uses {chosen_k} segments; k = {best} separates {closeness}better on this sample (silhouette "
+        f"{elbow[best]:.2f} vs {elbow[chosen_k]:.2f}). Fewer segments are often cleaner but give campaigns "
+        "fewer tiers to work with: retrain with another number of segments on the Data page if that suits "
+        "you better."
+    )
 
 
 def importance_frame(model: Mapping) -> pd.DataFrame:
@@ -144,9 +195,11 @@ def elbow_frame(segmentation: Mapping) -> pd.DataFrame:
 def importance_note(model: Mapping) -> str:
     """How the importances were measured, for a caption under the chart."""
     rows = min(model["n_test"], MAX_IMPORTANCE_ROWS)
-    return (f"Importance: how much worse the model gets (drop in macro-F1) when one feature's values are shuffled "
-            f"among {rows:,} held-out customers; longer bars matter more, a bar near 0 means the model does not "
-            "need that feature.")
+    return (
+        f"Importance: how much worse the model gets (drop in macro-F1) when one feature's values are shuffled "
+        f"among {rows:,} held-out customers; longer bars matter more, a bar near 0 means the model does not "
+        "need that feature."
+    )
 
 
 def _setting_text(value: object) -> str:
@@ -192,8 +245,13 @@ def model_card_table(card: Mapping) -> pd.DataFrame:
     rows += [("Segmentation", item, text) for item, text in _setting_rows(params)]
     rows += [("Classifiers", item, text) for item, text in _setting_rows(classifier)]
     unavailable = card.get("unavailable_features") or []
-    rows.append(("Features", "Left out (not in the data)",
-                 ", ".join(FEATURES[f].label if f in FEATURES else f for f in unavailable) or "none"))
+    rows.append(
+        (
+            "Features",
+            "Left out (not in the data)",
+            ", ".join(FEATURES[f].label if f in FEATURES else f for f in unavailable) or "none",
+        )
+    )
     rows += [("Stage timings", stage, _seconds(float(sec))) for stage, sec in card.get("timings", {}).items()]
     rows += [("Library versions", lib, str(ver)) for lib, ver in card.get("versions", {}).items()]
     return pd.DataFrame(rows, columns=["Section", "Item", "Value"])

@@ -12,6 +12,7 @@ never loaded.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -314,7 +315,5 @@ def delete_dataset(name: str, root: Path = DATASETS_DIR) -> None:
         if path.is_dir() and not path.is_symlink() and VERSION_PATTERN.match(path.name):
             shutil.rmtree(path, ignore_errors=True)
     (versions / ".lock").unlink(missing_ok=True)
-    try:
+    with contextlib.suppress(OSError):
         versions.rmdir()  # only when empty: anything else someone put there stays
-    except OSError:
-        pass

@@ -37,8 +37,11 @@ def score_customers(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     ranks = np.zeros(0, dtype="int64") if empty else models.segment.assign_ranks(X)
     out = pd.DataFrame(index=frame.index)
     out["segment"] = pd.Categorical.from_codes(ranks, categories=names, ordered=True)
-    proba = np.zeros((0, len(names))) if empty else class_probabilities(
-        models.full, X[list(models.full_features)], len(names))
+    proba = (
+        np.zeros((0, len(names)))
+        if empty
+        else class_probabilities(models.full, X[list(models.full_features)], len(names))
+    )
     for i, name in enumerate(names):
         out[f"p_{name}"] = proba[:, i]
     dist = np.zeros((0, len(names))) if empty else models.segment.distances(X)
@@ -104,21 +107,29 @@ def explain_customer(models: Models, row: pd.Series, top: int = TOP_REASONS) -> 
     records = []
     for name, score in z.items():
         word = difference_word(score)
-        reason = (f"{FEATURES[name].label} is about typical" if word == "about typical"
-                  else f"{FEATURES[name].label} is {word} than for the typical customer")
-        records.append({
-            "feature": name,
-            "label": feature_label(name),
-            "value": float(pd.to_numeric(row.get(name), errors="coerce")),
-            "base_median": float(models.base_stats.at[name, "median"]),
-            "z": float(score),
-            "difference": word,
-            "reason": reason,
-        })
+        reason = (
+            f"{FEATURES[name].label} is about typical"
+            if word == "about typical"
+            else f"{FEATURES[name].label} is {word} than for the typical customer"
+        )
+        records.append(
+            {
+                "feature": name,
+                "label": feature_label(name),
+                "value": float(pd.to_numeric(row.get(name), errors="coerce")),
+                "base_median": float(models.base_stats.at[name, "median"]),
+                "z": float(score),
+                "difference": word,
+                "reason": reason,
+            }
+        )
     columns = ["feature", "label", "value", "base_median", "z", "difference", "reason"]
     table = pd.DataFrame(records, columns=columns)
-    return table.reindex(table["z"].abs().sort_values(ascending=False, kind="stable").index).head(top).reset_index(
-        drop=True)
+    return (
+        table.reindex(table["z"].abs().sort_values(ascending=False, kind="stable").index)
+        .head(top)
+        .reset_index(drop=True)
+    )
 
 
 def describe_standouts(models: Models, frame: pd.DataFrame, top: int = 2, min_z: float = 1.0) -> pd.Series:
@@ -138,7 +149,7 @@ def describe_standouts(models: Models, frame: pd.DataFrame, top: int = 2, min_z:
     return pd.Series(texts, index=frame.index, dtype="object")
 
 
-SEARCH_ROUNDS = 3      # a grid of SEARCH_POINTS, refined SEARCH_ROUNDS times: 1000x range to about 0.02%
+SEARCH_ROUNDS = 3  # a grid of SEARCH_POINTS, refined SEARCH_ROUNDS times: 1000x range to about 0.02%
 SEARCH_POINTS = 32
 MAX_RAISE = 1000.0
 
@@ -195,8 +206,17 @@ def suggest_next_segment(models: Models, row: pd.Series) -> dict | None:
     best = min(hi, key=lambda f: (hi[f], features.index(f)))
     factor = float(np.exp(hi[best]))
     to = starts[best] * factor
-    move = {"feature": best, "label": feature_label(best), "from": starts[best], "to": to, "factor": factor,
-            "target": names[reached[best]], "start_known": known[best], "total_from": None, "total_to": None}
+    move = {
+        "feature": best,
+        "label": feature_label(best),
+        "from": starts[best],
+        "to": to,
+        "factor": factor,
+        "target": names[reached[best]],
+        "start_known": known[best],
+        "total_from": None,
+        "total_to": None,
+    }
     total_to = float(_with_values(X, best, np.array([to]))["total_amount"].iloc[0])
     total_from = float(X["total_amount"].iloc[0])
     if best == "mean_amount" and not (total_to <= total_from + 0.5):  # NaN (unknown total) counts as a change
@@ -210,12 +230,16 @@ def describe_move(move: dict | None, segment: str, top_segment: str) -> str:
     if move is None:
         if segment == top_segment:
             return f"This customer is already in the top segment, {top_segment}."
-        return (f"No single raise of up to {MAX_RAISE:,.0f}× in balance, average transaction or total spend "
-                f"moves this customer out of {segment}.")
+        return (
+            f"No single raise of up to {MAX_RAISE:,.0f}× in balance, average transaction or total spend "
+            f"moves this customer out of {segment}."
+        )
     what = FEATURES[move["feature"]].label.lower()
     if move["start_known"]:
-        change = (f"Raising the {what} from {format_inr(move['from'])} to {format_inr(move['to'])} "
-                  f"({format_ratio(move['factor'])})")
+        change = (
+            f"Raising the {what} from {format_inr(move['from'])} to {format_inr(move['to'])} "
+            f"({format_ratio(move['factor'])})"
+        )
     else:
         change = f"Setting the {what} (not known for this customer) to {format_inr(move['to'])}"
     also = ""
@@ -241,8 +265,10 @@ def describe_prospect_guess(probabilities: dict[str, float]) -> str:
         return listing
     (best, p1), (_, p2) = ranked[0], ranked[1]
     if p1 - p2 < CLOSE_CALL:
-        return (f"Too close to call ({listing}): for this prospect the model cannot tell the segments apart, so "
-                f"{best} is barely more likely than the rest.")
+        return (
+            f"Too close to call ({listing}): for this prospect the model cannot tell the segments apart, so "
+            f"{best} is barely more likely than the rest."
+        )
     return f"{best} is the clear favourite ({listing})."
 
 
@@ -315,8 +341,10 @@ def score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
         text = frame[name].astype("string").str.replace(r"[₹,\s]", "", regex=True)
         numbers = pd.to_numeric(text, errors="coerce")
         if name in models.segment.features and numbers.isna().all():
-            raise DataError(f"the column for {FEATURES[name].label.lower()} has no numbers in it (first values: "
-                            f"{', '.join(map(str, frame[name].head(3)))}); write plain numbers, e.g. 1250.50")
+            raise DataError(
+                f"the column for {FEATURES[name].label.lower()} has no numbers in it (first values: "
+                f"{', '.join(map(str, frame[name].head(3)))}); write plain numbers, e.g. 1250.50"
+            )
         frame = frame.assign(**{name: numbers.astype("float64")})
     scored = score_customers(models, frame)
     out = pd.concat([frame.reset_index(drop=True), scored.reset_index(drop=True)], axis=1)

@@ -27,6 +27,7 @@ DAYPARTS = ((5, "morning"), (12, "afternoon"), (17, "evening"), (22, "night"))  
 
 # ---- formatting -------------------------------------------------------------------------------------------
 
+
 def _missing(value: object) -> bool:
     """True for None, NaN and pandas' NA."""
     try:
@@ -72,6 +73,7 @@ def format_ratio(value: float) -> str:
 
 
 # ---- segment plumbing -------------------------------------------------------------------------------------
+
 
 def segment_names(frame: pd.DataFrame) -> list[str]:
     """All segment names in order: the Categorical's categories (kept after filtering), else sorted values."""
@@ -136,8 +138,9 @@ def _profile_table(customers: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     keep = codes >= 0
     everyone = bool(keep.all())  # the usual case: skip copying every column through the mask
     sources = sorted({src for src, _ in _STATS.values()})
-    work = pd.DataFrame({src: _derived(customers, src) if everyone else _derived(customers, src)[keep]
-                         for src in sources})
+    work = pd.DataFrame(
+        {src: _derived(customers, src) if everyone else _derived(customers, src)[keep] for src in sources}
+    )
     g = work.groupby(codes if everyone else codes[keep], sort=True)  # one grouping for the median and mean passes
     medians = g[sorted({src for src, stat in _STATS.values() if stat == "median"})].median()
     means = g[sorted({src for src, stat in _STATS.values() if stat == "mean"})].mean()
@@ -164,15 +167,18 @@ def profile_segments(customers: pd.DataFrame) -> pd.DataFrame:
 
 def _base_profile(customers: pd.DataFrame) -> pd.Series:
     """The few whole-base statistics personas compare with: median balance and transaction, mean frequency."""
-    return pd.Series({
-        "median_balance": customers["balance"].median(),
-        "median_mean_amount": customers["mean_amount"].median(),
-        "mean_n_transactions": customers["n_transactions"].mean(),
-    })
+    return pd.Series(
+        {
+            "median_balance": customers["balance"].median(),
+            "median_mean_amount": customers["mean_amount"].median(),
+            "mean_n_transactions": customers["n_transactions"].mean(),
+        }
+    )
 
 
-def compare_to_base(customers: pd.DataFrame, base: pd.DataFrame | None = None,
-                    features: Sequence[str] | None = None) -> pd.DataFrame:
+def compare_to_base(
+    customers: pd.DataFrame, base: pd.DataFrame | None = None, features: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Standardised segment means: (segment mean - base mean) / base std, money on log scale.
 
     `base` is the yardstick, by default the customers themselves; pass the whole customer base so that, on a
@@ -227,8 +233,9 @@ def _top_locations(codes: np.ndarray, names: list[str], location: pd.Series, n: 
     """The n biggest locations of each segment present (ties by name)."""
     cats = pd.Categorical(location)  # missing locations get code -1 and are not counted
     mix = _mix(codes, names, cats, "location")
-    mix = mix[mix["customers"] > 0].sort_values(["segment", "customers", "location"],
-                                                ascending=[True, False, True], kind="stable")
+    mix = mix[mix["customers"] > 0].sort_values(
+        ["segment", "customers", "location"], ascending=[True, False, True], kind="stable"
+    )
     top = mix.groupby("segment", observed=True, sort=False).head(n).copy()
     top.insert(1, "rank", top.groupby("segment", observed=True).cumcount() + 1)
     return top.reset_index(drop=True)
@@ -337,6 +344,7 @@ def _segment_means(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 # ---- words ------------------------------------------------------------------------------------------------
 
+
 def _extremes(profile: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series] | None:
     """The profile rows with the highest and lowest value of a column, or None if fewer than two are known."""
     known = profile[profile[column].notna()]
@@ -355,9 +363,11 @@ def _insight_size(p: pd.DataFrame) -> str | None:
     top, low = p.loc[p["customers"].idxmax()], p.loc[p["customers"].idxmin()]
     if top["segment"] == low["segment"]:
         return None
-    return (f"{top['segment']} is the largest segment with {format_count(top['customers'])} customers "
-            f"({format_share(top['share'])}); {low['segment']} is the smallest with "
-            f"{format_count(low['customers'])} ({format_share(low['share'])}).")
+    return (
+        f"{top['segment']} is the largest segment with {format_count(top['customers'])} customers "
+        f"({format_share(top['share'])}); {low['segment']} is the smallest with "
+        f"{format_count(low['customers'])} ({format_share(low['share'])})."
+    )
 
 
 def _insight_money(p: pd.DataFrame, column: str, what: str) -> str | None:
@@ -367,13 +377,16 @@ def _insight_money(p: pd.DataFrame, column: str, what: str) -> str | None:
         return None
     hi, lo = pair
     if lo[column] <= 0:
-        return (f"{hi['segment']}'s median {what} is {format_inr(hi[column])} against "
-                f"{format_inr(lo[column])} for {lo['segment']}.")
+        return (
+            f"{hi['segment']}'s median {what} is {format_inr(hi[column])} against "
+            f"{format_inr(lo[column])} for {lo['segment']}."
+        )
     if hi[column] / lo[column] < SIMILAR_RATIO:
-        return (f"The median {what} is similar across segments "
-                f"({format_inr(lo[column])}–{format_inr(hi[column])}).")
-    return (f"{hi['segment']}'s median {what} ({format_inr(hi[column])}) is {format_ratio(hi[column] / lo[column])} "
-            f"{lo['segment']}'s ({format_inr(lo[column])}).")
+        return f"The median {what} is similar across segments ({format_inr(lo[column])}–{format_inr(hi[column])})."
+    return (
+        f"{hi['segment']}'s median {what} ({format_inr(hi[column])}) is {format_ratio(hi[column] / lo[column])} "
+        f"{lo['segment']}'s ({format_inr(lo[column])})."
+    )
 
 
 def _insight_frequency(p: pd.DataFrame) -> str | None:
@@ -382,8 +395,10 @@ def _insight_frequency(p: pd.DataFrame) -> str | None:
     if pair is None or round(pair[0]["mean_n_transactions"], 2) == round(pair[1]["mean_n_transactions"], 2):
         return None
     hi, lo = pair
-    return (f"{hi['segment']} transacts {_most(p, 'most', 'more')} often: {hi['mean_n_transactions']:.2f} "
-            f"transactions per customer vs {lo['mean_n_transactions']:.2f} for {lo['segment']}.")
+    return (
+        f"{hi['segment']} transacts {_most(p, 'most', 'more')} often: {hi['mean_n_transactions']:.2f} "
+        f"transactions per customer vs {lo['mean_n_transactions']:.2f} for {lo['segment']}."
+    )
 
 
 def _insight_age(p: pd.DataFrame) -> str | None:
@@ -393,11 +408,16 @@ def _insight_age(p: pd.DataFrame) -> str | None:
         return None
     hi, lo = pair
     if hi["median_age"] - lo["median_age"] < 2:
-        span = f"{lo['median_age']:.0f}–{hi['median_age']:.0f}" if hi["median_age"] - lo["median_age"] >= 1 else (
-            f"about {hi['median_age']:.0f}")
+        span = (
+            f"{lo['median_age']:.0f}–{hi['median_age']:.0f}"
+            if hi["median_age"] - lo["median_age"] >= 1
+            else (f"about {hi['median_age']:.0f}")
+        )
         return f"Median age is similar across segments ({span} years)."
-    return (f"{hi['segment']} customers are {_most(p, 'the oldest', 'older')}: median age {hi['median_age']:.0f} "
-            f"vs {lo['median_age']:.0f} for {lo['segment']}.")
+    return (
+        f"{hi['segment']} customers are {_most(p, 'the oldest', 'older')}: median age {hi['median_age']:.0f} "
+        f"vs {lo['median_age']:.0f} for {lo['segment']}."
+    )
 
 
 def _insight_gender(p: pd.DataFrame) -> str | None:
@@ -408,8 +428,10 @@ def _insight_gender(p: pd.DataFrame) -> str | None:
     hi, lo = pair
     if hi["share_female"] - lo["share_female"] < 0.03:
         return f"The gender mix is similar across segments (about {format_share(p['share_female'].mean())} women)."
-    return (f"Women are {_most(p, 'most', 'more')} represented in {hi['segment']} ({format_share(hi['share_female'])}) "
-            f"and {_most(p, 'least', 'less')} in {lo['segment']} ({format_share(lo['share_female'])}).")
+    return (
+        f"Women are {_most(p, 'most', 'more')} represented in {hi['segment']} ({format_share(hi['share_female'])}) "
+        f"and {_most(p, 'least', 'less')} in {lo['segment']} ({format_share(lo['share_female'])})."
+    )
 
 
 def _insight_recency(p: pd.DataFrame) -> str | None:
@@ -418,15 +440,19 @@ def _insight_recency(p: pd.DataFrame) -> str | None:
     if pair is None or pair[0]["median_recency_days"] - pair[1]["median_recency_days"] < 2:
         return None  # a day's difference is noise, not an insight
     stale, fresh = pair
-    return (f"{fresh['segment']} was active {_most(p, 'most', 'more')} recently: median "
-            f"{fresh['median_recency_days']:.0f} days since the last transaction vs "
-            f"{stale['median_recency_days']:.0f} for {stale['segment']}.")
+    return (
+        f"{fresh['segment']} was active {_most(p, 'most', 'more')} recently: median "
+        f"{fresh['median_recency_days']:.0f} days since the last transaction vs "
+        f"{stale['median_recency_days']:.0f} for {stale['segment']}."
+    )
 
 
 def _insight_single(row: pd.Series) -> str:
     """The one-segment case: describe it on its own."""
-    return (f"Only {row['segment']} is in this selection: {format_count(row['customers'])} customers, median "
-            f"transaction {format_inr(row['median_mean_amount'])}, median balance {format_inr(row['median_balance'])}.")
+    return (
+        f"Only {row['segment']} is in this selection: {format_count(row['customers'])} customers, median "
+        f"transaction {format_inr(row['median_mean_amount'])}, median balance {format_inr(row['median_balance'])}."
+    )
 
 
 def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = None) -> list[str]:
@@ -546,4 +572,3 @@ def describe_personas(
     profile = profile_segments(customers) if profile is None else profile
     reference = _base_profile(customers if base is None else base)
     return {str(row["segment"]): _persona(row, reference) for _, row in profile.iterrows()}
-

@@ -77,8 +77,9 @@ class QualityReport:
     def from_dict(cls, data: dict[str, Any]) -> QualityReport:
         """Rebuild a report saved with ``to_dict``; raises ArtifactError when the data is not such a report."""
         try:
-            items = [QualityItem(str(i["column"]), str(i["issue"]), str(i["action"]), int(i["count"]))
-                     for i in data["items"]]
+            items = [
+                QualityItem(str(i["column"]), str(i["issue"]), str(i["action"]), int(i["count"])) for i in data["items"]
+            ]
             return cls(rows_in=int(data["rows_in"]), rows_out=int(data["rows_out"]), items=items)
         except (KeyError, TypeError, ValueError) as exc:
             raise ArtifactError(f"the saved data-quality report is damaged or incomplete ({exc!r})") from exc

@@ -174,8 +174,11 @@ def fit_kmeans(Z: np.ndarray, params: SegmentParams) -> tuple[KMeans, dict]:
     banded = KMeans(params.k, init=budget_band_centres(Z, params.k), n_init=1).fit(Z)
     restarts = KMeans(params.k, n_init=params.n_init, random_state=params.seed).fit(Z)
     better = restarts.inertia_ < banded.inertia_ * (1 - MATERIAL_GAIN)
-    info = {"init": "random restarts" if better else "budget bands", "inertia_budget_bands": float(banded.inertia_),
-            "inertia_random_restarts": float(restarts.inertia_)}
+    info = {
+        "init": "random restarts" if better else "budget bands",
+        "inertia_budget_bands": float(banded.inertia_),
+        "inertia_random_restarts": float(restarts.inertia_),
+    }
     return (restarts if better else banded), info
 
 

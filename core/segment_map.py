@@ -15,8 +15,9 @@ from core.charts import segment_scatter, segment_scatter_3d
 
 PCA_TITLE = "Segments on the two main directions of variation"
 PCA_3D_TITLE = "Segments on the three main directions of variation"
-PCA_SUBTITLE = ("Each direction blends all the features (money on a log scale); customers close together have "
-                "similar profiles")
+PCA_SUBTITLE = (
+    "Each direction blends all the features (money on a log scale); customers close together have similar profiles"
+)
 
 
 def direction_title(index: int, explained: Sequence[float] | None) -> str:
@@ -26,12 +27,16 @@ def direction_title(index: int, explained: Sequence[float] | None) -> str:
     return f"Direction {index + 1}" + (f" ({share:.0%} of the variation)" if known else "")
 
 
-def pca_scatter(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
-                explained: Sequence[float] | None = None) -> go.Figure:
+def pca_scatter(
+    projected: pd.DataFrame, centroids: pd.DataFrame | None = None, explained: Sequence[float] | None = None
+) -> go.Figure:
     """Customers on PC1/PC2 of core.profiles.pca_projection, one WebGL trace per segment, centres as crosses."""
     fig = segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids)
-    fig.update_layout(title={"text": PCA_TITLE, "subtitle": {"text": PCA_SUBTITLE}}, margin={"t": 80},
-                      legend={"itemsizing": "constant"})
+    fig.update_layout(
+        title={"text": PCA_TITLE, "subtitle": {"text": PCA_SUBTITLE}},
+        margin={"t": 80},
+        legend={"itemsizing": "constant"},
+    )
     if not projected.empty:
         fig.update_xaxes(title={"text": direction_title(0, explained)})
         fig.update_yaxes(title={"text": direction_title(1, explained)})
@@ -42,17 +47,28 @@ def pca_scatter(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
     return fig
 
 
-def pca_scatter_3d(projected: pd.DataFrame, centroids: pd.DataFrame | None = None,
-                   explained: Sequence[float] | None = None) -> go.Figure:
+def pca_scatter_3d(
+    projected: pd.DataFrame, centroids: pd.DataFrame | None = None, explained: Sequence[float] | None = None
+) -> go.Figure:
     """Customers on PC1-PC3 (core.charts.segment_scatter_3d) with the same axis words as the 2-D view."""
     fig = segment_scatter_3d(projected, centroids, explained)
-    fig.update_layout(title={"text": PCA_3D_TITLE, "subtitle": {"text": PCA_SUBTITLE}}, margin={"t": 80},
-                      legend={"itemsizing": "constant"})
+    fig.update_layout(
+        title={"text": PCA_3D_TITLE, "subtitle": {"text": PCA_SUBTITLE}},
+        margin={"t": 80},
+        legend={"itemsizing": "constant"},
+    )
     if not projected.empty:
-        fig.update_layout(scene={axis: {"title": {"text": direction_title(i, explained)}}
-                                 for i, axis in enumerate(("xaxis", "yaxis", "zaxis"))})
+        fig.update_layout(
+            scene={
+                axis: {"title": {"text": direction_title(i, explained)}}
+                for i, axis in enumerate(("xaxis", "yaxis", "zaxis"))
+            }
+        )
         for trace in fig.data:
             if trace.customdata is not None:
-                trace.hovertemplate = trace.hovertemplate.replace("PC1", "Direction 1").replace(
-                    "PC2", "Direction 2").replace("PC3", "Direction 3")
+                trace.hovertemplate = (
+                    trace.hovertemplate.replace("PC1", "Direction 1")
+                    .replace("PC2", "Direction 2")
+                    .replace("PC3", "Direction 3")
+                )
     return fig

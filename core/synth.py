@@ -35,36 +35,68 @@ MISSING_PER_DEFAULT: dict[str, int] = {
     "CustAccountBalance": 2_369,
 }
 PLACEHOLDER_DOB = f"1/1/{PLACEHOLDER_DOB_YEAR}"
-PLACEHOLDER_SHARE = 0.049          # customers whose birth date was recorded as 1/1/1800
-MALE_SHARE = 0.71                  # among customers with a real birth date (placeholder ones are more often M)
+PLACEHOLDER_SHARE = 0.049  # customers whose birth date was recorded as 1/1/1800
+MALE_SHARE = 0.71  # among customers with a real birth date (placeholder ones are more often M)
 MALE_SHARE_PLACEHOLDER = 0.86
-ODD_GENDER_MIN_ROWS = 10_000       # the real file has one gender 'T'; files this big or bigger get one per ~1M rows
-REFERENCE_DATE = np.datetime64("2016-09-15")   # ages are drawn relative to the middle of the period
+ODD_GENDER_MIN_ROWS = 10_000  # the real file has one gender 'T'; files this big or bigger get one per ~1M rows
+REFERENCE_DATE = np.datetime64("2016-09-15")  # ages are drawn relative to the middle of the period
 
 # Transactions per customer, 1..6: 84% single, mean ~1.19 (884k customers for 1.05M rows).
 _TXN_COUNT_PROBS = np.array([0.842, 0.135, 0.0185, 0.0035, 0.0008, 0.0002])
 
 # Real hour-of-day shares (%): few at night, a ramp through the day, a peak in the evening.
-_HOUR_SHARES = np.array([
-    0.07, 0.06, 0.13, 0.16, 0.16, 0.38, 0.49, 0.78, 0.80, 1.35, 1.65, 2.08,
-    3.62, 4.16, 4.70, 9.10, 8.70, 6.70, 6.72, 13.65, 15.10, 11.18, 5.76, 2.52,
-])
+_HOUR_SHARES = np.array(
+    [
+        0.07,
+        0.06,
+        0.13,
+        0.16,
+        0.16,
+        0.38,
+        0.49,
+        0.78,
+        0.80,
+        1.35,
+        1.65,
+        2.08,
+        3.62,
+        4.16,
+        4.70,
+        9.10,
+        8.70,
+        6.70,
+        6.72,
+        13.65,
+        15.10,
+        11.18,
+        5.76,
+        2.52,
+    ]
+)
 _BUSINESS_HOURS = np.arange(24)[(np.arange(24) >= 10) & (np.arange(24) <= 17)]
 _QUIET_HOURS = np.array([22, 23, 0, 1, 2, 3, 4, 5, 6])
 
 # Latent budget tiers (Low, Medium, High): log10 centres of balance and amount, and within-tier spread.
-_TIER_CUTS = np.array([0.45, 1.60])           # thresholds on the latent budget score
+_TIER_CUTS = np.array([0.45, 1.60])  # thresholds on the latent budget score
 _BALANCE_CENTRE = np.array([3.49, 4.24, 4.94])
 _AMOUNT_CENTRE = np.array([2.15, 2.45, 2.80])
 _BALANCE_SPREAD = 0.50
 _AMOUNT_SPREAD = 0.58
-_AMOUNT_ON_BALANCE = 0.15                     # within-tier slope of log amount on log balance
-_MAX_BALANCE, _MAX_AMOUNT = 1.15e8, 1.56e6    # the real maxima: extremes are squashed towards them
+_AMOUNT_ON_BALANCE = 0.15  # within-tier slope of log amount on log balance
+_MAX_BALANCE, _MAX_AMOUNT = 1.15e8, 1.56e6  # the real maxima: extremes are squashed towards them
 
 # The ten biggest locations and their approximate share of customers in the real file.
 _TOP_LOCATIONS: tuple[tuple[str, float], ...] = (
-    ("MUMBAI", 0.099), ("NEW DELHI", 0.081), ("BANGALORE", 0.078), ("GURGAON", 0.070), ("DELHI", 0.068),
-    ("NOIDA", 0.031), ("CHENNAI", 0.028), ("PUNE", 0.024), ("HYDERABAD", 0.022), ("THANE", 0.021),
+    ("MUMBAI", 0.099),
+    ("NEW DELHI", 0.081),
+    ("BANGALORE", 0.078),
+    ("GURGAON", 0.070),
+    ("DELHI", 0.068),
+    ("NOIDA", 0.031),
+    ("CHENNAI", 0.028),
+    ("PUNE", 0.024),
+    ("HYDERABAD", 0.022),
+    ("THANE", 0.021),
 )
 # Other Indian cities and towns, roughly biggest first (our own list).
 _CITIES = """
@@ -104,39 +136,148 @@ IDUKKI|ALUVA|PERUMBAVOOR|MUVATTUPUZHA|CHALAKUDY|GURUVAYUR|TIRUR|MANJERI|VADAKARA
 # Neighbourhoods of the big metros: they add realistic long-tail strings and count as metro locations.
 _METRO_AREAS: dict[str, str] = {
     "MUMBAI": "ANDHERI|BORIVALI|MALAD|GOREGAON|KANDIVALI|BANDRA|DADAR|CHEMBUR|GHATKOPAR|MULUND|POWAI|VILE PARLE"
-              "|SANTACRUZ|KURLA|COLABA|WORLI|VIKHROLI|BHANDUP|DAHISAR|JOGESHWARI|SION|MATUNGA|PAREL|BYCULLA",
+    "|SANTACRUZ|KURLA|COLABA|WORLI|VIKHROLI|BHANDUP|DAHISAR|JOGESHWARI|SION|MATUNGA|PAREL|BYCULLA",
     "DELHI": "DWARKA|ROHINI|JANAKPURI|LAJPAT NAGAR|KAROL BAGH|SAKET|PITAMPURA|MAYUR VIHAR|VASANT KUNJ|PATEL NAGAR"
-             "|PREET VIHAR|SHAHDARA|NARELA|OKHLA|KALKAJI|MALVIYA NAGAR|RAJOURI GARDEN|PUNJABI BAGH|UTTAM NAGAR",
+    "|PREET VIHAR|SHAHDARA|NARELA|OKHLA|KALKAJI|MALVIYA NAGAR|RAJOURI GARDEN|PUNJABI BAGH|UTTAM NAGAR",
     "BANGALORE": "WHITEFIELD|KORAMANGALA|JAYANAGAR|INDIRANAGAR|ELECTRONIC CITY|HEBBAL|YELAHANKA|MARATHAHALLI"
-                 "|BANASHANKARI|MALLESWARAM|RAJAJINAGAR|BTM LAYOUT|HSR LAYOUT|JP NAGAR|BELLANDUR|KENGERI",
+    "|BANASHANKARI|MALLESWARAM|RAJAJINAGAR|BTM LAYOUT|HSR LAYOUT|JP NAGAR|BELLANDUR|KENGERI",
     "CHENNAI": "ADYAR|VELACHERY|TAMBARAM|ANNA NAGAR|T NAGAR|PORUR|MYLAPORE|AMBATTUR|AVADI|CHROMEPET|GUINDY|PERUNGUDI",
     "HYDERABAD": "GACHIBOWLI|KUKATPALLY|MADHAPUR|BANJARA HILLS|JUBILEE HILLS|KONDAPUR|MIYAPUR|DILSUKHNAGAR|AMEERPET",
     "PUNE": "HADAPSAR|KOTHRUD|HINJEWADI|WAKAD|BANER|AUNDH|VIMAN NAGAR|KHARADI|KATRAJ|WAGHOLI|PIMPLE SAUDAGAR",
     "KOLKATA": "SALT LAKE|BEHALA|DUM DUM|NEW TOWN|GARIA|JADAVPUR|TOLLYGUNGE|BALLYGUNGE|RAJARHAT|BARANAGAR",
     "GURGAON": "DLF PHASE 1|DLF PHASE 2|DLF PHASE 3|DLF PHASE 4|DLF PHASE 5|SOHNA ROAD|GOLF COURSE ROAD|MANESAR",
 }
-_SECTOR_CITIES: dict[str, int] = {"NOIDA": 168, "GURGAON": 115, "CHANDIGARH": 63, "NAVI MUMBAI": 50,
-                                  "FARIDABAD": 90, "PANCHKULA": 28, "GREATER NOIDA": 40, "MOHALI": 120}
+_SECTOR_CITIES: dict[str, int] = {
+    "NOIDA": 168,
+    "GURGAON": 115,
+    "CHANDIGARH": 63,
+    "NAVI MUMBAI": 50,
+    "FARIDABAD": 90,
+    "PANCHKULA": 28,
+    "GREATER NOIDA": 40,
+    "MOHALI": 120,
+}
 # Invented small towns: common Indian place-name stems and endings.
 _TOWN_STEMS = (
-    "RAM", "SHIV", "HARI", "KRISHNA", "GOPAL", "LAXMI", "SITA", "DEV", "INDRA", "CHANDRA", "SURAJ", "MOHAN", "KISHAN",
-    "BHAWANI", "DURGA", "GANESH", "MADHAV", "NARAYAN", "RAGHU", "SHYAM", "VIJAY", "ANAND", "AMAR", "BALA", "CHAMPA",
-    "DHARAM", "GOVIND", "HANUMAN", "JAGAT", "KAMAL", "KESHAV", "MAHESH", "NAND", "PRATAP", "RAJ", "SANT", "SUNDAR",
-    "TARA", "UMA", "VISHNU", "ARJUN", "BHIM", "CHAND", "DHAN", "GAJ", "HIRA", "JAI", "KALYAN", "LAL", "MANI", "NEEL",
-    "PADMA", "RANI", "SAGAR", "SHANTI", "SONA", "TEJ", "VEER", "ASHOK", "BASANT", "BIJAY", "DAYAL", "GANGA", "GAURI",
-    "JANAK", "KANAK", "KIRAN", "MAYA", "MOTI", "NAVAL", "PARAS", "PREM", "RATAN", "ROOP", "SHRI", "SURYA", "TULSI",
-    "UDAY", "YASH"
+    "RAM",
+    "SHIV",
+    "HARI",
+    "KRISHNA",
+    "GOPAL",
+    "LAXMI",
+    "SITA",
+    "DEV",
+    "INDRA",
+    "CHANDRA",
+    "SURAJ",
+    "MOHAN",
+    "KISHAN",
+    "BHAWANI",
+    "DURGA",
+    "GANESH",
+    "MADHAV",
+    "NARAYAN",
+    "RAGHU",
+    "SHYAM",
+    "VIJAY",
+    "ANAND",
+    "AMAR",
+    "BALA",
+    "CHAMPA",
+    "DHARAM",
+    "GOVIND",
+    "HANUMAN",
+    "JAGAT",
+    "KAMAL",
+    "KESHAV",
+    "MAHESH",
+    "NAND",
+    "PRATAP",
+    "RAJ",
+    "SANT",
+    "SUNDAR",
+    "TARA",
+    "UMA",
+    "VISHNU",
+    "ARJUN",
+    "BHIM",
+    "CHAND",
+    "DHAN",
+    "GAJ",
+    "HIRA",
+    "JAI",
+    "KALYAN",
+    "LAL",
+    "MANI",
+    "NEEL",
+    "PADMA",
+    "RANI",
+    "SAGAR",
+    "SHANTI",
+    "SONA",
+    "TEJ",
+    "VEER",
+    "ASHOK",
+    "BASANT",
+    "BIJAY",
+    "DAYAL",
+    "GANGA",
+    "GAURI",
+    "JANAK",
+    "KANAK",
+    "KIRAN",
+    "MAYA",
+    "MOTI",
+    "NAVAL",
+    "PARAS",
+    "PREM",
+    "RATAN",
+    "ROOP",
+    "SHRI",
+    "SURYA",
+    "TULSI",
+    "UDAY",
+    "YASH",
 )
 _TOWN_ENDINGS = (
-    "PUR", "NAGAR", "GANJ", "GARH", "PALLI", "PET", "WADI", "GAON", "ABAD", "KOT", "KHERA", "PURAM", "HALLI", "GUDI",
-    "BARI", "NAGRI"
+    "PUR",
+    "NAGAR",
+    "GANJ",
+    "GARH",
+    "PALLI",
+    "PET",
+    "WADI",
+    "GAON",
+    "ABAD",
+    "KOT",
+    "KHERA",
+    "PURAM",
+    "HALLI",
+    "GUDI",
+    "BARI",
+    "NAGRI",
 )
-_TOWN_VARIANTS = ("{}", "NEW {}", "{} ROAD", "{} COLONY", "{} BAZAR", "OLD {}", "{} KHURD", "{} KALAN", "{} EAST",
-                  "{} WEST", "{} CITY")
+_TOWN_VARIANTS = (
+    "{}",
+    "NEW {}",
+    "{} ROAD",
+    "{} COLONY",
+    "{} BAZAR",
+    "OLD {}",
+    "{} KHURD",
+    "{} KALAN",
+    "{} EAST",
+    "{} WEST",
+    "{} CITY",
+)
 
-_DATE_RANGES = (("2016-08-01", "2016-08-31"), ("2016-09-01", "2016-09-12"), ("2016-09-22", "2016-09-27"),
-                ("2016-10-16", "2016-10-21"))   # 55 business dates, 1 Aug - 21 Oct 2016
-_GZIP_LEVEL = 3      # twice as fast as zlib's default 6 on this file, for a file ~7% bigger (28.6 vs 26.6 MB)
+_DATE_RANGES = (
+    ("2016-08-01", "2016-08-31"),
+    ("2016-09-01", "2016-09-12"),
+    ("2016-09-22", "2016-09-27"),
+    ("2016-10-16", "2016-10-21"),
+)  # 55 business dates, 1 Aug - 21 Oct 2016
+_GZIP_LEVEL = 3  # twice as fast as zlib's default 6 on this file, for a file ~7% bigger (28.6 vs 26.6 MB)
 
 
 def generate_transactions(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -147,21 +288,23 @@ def generate_transactions(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) ->
     counts = _transactions_per_customer(rng, rows)
     people = _draw_customers(rng, len(counts))
     counts = _by_budget(rng, counts, people["score"].to_numpy())
-    owner = rng.permutation(np.repeat(np.arange(len(counts)), counts))   # scatter each customer's rows
+    owner = rng.permutation(np.repeat(np.arange(len(counts)), counts))  # scatter each customer's rows
     row = people.iloc[owner].reset_index(drop=True)
     log_balance = row["log_balance"].to_numpy() + np.where(counts[owner] > 1, 0.04 * rng.standard_normal(rows), 0.0)
     log_amount = _row_log_amount(rng, row, log_balance)
-    frame = pd.DataFrame({
-        "TransactionID": "T" + _int_text(np.arange(1, rows + 1)),
-        "CustomerID": row["id"],
-        "CustomerDOB": row["dob"],
-        "CustGender": row["gender"],
-        "CustLocation": row["location"],
-        "CustAccountBalance": _format_money(_balance_cents(log_balance, row["zero_balance"].to_numpy())),
-        "TransactionDate": _draw_dates(rng, rows),
-        "TransactionTime": _draw_times(rng, log_amount),
-        "TransactionAmount (INR)": _format_money(_amount_cents(rng, log_amount)),
-    })
+    frame = pd.DataFrame(
+        {
+            "TransactionID": "T" + _int_text(np.arange(1, rows + 1)),
+            "CustomerID": row["id"],
+            "CustomerDOB": row["dob"],
+            "CustGender": row["gender"],
+            "CustLocation": row["location"],
+            "CustAccountBalance": _format_money(_balance_cents(log_balance, row["zero_balance"].to_numpy())),
+            "TransactionDate": _draw_dates(rng, rows),
+            "TransactionTime": _draw_times(rng, log_amount),
+            "TransactionAmount (INR)": _format_money(_amount_cents(rng, log_amount)),
+        }
+    )
     return _blank_missing(rng, frame, single=counts[owner] == 1)
 
 
@@ -169,15 +312,15 @@ def write_transactions(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
     """Write a raw frame as CSV (gzip when the name ends in .gz) via a temp file and rename; return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = frame.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")   # minimal csv quoting
+    data = frame.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")  # minimal csv quoting
     if path.name.endswith(".gz"):
         data = _gzip_bytes(data)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)    # mkstemp makes the file private; the data file is meant to be shared
-        os.replace(tmp, path)   # atomic: readers see the old file or the whole new one, never half a file
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; the data file is meant to be shared
+        os.replace(tmp, path)  # atomic: readers see the old file or the whole new one, never half a file
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -198,6 +341,7 @@ def _int_text(values: np.ndarray) -> pd.Series:
 
 
 # ---------------------------------------------------------------- customers
+
 
 def _transactions_per_customer(rng: np.random.Generator, rows: int) -> np.ndarray:
     """Transactions per customer (1..6), trimmed so they add up to exactly `rows`."""
@@ -230,11 +374,20 @@ def _draw_customers(rng: np.random.Generator, n: int) -> pd.DataFrame:
     log_balance = _BALANCE_CENTRE[tier] + 0.12 * affluence + _BALANCE_SPREAD * rng.standard_t(8, n)
     # A few near-empty accounts give the long lower tail of real balances.
     log_balance = np.where(rng.random(n) < 0.06, rng.uniform(-0.5, 2.6, n), log_balance)
-    return pd.DataFrame({
-        "id": ids, "dob": dob, "gender": pd.Series(np.where(male, "M", "F"), dtype="str"), "location": location,
-        "affluence": affluence, "age_effect": age_effect, "score": score, "tier": tier, "log_balance": log_balance,
-        "zero_balance": rng.random(n) < 0.002,
-    })
+    return pd.DataFrame(
+        {
+            "id": ids,
+            "dob": dob,
+            "gender": pd.Series(np.where(male, "M", "F"), dtype="str"),
+            "location": location,
+            "affluence": affluence,
+            "age_effect": age_effect,
+            "score": score,
+            "tier": tier,
+            "log_balance": log_balance,
+            "zero_balance": rng.random(n) < 0.002,
+        }
+    )
 
 
 def _age_effect(age: np.ndarray) -> np.ndarray:
@@ -250,10 +403,10 @@ def _draw_birth_dates(rng: np.random.Generator, n: int) -> tuple[np.ndarray, pd.
     age = 17.0 + np.exp(np.log(12.0) + 0.6 * rng.standard_normal(n))
     age = np.where(age > 85.0, rng.uniform(55.0, 85.0, n), age)
     kind = rng.random(n)
-    age = np.where(kind < 0.001, rng.uniform(3.0, 16.0, n), age)              # born 2000-2013: too young
-    age = np.where((kind >= 0.001) & (kind < 0.0015), rng.uniform(91.0, 111.0, n), age)   # born 1905-1925
+    age = np.where(kind < 0.001, rng.uniform(3.0, 16.0, n), age)  # born 2000-2013: too young
+    age = np.where((kind >= 0.001) & (kind < 0.0015), rng.uniform(91.0, 111.0, n), age)  # born 1905-1925
     born = pd.DatetimeIndex(REFERENCE_DATE - np.round(age * 365.25).astype("timedelta64[D]"))
-    new_year = rng.random(n) < 0.01                       # clerks' favourite default: 1 January
+    new_year = rng.random(n) < 0.01  # clerks' favourite default: 1 January
     day = np.where(new_year, 1, born.day.to_numpy())
     month = np.where(new_year, 1, born.month.to_numpy())
     dob = _join_dmy(day, month, _int_text(born.year.to_numpy() % 100).str.zfill(2))
@@ -267,6 +420,7 @@ def _join_dmy(day: np.ndarray, month: np.ndarray, year: pd.Series) -> pd.Series:
 
 
 # ---------------------------------------------------------------- locations
+
 
 @functools.lru_cache(maxsize=1)
 def _location_catalogue() -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -287,7 +441,7 @@ def _location_catalogue() -> tuple[pd.Series, np.ndarray, np.ndarray]:
     tail = _first_occurrences(tail + extra, exclude={name for name, _ in _TOP_LOCATIONS})
     top_share = np.array([share for _, share in _TOP_LOCATIONS])
     ranks = np.arange(1, len(tail) + 1, dtype=float)
-    tail_weight = (ranks + 18.0) ** -1.65          # Zipf-like long tail below the ten big cities
+    tail_weight = (ranks + 18.0) ** -1.65  # Zipf-like long tail below the ten big cities
     probs = np.concatenate([top_share, (1.0 - top_share.sum()) * tail_weight / tail_weight.sum()])
     names = pd.Series([name for name, _ in _TOP_LOCATIONS] + [name for name, _ in tail], dtype="str")
     affluence = np.array([1.0] * len(_TOP_LOCATIONS) + [aff for _, aff in tail])
@@ -319,6 +473,7 @@ def _draw_locations(rng: np.random.Generator, n: int) -> tuple[pd.Series, np.nda
 
 # ---------------------------------------------------------------- money, dates and times
 
+
 def _row_log_amount(rng: np.random.Generator, row: pd.DataFrame, log_balance: np.ndarray) -> np.ndarray:
     """log10 amount per row: tier centre, plus a pull towards the balance, age and metro, plus noise."""
     n = len(row)
@@ -346,12 +501,15 @@ def _amount_cents(rng: np.random.Generator, log_amount: np.ndarray) -> np.ndarra
     """Amounts in paise, mostly whole rupees and many round figures, as people pay."""
     n = len(log_amount)
     log_amount = _soften_top(log_amount, 5.3, _MAX_AMOUNT)
-    rupees = 10.0 ** log_amount
+    rupees = 10.0**log_amount
     # Round figures: steps of 1, 5 or 10 units of the second digit (437 -> 440, 450 or 400).
     step = 10.0 ** np.maximum(np.floor(log_amount) - 1.0, 0.0) * rng.choice([1.0, 5.0, 10.0], n, p=[0.5, 0.3, 0.2])
     kind = rng.random(n)
-    cents = np.where(kind < 0.40, np.round(rupees / step) * step * 100.0,
-                     np.where(kind < 0.88, np.round(rupees) * 100.0, np.round(rupees * 100.0)))
+    cents = np.where(
+        kind < 0.40,
+        np.round(rupees / step) * step * 100.0,
+        np.where(kind < 0.88, np.round(rupees) * 100.0, np.round(rupees * 100.0)),
+    )
     cents = np.where(rng.random(n) < 0.0007, 0.0, np.maximum(cents, 100.0 * (kind < 0.88)))
     return np.minimum(cents, _MAX_AMOUNT * 100.0).astype(np.int64)
 
@@ -367,8 +525,9 @@ def _format_money(cents: np.ndarray) -> pd.Series:
 
 def _draw_dates(rng: np.random.Generator, n: int) -> pd.Series:
     """Transaction dates as d/m/yy over the 55 dates of the real period."""
-    days = pd.DatetimeIndex(np.concatenate([np.arange(np.datetime64(a), np.datetime64(b) + 1)
-                                            for a, b in _DATE_RANGES]))
+    days = pd.DatetimeIndex(
+        np.concatenate([np.arange(np.datetime64(a), np.datetime64(b) + 1) for a, b in _DATE_RANGES])
+    )
     text = _join_dmy(days.day.to_numpy(), days.month.to_numpy(), pd.Series(["16"] * len(days), dtype="str"))
     # Fixed (seed-independent) day-to-day variation in volume, a little busier at weekends.
     weight = np.random.default_rng(55).uniform(0.8, 1.2, len(days)) * np.where(days.day_of_week >= 5, 1.15, 1.0)
@@ -379,12 +538,12 @@ def _draw_times(rng: np.random.Generator, log_amount: np.ndarray) -> pd.Series:
     """HHMMSS integers as text: large payments lean to business hours, small ones to evenings and nights."""
     n = len(log_amount)
     edges = np.quantile(log_amount, np.linspace(0.0, 1.0, 11)[1:-1])
-    band = np.digitize(log_amount, edges)                       # 10 amount deciles
+    band = np.digitize(log_amount, edges)  # 10 amount deciles
     probs = _hour_probabilities(np.bincount(band, minlength=10) / n)
     cumulative = np.cumsum(probs, axis=1)
     uniform = rng.random(n)
     hour = np.empty(n, dtype=np.int64)
-    for b in range(len(probs)):    # ten bands, not one step per row
+    for b in range(len(probs)):  # ten bands, not one step per row
         rows = band == b
         hour[rows] = np.searchsorted(cumulative[b], uniform[rows], side="right").clip(0, 23)
     return _int_text(hour * 10_000 + rng.integers(0, 60, n) * 100 + rng.integers(0, 60, n))
@@ -398,7 +557,7 @@ def _hour_probabilities(band_share: np.ndarray) -> np.ndarray:
     tilt[:, _QUIET_HOURS] = np.exp(-0.35 * z)
     target = _HOUR_SHARES / _HOUR_SHARES.sum()
     base = target.copy()
-    for _ in range(50):    # iterative proportional fitting: the decile mix must reproduce the real marginal
+    for _ in range(50):  # iterative proportional fitting: the decile mix must reproduce the real marginal
         probs = base * tilt
         probs /= probs.sum(axis=1, keepdims=True)
         base *= target / (band_share @ probs)
@@ -406,6 +565,7 @@ def _hour_probabilities(band_share: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- missing values
+
 
 def _blank_missing(rng: np.random.Generator, frame: pd.DataFrame, single: np.ndarray) -> pd.DataFrame:
     """Blank cells in the real proportions, and one gender 'T', on single-transaction customers' rows.
@@ -416,7 +576,7 @@ def _blank_missing(rng: np.random.Generator, frame: pd.DataFrame, single: np.nda
     candidates = rng.permutation(np.flatnonzero(single))
     odd = max(1, int(round(rows / PUBLIC_DATASET_ROWS))) if rows >= ODD_GENDER_MIN_ROWS else 0
     frame.iloc[candidates[:odd], frame.columns.get_loc("CustGender")] = "T"
-    candidates = candidates[odd:]          # so no blank overwrites the 'T' and the counts stay exact
+    candidates = candidates[odd:]  # so no blank overwrites the 'T' and the counts stay exact
     for column, per_default in MISSING_PER_DEFAULT.items():
         k = min(int(round(per_default * rows / PUBLIC_DATASET_ROWS)), len(candidates))
         frame.iloc[rng.choice(candidates, size=k, replace=False), frame.columns.get_loc(column)] = np.nan
@@ -424,6 +584,7 @@ def _blank_missing(rng: np.random.Generator, frame: pd.DataFrame, single: np.nda
 
 
 # ---------------------------------------------------------------- CLI
+
 
 def main(argv: list[str] | None = None) -> Path:
     """Generate the transactions and write them; print where and how many."""

@@ -109,12 +109,27 @@ def what_if_fields(models: Models, prospect: bool = False) -> list[InputField]:
     fields = []
     for name in (n for n in FEATURES if n in names):  # catalogue order, whatever the model's order
         if name == "gender":
-            fields.append(InputField(name, "Gender", FEATURES[name].description, "M", options=GENDER_ORDER,
-                                     option_labels=tuple(GENDER_LABELS.items())))
+            fields.append(
+                InputField(
+                    name,
+                    "Gender",
+                    FEATURES[name].description,
+                    "M",
+                    options=GENDER_ORDER,
+                    option_labels=tuple(GENDER_LABELS.items()),
+                )
+            )
         elif name == "location":
             options = tuple(models.locations) + (() if UNKNOWN_LOCATION in models.locations else (UNKNOWN_LOCATION,))
-            fields.append(InputField(name, "Location", FEATURES[name].description + " Biggest first; type to search.",
-                                     options[0], options=options))
+            fields.append(
+                InputField(
+                    name,
+                    "Location",
+                    FEATURES[name].description + " Biggest first; type to search.",
+                    options[0],
+                    options=options,
+                )
+            )
         else:
             fields.append(_number_field(name, med.get(name, np.nan), float(stats.at[name, "p99"])))
     return fields
@@ -128,6 +143,7 @@ def what_if_row(values: dict[str, object]) -> pd.DataFrame:
 
 def coherence_notes(values: dict[str, object]) -> list[str]:
     """Plain warnings when the numbers entered contradict each other (the segment uses them as entered)."""
+
     def number(name: str) -> float:
         value = values.get(name)
         return float(value) if value is not None and not pd.isna(value) else float("nan")
@@ -135,8 +151,10 @@ def coherence_notes(values: dict[str, object]) -> list[str]:
     n, mean, total, top = (number(k) for k in ("n_transactions", "mean_amount", "total_amount", "max_amount"))
     notes = []
     if all(map(math.isfinite, (n, mean, total))) and abs(total - n * mean) > 0.01 * max(n * mean, 1):
-        notes.append(f"Total spend ({format_inr(total)}) is not transactions × average transaction "
-                     f"({n:,.0f} × {format_inr(mean)} = {format_inr(n * mean)}).")
+        notes.append(
+            f"Total spend ({format_inr(total)}) is not transactions × average transaction "
+            f"({n:,.0f} × {format_inr(mean)} = {format_inr(n * mean)})."
+        )
     if math.isfinite(top) and math.isfinite(mean) and top < mean:
         notes.append(f"The largest transaction ({format_inr(top)}) is below the average one ({format_inr(mean)}).")
     if n == 1 and number("active_span_days") > 0:

@@ -35,19 +35,33 @@ filters, view = sidebar_filters(artifacts)
 stop_if_empty(view)
 
 money, people, activity, relations, quality = st.tabs(
-    ["Distributions", "Customers", "Activity", "Relationships", "Data quality"], key="explore_tab", on_change="rerun")
+    ["Distributions", "Customers", "Activity", "Relationships", "Data quality"], key="explore_tab", on_change="rerun"
+)
 
 if money.open:
     with money:
         left, right = st.columns([3, 1], vertical_alignment="bottom")
-        feature = left.selectbox("Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"),
-                                 format_func=feature_label, key="hist_feature",
-                                 help="Money features span five orders of magnitude: a log scale shows small and "
-                                 "large customers side by side.")
-        log = right.toggle("Log scale", feature in MONEY_FEATURES, key=f"hist_log_{feature}",
-                           help="Equal steps on the axis are equal multiples (₹100 → ₹1,000 → ₹10,000).")
-        shares = right.toggle("Compare segment shapes", False, key="hist_shares",
-                              help="Each segment's bars show its own share of customers, so small segments show up.")
+        feature = left.selectbox(
+            "Feature",
+            NUMERIC_FEATURES,
+            NUMERIC_FEATURES.index("balance"),
+            format_func=feature_label,
+            key="hist_feature",
+            help="Money features span five orders of magnitude: a log scale shows small and "
+            "large customers side by side.",
+        )
+        log = right.toggle(
+            "Log scale",
+            feature in MONEY_FEATURES,
+            key=f"hist_log_{feature}",
+            help="Equal steps on the axis are equal multiples (₹100 → ₹1,000 → ₹10,000).",
+        )
+        shares = right.toggle(
+            "Compare segment shapes",
+            False,
+            key="hist_shares",
+            help="Each segment's bars show its own share of customers, so small segments show up.",
+        )
         st.caption(FEATURES[feature].description)
         st.plotly_chart(feature_histogram(view, feature, log=log, normalise=shares))
 
@@ -62,37 +76,53 @@ if people.open:
 if activity.open:
     with activity:
         act = per_view(artifacts, filters, transaction_activity, view, artifacts.transactions)
-        st.caption(f"{format_count(act.n_transactions)} transactions of the {format_count(len(view))} customers "
-                   "shown, over the whole period of the data.")
+        st.caption(
+            f"{format_count(act.n_transactions)} transactions of the {format_count(len(view))} customers "
+            "shown, over the whole period of the data."
+        )
         left, right = st.columns(2)
         left.plotly_chart(hourly_activity_line(act.hour))
         right.plotly_chart(weekday_bar(act.weekday))
         st.plotly_chart(daily_activity_line(act.daily))
         if act.empty_days:
-            st.caption(f"{act.empty_days} of the {len(act.daily)} days have no transaction at all: where the lines "
-                       "drop to zero the data has a gap, these are not quiet days.")
+            st.caption(
+                f"{act.empty_days} of the {len(act.daily)} days have no transaction at all: where the lines "
+                "drop to zero the data has a gap, these are not quiet days."
+            )
 
 if relations.open:
     with relations:
         st.plotly_chart(correlation_heatmap(per_view(artifacts, filters, feature_correlations, view)), height=620)
-        st.caption("+1: both always rise together, -1: one rises as the other falls, 0: no relation. Rank-based, so "
-                   "skewed money features count fairly; estimated on up to 100,000 customers.")
+        st.caption(
+            "+1: both always rise together, -1: one rises as the other falls, 0: no relation. Rank-based, so "
+            "skewed money features count fairly; estimated on up to 100,000 customers."
+        )
 
 if quality.open:
     with quality:
         report = QualityReport.from_dict(artifacts.quality["data"])
-        kpi_row([
-            ("Rows read", format_count(report.rows_in), "Transactions in the file used for training."),
-            ("Rows kept", format_count(report.rows_out), "Transactions used to describe customers."),
-            ("Rows excluded", format_count(report.rows_excluded), "Rows left out, for the reasons below."),
-        ])
-        st.caption("What cleaning did to the whole training file (the filters don't apply here). Point at *Action* "
-                   "for what each action means.")
-        st.dataframe(report.to_frame(), hide_index=True, column_config={
-            "column": st.column_config.TextColumn("Column in the file", help="Column of the uploaded transactions."),
-            "issue": st.column_config.TextColumn("What was found and done", width="large"),
-            "action": st.column_config.TextColumn("Action", help="; ".join(ACTIONS.values())),
-            "count": st.column_config.NumberColumn("Rows", format="%,d", help="Transactions affected."),
-        })
+        kpi_row(
+            [
+                ("Rows read", format_count(report.rows_in), "Transactions in the file used for training."),
+                ("Rows kept", format_count(report.rows_out), "Transactions used to describe customers."),
+                ("Rows excluded", format_count(report.rows_excluded), "Rows left out, for the reasons below."),
+            ]
+        )
+        st.caption(
+            "What cleaning did to the whole training file (the filters don't apply here). Point at *Action* "
+            "for what each action means."
+        )
+        st.dataframe(
+            report.to_frame(),
+            hide_index=True,
+            column_config={
+                "column": st.column_config.TextColumn(
+                    "Column in the file", help="Column of the uploaded transactions."
+                ),
+                "issue": st.column_config.TextColumn("What was found and done", width="large"),
+                "action": st.column_config.TextColumn("Action", help="; ".join(ACTIONS.values())),
+                "count": st.column_config.NumberColumn("Rows", format="%,d", help="Transactions affected."),
+            },
+        )
         with st.expander("The same as one paragraph, to copy into a report"):
             st.code(report.summary(), language=None, wrap_lines=True)

@@ -55,15 +55,22 @@ st.caption("Compared with the typical customer of the whole bank (medians), what
 st.subheader("Compared with the average customer")
 comparison = per_view(artifacts, filters, compare_to_base, view, artifacts.customers)
 st.plotly_chart(segment_comparison_heatmap(comparison), height=520)
-st.caption("Each cell: how far the average of the segment's customers shown sits from the average customer of the "
-           "whole bank, in standard deviations. ±0.5 is a clear difference, ±1 a strong one.")
+st.caption(
+    "Each cell: how far the average of the segment's customers shown sits from the average customer of the "
+    "whole bank, in standard deviations. ±0.5 is a clear difference, ±1 a strong one."
+)
 
 st.subheader("Distributions by segment")
 left, right = st.columns([3, 1], vertical_alignment="bottom")
-feature = left.selectbox("Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"), format_func=feature_label,
-                         key="profile_feature")
-log = right.toggle("Log scale", feature in MONEY_FEATURES, key=f"profile_log_{feature}",
-                   help="Equal steps are equal multiples: best for money.")
+feature = left.selectbox(
+    "Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"), format_func=feature_label, key="profile_feature"
+)
+log = right.toggle(
+    "Log scale",
+    feature in MONEY_FEATURES,
+    key=f"profile_log_{feature}",
+    help="Equal steps are equal multiples: best for money.",
+)
 st.caption(FEATURES[feature].description)
 st.plotly_chart(feature_box_by_segment(feature_summary(view, feature), log=log))
 
@@ -79,11 +86,21 @@ st.subheader("When they transact")
 st.plotly_chart(hourly_activity_line(per_view(artifacts, filters, timing_by_segment, view, artifacts.transactions)))
 
 st.subheader("Customer lists")
-segment = st.selectbox("Segment", [str(s) for s in profile["segment"]], key="profile_list_segment", width=320,
-                       help="Customers of this segment who match the sidebar filters.")
+segment = st.selectbox(
+    "Segment",
+    [str(s) for s in profile["segment"]],
+    key="profile_list_segment",
+    width=320,
+    help="Customers of this segment who match the sidebar filters.",
+)
 members = customers_in_segment(view, segment)
 preview = sample_customers(members, PREVIEW_ROWS)
 show_customers(preview)
 sample_note(len(preview), len(members))
-download_csv(members, f"customers_{segment}", filters, key="profile_download",
-             label=f"Download all {len(members):,} {segment} customers")
+download_csv(
+    members,
+    f"customers_{segment}",
+    filters,
+    key="profile_download",
+    label=f"Download all {len(members):,} {segment} customers",
+)

@@ -20,26 +20,41 @@ names = list(models.segment_names)
 options = id_options(view)
 pick_col, paste_col = st.columns(2)
 picked = pick_col.multiselect(
-    "Pick customers", options, key="lookup_pick", accept_new_options=True,
+    "Pick customers",
+    options,
+    key="lookup_pick",
+    accept_new_options=True,
     placeholder="Type a customer ID, e.g. " + (options[0] if options else "C1010006"),
     help=f"Offers the first {len(options):,} customers matching the sidebar filters (in ID order); type any "
-         "other ID and press Enter to add it.")
+    "other ID and press Enter to add it.",
+)
 pasted = paste_col.text_area(
-    "…or paste a list of IDs", key="lookup_paste", height=100, placeholder="C1010006, C1010022\nC1010032",
+    "…or paste a list of IDs",
+    key="lookup_paste",
+    height=100,
+    placeholder="C1010006, C1010022\nC1010032",
     help=f"Separated by commas, semicolons, spaces or new lines; up to {MAX_LOOKUP:,} at once. The whole customer "
-         "base is searched, whatever the filters. Press Ctrl+Enter (or click outside) to look them up.")
+    "base is searched, whatever the filters. Press Ctrl+Enter (or click outside) to look them up.",
+)
 ids = [*picked, *parse_id_list(pasted or "")]
 if not ids:
-    st.info("Pick customers above or paste a list of IDs to see their segment, how sure the model is, and what "
-            "sets each of them apart.", icon=":material/person_search:")
+    st.info(
+        "Pick customers above or paste a list of IDs to see their segment, how sure the model is, and what "
+        "sets each of them apart.",
+        icon=":material/person_search:",
+    )
     st.stop()
 
 result = look_up_customers(models, artifacts.customers, ids, filters, artifacts.transactions)
 if result.unknown:
-    shown = ", ".join(result.unknown[:50]) + (f" and {len(result.unknown) - 50:,} more" if len(result.unknown) > 50
-                                              else "")
-    st.warning(f"{len(result.unknown):,} ID{'s' if len(result.unknown) > 1 else ''} not found in this dataset: "
-               f"{escape_markdown(shown)}. Check for typing mistakes.", icon=":material/help:")
+    shown = ", ".join(result.unknown[:50]) + (
+        f" and {len(result.unknown) - 50:,} more" if len(result.unknown) > 50 else ""
+    )
+    st.warning(
+        f"{len(result.unknown):,} ID{'s' if len(result.unknown) > 1 else ''} not found in this dataset: "
+        f"{escape_markdown(shown)}. Check for typing mistakes.",
+        icon=":material/help:",
+    )
 if result.skipped:
     st.warning(f"Only the first {MAX_LOOKUP:,} distinct IDs were looked up; {result.skipped:,} more were skipped.")
 table = result.table
@@ -48,14 +63,29 @@ if table.empty:
 
 st.subheader(f"{len(table):,} customer{'s' if len(table) > 1 else ''} found")
 if result.outside_filters:
-    st.caption(f"{len(result.outside_filters):,} of them do not match the sidebar filters (see 'Matches filters'); "
-               "they are shown anyway because a lookup searches every customer.")
-st.dataframe(coloured_segments(table, names), hide_index=True, column_order=lookup_columns(names),
-             column_config=score_column_config(names), placeholder="–")
-st.caption("P(segment): the classifier's probability. Stands out: features far from the typical customer. "
-           "The download also has every feature, the distance to each segment's centre and the dates.")
-download_csv(lambda: readable_scores(table), "customer_lookup", filters, key="lookup_download",
-             label="Download these customers (CSV)", as_customers=False)
+    st.caption(
+        f"{len(result.outside_filters):,} of them do not match the sidebar filters (see 'Matches filters'); "
+        "they are shown anyway because a lookup searches every customer."
+    )
+st.dataframe(
+    coloured_segments(table, names),
+    hide_index=True,
+    column_order=lookup_columns(names),
+    column_config=score_column_config(names),
+    placeholder="–",
+)
+st.caption(
+    "P(segment): the classifier's probability. Stands out: features far from the typical customer. "
+    "The download also has every feature, the distance to each segment's centre and the dates."
+)
+download_csv(
+    lambda: readable_scores(table),
+    "customer_lookup",
+    filters,
+    key="lookup_download",
+    label="Download these customers (CSV)",
+    as_customers=False,
+)
 
 st.subheader("Customer by customer")
 if len(table) > MAX_DETAILS:

@@ -30,17 +30,31 @@ names = list(models.segment_names)
 version = str(artifacts.folder)
 
 mode = st.segmented_control(
-    "Who are you scoring?", ["Customer", "Prospect"], default="Customer", required=True, key="what_if_mode",
+    "Who are you scoring?",
+    ["Customer", "Prospect"],
+    default="Customer",
+    required=True,
+    key="what_if_mode",
     help="Customer: someone whose balance and spending you know; the exact segment. Prospect: only age, gender, "
-         "location and timing are known; the prospect model estimates the likely segment.")
+    "location and timing are known; the prospect model estimates the likely segment.",
+)
 prospect = mode == "Prospect"
 with st.form("what_if_prospect" if prospect else "what_if"):
-    st.caption("Prefilled with the median customer. Change any number, then press the button. " + (
-        "Prospect mode: no money is asked, the prospect model guesses from the rest." if prospect else
-        "Money in INR."))
+    st.caption(
+        "Prefilled with the median customer. Change any number, then press the button. "
+        + (
+            "Prospect mode: no money is asked, the prospect model guesses from the rest."
+            if prospect
+            else "Money in INR."
+        )
+    )
     values = feature_inputs(what_if_fields(models, prospect), key_prefix="wp" if prospect else "wi")
-    st.form_submit_button("Estimate the segment" if prospect else "Find the segment", type="primary",
-                          key="what_if_submit", icon=":material/calculate:")
+    st.form_submit_button(
+        "Estimate the segment" if prospect else "Find the segment",
+        type="primary",
+        key="what_if_submit",
+        icon=":material/calculate:",
+    )
 row = what_if_row(values)
 
 if prospect:
@@ -48,8 +62,12 @@ if prospect:
     left, right = st.columns([2, 3])
     with left:
         segment_heading(str(guess["predicted_segment"]), names, prefix="Most likely segment: ")
-        st.metric("Probability of that segment", format_share(guess[f"p_{guess['predicted_segment']}"]),
-                  help="The prospect model's probability for its most likely segment.", border=True)
+        st.metric(
+            "Probability of that segment",
+            format_share(guess[f"p_{guess['predicted_segment']}"]),
+            help="The prospect model's probability for its most likely segment.",
+            border=True,
+        )
         st.caption(describe_prospect_guess(segment_probabilities(guess, names)))
         st.info(describe_prospect_quality(artifacts.quality["prospect_model"]), icon=":material/info:")
     right.plotly_chart(probability_bar(segment_probabilities(guess, names), names), key="prospect_probabilities")
@@ -59,25 +77,41 @@ else:
     left, right = st.columns([2, 3])
     with left:
         segment_heading(segment, names, prefix="Segment: ")
-        st.metric("Classifier agrees", format_share(scored[f"p_{segment}"]), border=True,
-                  help="The segment is the exact K-Means assignment; this is the classifier's probability for the "
-                       "same segment. Low values mean the customer sits near a boundary.")
-        st.success(describe_move(suggest_next_segment(models, row.iloc[0]), segment, names[-1]),
-                   icon=":material/trending_up:")
+        st.metric(
+            "Classifier agrees",
+            format_share(scored[f"p_{segment}"]),
+            border=True,
+            help="The segment is the exact K-Means assignment; this is the classifier's probability for the "
+            "same segment. Low values mean the customer sits near a boundary.",
+        )
+        st.success(
+            describe_move(suggest_next_segment(models, row.iloc[0]), segment, names[-1]), icon=":material/trending_up:"
+        )
         for note in coherence_notes(values):
             st.caption(f"Note: {note} The segment uses the numbers as entered.")
-    right.plotly_chart(customer_position_chart(row.iloc[0], cached_background(version, filters, view),
-                                               segment_centres(models), segment=segment, names=names),
-                       key="what_if_position")
-    right.caption("Faint points: a sample of the customers matching the filters; crosses: segment centres. "
-                  "Segments are set by balance, average transaction and total spend together, so the star can sit "
-                  "in another segment's cloud on these two axes.")
+    right.plotly_chart(
+        customer_position_chart(
+            row.iloc[0],
+            cached_background(version, filters, view),
+            segment_centres(models),
+            segment=segment,
+            names=names,
+        ),
+        key="what_if_position",
+    )
+    right.caption(
+        "Faint points: a sample of the customers matching the filters; crosses: segment centres. "
+        "Segments are set by balance, average transaction and total spend together, so the star can sit "
+        "in another segment's cloud on these two axes."
+    )
     left.plotly_chart(probability_bar(segment_probabilities(scored, names), names), key="what_if_probabilities")
 
 st.subheader("Score a file of customers")
-st.caption("A CSV (or .csv.gz / Parquet) of customer features (columns named like the app's downloads, e.g. "
-           "'Account balance (INR)', or balance, mean_amount, total_amount…) or of raw transactions (the bank's "
-           "export schema). Each customer gets a segment, probabilities and distances.")
+st.caption(
+    "A CSV (or .csv.gz / Parquet) of customer features (columns named like the app's downloads, e.g. "
+    "'Account balance (INR)', or balance, mean_amount, total_amount…) or of raw transactions (the bank's "
+    "export schema). Each customer gets a segment, probabilities and distances."
+)
 upload = st.file_uploader("Customers or transactions file", type=["csv", "gz", "parquet"], key="batch_upload")
 if upload is not None:
     try:
@@ -87,5 +121,11 @@ if upload is not None:
         st.stop()
     st.success(describe_scored(batch, names), icon=":material/task_alt:")
     show_scored(batch, names)
-    download_csv(lambda: readable_scores(batch), f"scored_{upload.name.split('.')[0]}", None,
-                 key="batch_download", label="Download the scored file (CSV)", as_customers=False)
+    download_csv(
+        lambda: readable_scores(batch),
+        f"scored_{upload.name.split('.')[0]}",
+        None,
+        key="batch_download",
+        label="Download the scored file (CSV)",
+        as_customers=False,
+    )

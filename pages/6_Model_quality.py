@@ -27,14 +27,17 @@ from ui.sidebar import sidebar_filters
 from ui.widgets import kpi_row
 
 st.set_page_config(page_title="Model quality · Segment Studio", page_icon="assets/icon.svg", layout="wide")
-artifacts = open_page("Model quality",
-                      "How well separated are the segments, and how far can the classifiers be trusted?")
+artifacts = open_page(
+    "Model quality", "How well separated are the segments, and how far can the classifiers be trusted?"
+)
 sidebar_filters(artifacts)
 quality, card = artifacts.quality, artifacts.card
 segmentation = quality["segmentation"]
 names = list(artifacts.models.segment_names)
-st.caption(f"Measured once at training time on every customer of the dataset (the sidebar filters don't change "
-           f"these numbers) · {describe_model_age(card)}")
+st.caption(
+    f"Measured once at training time on every customer of the dataset (the sidebar filters don't change "
+    f"these numbers) · {describe_model_age(card)}"
+)
 
 st.header("Segments")
 kpi_row(segmentation_cards(segmentation))
@@ -42,29 +45,43 @@ elbow, chosen_k = elbow_frame(segmentation), card["params"]["k"]
 left, right = st.columns(2)
 left.plotly_chart(elbow_chart(elbow["k"], elbow["inertia"], chosen_k), key="elbow")
 right.plotly_chart(silhouette_by_k_chart(elbow["k"], elbow["silhouette"], chosen_k=chosen_k), key="silhouette_k")
-st.caption(f"Both charts refit K-Means for each number of segments on one random sample of "
-           f"{segmentation['elbow_sample_size']:,} customers. A bend in the spread, or a peak in separation, "
-           f"suggests a good number of segments. {describe_k_choice(segmentation, chosen_k)}")
-st.plotly_chart(silhouette_by_segment_bar(segmentation["silhouette_by_segment"], segmentation["silhouette"]["mean"],
-                                          names), key="silhouette_segment")
+st.caption(
+    f"Both charts refit K-Means for each number of segments on one random sample of "
+    f"{segmentation['elbow_sample_size']:,} customers. A bend in the spread, or a peak in separation, "
+    f"suggests a good number of segments. {describe_k_choice(segmentation, chosen_k)}"
+)
+st.plotly_chart(
+    silhouette_by_segment_bar(segmentation["silhouette_by_segment"], segmentation["silhouette"]["mean"], names),
+    key="silhouette_segment",
+)
 
 PER_CLASS_CONFIG = {
-    "Precision": st.column_config.NumberColumn(format="percent", help="Of the customers the model puts in this "
-                                                                        "segment, the share that really are in it."),
-    "Recall": st.column_config.NumberColumn(format="percent", help="Of the customers really in this segment, the "
-                                                                  "share the model finds."),
+    "Precision": st.column_config.NumberColumn(
+        format="percent", help="Of the customers the model puts in this segment, the share that really are in it."
+    ),
+    "Recall": st.column_config.NumberColumn(
+        format="percent", help="Of the customers really in this segment, the share the model finds."
+    ),
     "F1": st.column_config.NumberColumn(format="%.3f", help="Balance of precision and recall (1 is perfect)."),
     "Customers": st.column_config.NumberColumn(format="%,d", help="Held-out customers of this segment."),
 }
 IMPORTANCE_TITLE = "Drop in macro-F1 when the feature is shuffled"
 
 for model_key, heading, intro, cards in [
-    ("full_model", "Full model: a stand-in for the segmentation",
-     "Predicts the segment from every feature. It exists to explain segments (which features matter), so its "
-     "score is agreement with the segments, not a forecast.", full_model_cards),
-    ("prospect_model", "Prospect model: predicting the segment of a new customer",
-     "Predicts the segment without any money: only age, gender, location and transaction timing. This is what "
-     "the What-if page uses in prospect mode.", prospect_model_cards),
+    (
+        "full_model",
+        "Full model: a stand-in for the segmentation",
+        "Predicts the segment from every feature. It exists to explain segments (which features matter), so its "
+        "score is agreement with the segments, not a forecast.",
+        full_model_cards,
+    ),
+    (
+        "prospect_model",
+        "Prospect model: predicting the segment of a new customer",
+        "Predicts the segment without any money: only age, gender, location and transaction timing. This is what "
+        "the What-if page uses in prospect mode.",
+        prospect_model_cards,
+    ),
 ]:
     model = quality[model_key]
     st.header(heading)

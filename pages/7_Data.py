@@ -20,9 +20,11 @@ if FLASH_KEY in st.session_state:
     st.success(st.session_state.pop(FLASH_KEY), icon=":material/check_circle:")
 
 st.subheader("1 · Upload transactions")
-st.caption(f"CSV, .csv.gz or Parquet, up to {MAX_UPLOAD_MB} MB and {MAX_UPLOAD_ROWS:,} rows; separated by comma, "
-           "semicolon or tab; UTF-8 or Latin-1. Required: customer id, transaction date (day first), amount. "
-           "The file is processed in memory: nothing is saved until training succeeds.")
+st.caption(
+    f"CSV, .csv.gz or Parquet, up to {MAX_UPLOAD_MB} MB and {MAX_UPLOAD_ROWS:,} rows; separated by comma, "
+    "semicolon or tab; UTF-8 or Latin-1. Required: customer id, transaction date (day first), amount. "
+    "The file is processed in memory: nothing is saved until training succeeds."
+)
 upload = st.file_uploader("Transactions file", type=["csv", "gz", "parquet"], key="upload")
 if upload is not None:
     data = upload.getvalue()
@@ -31,21 +33,28 @@ if upload is not None:
     except DataError as exc:
         st.error(str(exc))
         st.stop()
-    st.write(f"**{escape_markdown(upload.name)}**: {preview.n_rows:,} rows, {len(preview.columns)} columns. "
-             "First rows:")
+    st.write(
+        f"**{escape_markdown(upload.name)}**: {preview.n_rows:,} rows, {len(preview.columns)} columns. First rows:"
+    )
     st.dataframe(preview.head, hide_index=True)
 
     st.subheader("2 · Match the columns")
-    st.caption("Suggested by name similarity. Optional columns can be left empty; what depends on them is left "
-               "out, never invented.")
+    st.caption(
+        "Suggested by name similarity. Optional columns can be left empty; what depends on them is left "
+        "out, never invented."
+    )
     choices = [None, *preview.columns]
     mapping = {}
     for col, target in zip(st.columns(3) * 3, RAW_COLUMNS, strict=False):
         suggestion = preview.suggestions.get(target)
         required = " (required)" if target in REQUIRED_COLUMNS else ""
-        mapping[target] = col.selectbox(f"{target}{required}", choices, index=choices.index(suggestion),
-                                        format_func=lambda c: "— not in this file —" if c is None else c,
-                                        key=f"map_{target}")
+        mapping[target] = col.selectbox(
+            f"{target}{required}",
+            choices,
+            index=choices.index(suggestion),
+            format_func=lambda c: "— not in this file —" if c is None else c,
+            key=f"map_{target}",
+        )
     for note in left_out_features(mapping):
         st.caption(note)
 
@@ -78,10 +87,17 @@ if upload is not None:
 st.subheader("Datasets")
 datasets = available_datasets()
 st.caption(f"Active on every page: **{active_dataset_name()}** (switch in the sidebar when there are several).")
-st.dataframe(datasets, hide_index=True, column_config={
-    "version": None, "name": "Name", "source": "Source file",
-    "created": st.column_config.DatetimeColumn("Trained", format="D MMM YYYY, HH:mm"),
-    "customers": st.column_config.NumberColumn("Customers", format="localized")})
+st.dataframe(
+    datasets,
+    hide_index=True,
+    column_config={
+        "version": None,
+        "name": "Name",
+        "source": "Source file",
+        "created": st.column_config.DatetimeColumn("Trained", format="D MMM YYYY, HH:mm"),
+        "customers": st.column_config.NumberColumn("Customers", format="localized"),
+    },
+)
 removable = [d["name"] for d in datasets if d["name"] != "default"]
 if removable:
     with st.form("delete"):

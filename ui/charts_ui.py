@@ -30,14 +30,14 @@ TABLE_HEIGHT = 320  # about ten rows: enough to check a list, the download has e
 
 
 @st.cache_data(max_entries=256, show_spinner="Summarising the selected customers…")
-def _cached(version: str, filters: Filters, name: str, params: tuple, _func: Callable[..., T],
-            _frames: tuple[pd.DataFrame, ...]) -> T:
+def _cached(
+    version: str, filters: Filters, name: str, params: tuple, _func: Callable[..., T], _frames: tuple[pd.DataFrame, ...]
+) -> T:
     """The result of _func(*_frames, **params), computed once per dataset version, filters, function and params."""
     return _func(*_frames, **dict(params))
 
 
-def per_view(artifacts: Artifacts, filters: Filters, func: Callable[..., T], *frames: pd.DataFrame,
-             **params: Any) -> T:
+def per_view(artifacts: Artifacts, filters: Filters, func: Callable[..., T], *frames: pd.DataFrame, **params: Any) -> T:
     """func(*frames, **params), cached per dataset version and filters; `params` must be hashable scalars."""
     name = f"{func.__module__}.{func.__qualname__}"
     if "<lambda>" in name:
@@ -49,10 +49,12 @@ def customer_column_config() -> dict[str, Any]:
     """Column settings for core.export.customer_table: rupee and percent formats, catalogue descriptions as tips."""
     config: dict[str, Any] = {
         EXTRA_LABELS["CustomerID"]: st.column_config.TextColumn(pinned=True),
-        EXTRA_LABELS["first_date"]: st.column_config.DateColumn(format="D MMM YYYY",
-                                                                help="Date of the customer's first transaction."),
-        EXTRA_LABELS["last_date"]: st.column_config.DateColumn(format="D MMM YYYY",
-                                                               help="Date of the customer's latest transaction."),
+        EXTRA_LABELS["first_date"]: st.column_config.DateColumn(
+            format="D MMM YYYY", help="Date of the customer's first transaction."
+        ),
+        EXTRA_LABELS["last_date"]: st.column_config.DateColumn(
+            format="D MMM YYYY", help="Date of the customer's latest transaction."
+        ),
     }
     for name, feature in FEATURES.items():
         fmt = FORMATS.get(feature.kind)
@@ -63,5 +65,10 @@ def customer_column_config() -> dict[str, Any]:
 
 def show_customers(customers: pd.DataFrame) -> None:
     """A customer list with readable headers, rupee formats and a tooltip per column (pass ≤ ~20,000 rows)."""
-    st.dataframe(customer_table(customers), hide_index=True, column_config=customer_column_config(),
-                 height=TABLE_HEIGHT, placeholder="–")
+    st.dataframe(
+        customer_table(customers),
+        hide_index=True,
+        column_config=customer_column_config(),
+        height=TABLE_HEIGHT,
+        placeholder="–",
+    )

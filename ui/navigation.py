@@ -13,18 +13,42 @@ NAV_KEY = "_navigation_container"
 # (script, label, icon, the question the page answers)
 PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("Home.py", "Home", ":material/home:", "Who are our customers and in which budget segment?"),
-    ("pages/1_Explore_data.py", "Explore data", ":material/query_stats:",
-     "What does the data look like, and what was fixed when it was cleaned?"),
-    ("pages/2_Segment_map.py", "Segment map", ":material/scatter_plot:",
-     "Where do customers sit on any two features, and who is in a group I select?"),
-    ("pages/3_Segment_profiles.py", "Segment profiles", ":material/groups:",
-     "What sets each segment apart, and who is in it?"),
-    ("pages/4_Customer_lookup.py", "Customer lookup", ":material/person_search:",
-     "Which segment is this customer in, and why?"),
-    ("pages/5_What_if.py", "What-if", ":material/tune:",
-     "Which segment would a customer with these numbers fall in? What would move them up?"),
-    ("pages/6_Model_quality.py", "Model quality", ":material/verified:",
-     "How well separated are the segments, and how far can the classifiers be trusted?"),
+    (
+        "pages/1_Explore_data.py",
+        "Explore data",
+        ":material/query_stats:",
+        "What does the data look like, and what was fixed when it was cleaned?",
+    ),
+    (
+        "pages/2_Segment_map.py",
+        "Segment map",
+        ":material/scatter_plot:",
+        "Where do customers sit on any two features, and who is in a group I select?",
+    ),
+    (
+        "pages/3_Segment_profiles.py",
+        "Segment profiles",
+        ":material/groups:",
+        "What sets each segment apart, and who is in it?",
+    ),
+    (
+        "pages/4_Customer_lookup.py",
+        "Customer lookup",
+        ":material/person_search:",
+        "Which segment is this customer in, and why?",
+    ),
+    (
+        "pages/5_What_if.py",
+        "What-if",
+        ":material/tune:",
+        "Which segment would a customer with these numbers fall in? What would move them up?",
+    ),
+    (
+        "pages/6_Model_quality.py",
+        "Model quality",
+        ":material/verified:",
+        "How well separated are the segments, and how far can the classifiers be trusted?",
+    ),
     ("pages/7_Data.py", "Data", ":material/upload_file:", "Which data is shown, and how do I bring my own?"),
 )
 

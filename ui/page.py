@@ -39,8 +39,13 @@ def dataset_picker() -> None:
     st.session_state[ACTIVE_KEY] = current
     if len(names) < 2:
         return
-    picked = st.sidebar.selectbox("Dataset", names, index=names.index(current), key=PICKER_KEY,
-                                  help="Datasets trained from the Data page; 'default' is the built-in generated data.")
+    picked = st.sidebar.selectbox(
+        "Dataset",
+        names,
+        index=names.index(current),
+        key=PICKER_KEY,
+        help="Datasets trained from the Data page; 'default' is the built-in generated data.",
+    )
     if picked != current:
         st.session_state[ACTIVE_KEY] = picked
         st.rerun()

@@ -29,8 +29,27 @@ from ui.navigation import draw_navigation
 
 GENDER_LABELS = {"M": "Male", "F": "Female", "other": "Other", "unknown": "Unknown"}
 # Balances span 0 to 10^8: a slider over round, log-spaced steps is usable where a linear one is not.
-BALANCE_STEPS = (0, 100, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
-                 1_000_000, 2_500_000, 5_000_000, 10_000_000, 25_000_000, 50_000_000, 100_000_000)
+BALANCE_STEPS = (
+    0,
+    100,
+    500,
+    1_000,
+    2_500,
+    5_000,
+    10_000,
+    25_000,
+    50_000,
+    100_000,
+    250_000,
+    500_000,
+    1_000_000,
+    2_500_000,
+    5_000_000,
+    10_000_000,
+    25_000_000,
+    50_000_000,
+    100_000_000,
+)
 MAX_LOCATION_OPTIONS = 3_000  # the long tail beyond this holds a handful of customers each
 SEEDED_KEY = "_filters_seeded_for_version"
 KEPT_KEY = "_filter_values"
@@ -84,8 +103,12 @@ def keep_values(values: dict) -> None:
 def url_values(options: FilterOptions) -> dict:
     """Widget values for the filters in the URL, clamped to this dataset's options."""
     f = filters_from_query(st.query_params.to_dict(), options)
-    seeds = {"segment": list(f.segments), "gender": list(f.genders), "location": list(f.locations),
-             "age_unknown": f.include_unknown_age}
+    seeds = {
+        "segment": list(f.segments),
+        "gender": list(f.genders),
+        "location": list(f.locations),
+        "age_unknown": f.include_unknown_age,
+    }
     if options.age_min is not None:
         seeds["age"] = f.age_range or (options.age_min, options.age_max)
     if options.balance_max is not None:
@@ -114,35 +137,88 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
     start = restore_filters(options, version)
     side = st.sidebar
     side.header("Filters")
-    segments = side.multiselect("Segment", options.segments, start["segment"], key="segment",
-                                placeholder="All segments", help="Budget segments, lowest to highest.")
-    genders = side.multiselect("Gender", options.genders, start["gender"], key="gender", placeholder="All genders",
-                               format_func=lambda g: GENDER_LABELS.get(g, g))
+    segments = side.multiselect(
+        "Segment",
+        options.segments,
+        start["segment"],
+        key="segment",
+        placeholder="All segments",
+        help="Budget segments, lowest to highest.",
+    )
+    genders = side.multiselect(
+        "Gender",
+        options.genders,
+        start["gender"],
+        key="gender",
+        placeholder="All genders",
+        format_func=lambda g: GENDER_LABELS.get(g, g),
+    )
     age, include_unknown, balance, dates = None, True, None, None
     if options.age_min is not None:
-        age = side.slider("Age", options.age_min, options.age_max, start["age"], key="age",
-                          help="Age in years at the latest transaction.")
+        age = side.slider(
+            "Age",
+            options.age_min,
+            options.age_max,
+            start["age"],
+            key="age",
+            help="Age in years at the latest transaction.",
+        )
         include_unknown = side.checkbox("Include customers of unknown age", start["age_unknown"], key="age_unknown")
     if options.balance_max is not None:
         steps = balance_steps(options)
-        balance = side.select_slider("Account balance (INR)", steps, start["balance"], key="balance",
-                                     format_func=format_inr, help="Latest balance. Both ends at the extremes: no "
-                                     "balance filter (overdrafts and unknown balances included).")
-    locations = side.multiselect("Location", options.locations[:MAX_LOCATION_OPTIONS], start["location"],
-                                 key="location", placeholder="All locations (type to search)",
-                                 help="Biggest first. Type to search.")
+        balance = side.select_slider(
+            "Account balance (INR)",
+            steps,
+            start["balance"],
+            key="balance",
+            format_func=format_inr,
+            help="Latest balance. Both ends at the extremes: no "
+            "balance filter (overdrafts and unknown balances included).",
+        )
+    locations = side.multiselect(
+        "Location",
+        options.locations[:MAX_LOCATION_OPTIONS],
+        start["location"],
+        key="location",
+        placeholder="All locations (type to search)",
+        help="Biggest first. Type to search.",
+    )
     if options.date_min is not None:
-        dates = side.date_input("Transaction dates", start["dates"], options.date_min, options.date_max, key="dates",
-                                format="DD/MM/YYYY", help="Customers with at least one transaction in this period.")
+        dates = side.date_input(
+            "Transaction dates",
+            start["dates"],
+            options.date_min,
+            options.date_max,
+            key="dates",
+            format="DD/MM/YYYY",
+            help="Customers with at least one transaction in this period.",
+        )
         if not (isinstance(dates, tuple | list) and len(dates) == 2):
             dates = start["dates"]  # half-picked range: keep the previous one until the second date is chosen
-    keep_values({"segment": segments, "gender": genders, "location": locations, "age_unknown": include_unknown,
-                 "age": age, "balance": balance, "dates": tuple(dates) if dates else None})
+    keep_values(
+        {
+            "segment": segments,
+            "gender": genders,
+            "location": locations,
+            "age_unknown": include_unknown,
+            "age": age,
+            "balance": balance,
+            "dates": tuple(dates) if dates else None,
+        }
+    )
     whole_balance = balance is None or tuple(balance) == (steps[0], steps[-1])
-    filters = normalise_filters(Filters(segments=segments, genders=genders, age_range=age,
-                                        include_unknown_age=include_unknown,
-                                        balance_range=None if whole_balance else balance,
-                                        locations=locations, date_range=dates), options)
+    filters = normalise_filters(
+        Filters(
+            segments=segments,
+            genders=genders,
+            age_range=age,
+            include_unknown_age=include_unknown,
+            balance_range=None if whole_balance else balance,
+            locations=locations,
+            date_range=dates,
+        ),
+        options,
+    )
     query = write_url(filters)
     view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
     side.markdown(f"**{len(view):,}** of {len(artifacts.customers):,} customers match")

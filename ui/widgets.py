@@ -25,30 +25,48 @@ def build_download(frame: pd.DataFrame, as_customers: bool) -> bytes:
     return to_csv_bytes(customer_table(frame) if as_customers else frame)
 
 
-def download_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], base: str, filters: Filters | None, key: str,
-                 label: str = "Download CSV", as_customers: bool = True) -> None:
+def download_csv(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    base: str,
+    filters: Filters | None,
+    key: str,
+    label: str = "Download CSV",
+    as_customers: bool = True,
+) -> None:
     """A download button whose file is built only when clicked (Streamlit calls `data` lazily)."""
+
     def data() -> bytes:
         table = frame() if callable(frame) else frame
         return build_download(table, as_customers)
 
-    st.download_button(label, data=data, file_name=export_filename(base, filters or Filters()), mime="text/csv",
-                       key=key, icon=":material/download:", on_click="ignore")
+    st.download_button(
+        label,
+        data=data,
+        file_name=export_filename(base, filters or Filters()),
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def stop_if_empty(view: pd.DataFrame) -> None:
     """A friendly message and a clean stop when the filters match no customer."""
     if view.empty:
-        st.info("No customer matches these filters. Widen the ranges or clear a filter in the sidebar.",
-                icon=":material/filter_alt_off:")
+        st.info(
+            "No customer matches these filters. Widen the ranges or clear a filter in the sidebar.",
+            icon=":material/filter_alt_off:",
+        )
         st.stop()
 
 
 def sample_note(shown: int, total: int) -> None:
     """Say so when a chart or table shows a sample rather than everyone."""
     if shown < total:
-        st.caption(f"Showing a stratified sample of {shown:,} of {total:,} customers (every segment kept in "
-                   "proportion); downloads contain everyone.")
+        st.caption(
+            f"Showing a stratified sample of {shown:,} of {total:,} customers (every segment kept in "
+            "proportion); downloads contain everyone."
+        )
 
 
 def segment_cards(profile: pd.DataFrame) -> None:
@@ -57,16 +75,30 @@ def segment_cards(profile: pd.DataFrame) -> None:
     for col, row in zip(st.columns(len(profile)), profile.itertuples(), strict=True):
         with col.container(border=True):
             segment_heading(str(row.segment), list(colours))
-            st.metric("Customers", format_count(row.customers), f"{row.share:.0%} of the selection",
-                      delta_color="off", delta_arrow="off", help="Customers of this segment matching the filters.")
-            st.metric("Median balance", format_inr(row.median_balance),
-                      help="Half of the segment's customers hold less than this.")
-            st.metric("Median transaction", format_inr(row.median_mean_amount),
-                      help="Median of each customer's average transaction amount.")
+            st.metric(
+                "Customers",
+                format_count(row.customers),
+                f"{row.share:.0%} of the selection",
+                delta_color="off",
+                delta_arrow="off",
+                help="Customers of this segment matching the filters.",
+            )
+            st.metric(
+                "Median balance",
+                format_inr(row.median_balance),
+                help="Half of the segment's customers hold less than this.",
+            )
+            st.metric(
+                "Median transaction",
+                format_inr(row.median_mean_amount),
+                help="Median of each customer's average transaction amount.",
+            )
 
 
 def segment_heading(segment: str, names: Sequence[str], prefix: str = "") -> None:
     """A line with a dot in the segment's colour and the segment name in bold (text escaped, never HTML)."""
     colour = segment_colour_map(names).get(segment, "#475569")
-    st.markdown(f"{escape(prefix)}<span style='color:{colour};font-size:1.3rem'>●</span> **{escape(segment)}**",
-                unsafe_allow_html=True)
+    st.markdown(
+        f"{escape(prefix)}<span style='color:{colour};font-size:1.3rem'>●</span> **{escape(segment)}**",
+        unsafe_allow_html=True,
+    )

@@ -29,8 +29,11 @@ def test_binary_upload_shows_an_error_and_changes_nothing():
 
 
 def test_renamed_headers_are_mapped_checked_and_trained(small_csv):
-    raw = pd.read_csv(small_csv, dtype=str).head(3000).rename(
-        columns={"CustomerID": "cust id", "TransactionAmount (INR)": "Amount", "TransactionDate": "txn date"})
+    raw = (
+        pd.read_csv(small_csv, dtype=str)
+        .head(3000)
+        .rename(columns={"CustomerID": "cust id", "TransactionAmount (INR)": "Amount", "TransactionDate": "txn date"})
+    )
     data = raw.to_csv(index=False, sep=";").encode()
     at = run_page("pages/7_Data.py")
     at.file_uploader(key="upload").set_value(("export.csv", data, "text/csv")).run()

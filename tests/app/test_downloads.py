@@ -12,7 +12,7 @@ from ui.widgets import build_download
 
 def read_csv(data: bytes) -> list[dict]:
     assert data.startswith(codecs.BOM_UTF8)
-    return list(csv.DictReader(io.StringIO(data[len(codecs.BOM_UTF8):].decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(data[len(codecs.BOM_UTF8) :].decode("utf-8"))))
 
 
 def test_customer_download_has_readable_columns_and_the_filtered_rows(trained):
@@ -28,11 +28,11 @@ def test_customer_download_has_readable_columns_and_the_filtered_rows(trained):
 
 def test_formula_like_text_is_escaped_in_downloads(trained):
     view = trained.customers.head(4).copy()
-    view["location"] = ["=HYPERLINK(\"http://x\")", "+cmd", "@SUM(A1)", "MUMBAI"]
+    view["location"] = ['=HYPERLINK("http://x")', "+cmd", "@SUM(A1)", "MUMBAI"]
     view["CustomerID"] = view["CustomerID"].astype(str)
     view.loc[view.index[0], "CustomerID"] = "-2+3"
     view.loc[view.index[1], "balance"] = -500.0  # an overdraft is a number, not a formula
     rows = read_csv(build_download(view, as_customers=True))
-    assert [r["Location"] for r in rows] == ["'=HYPERLINK(\"http://x\")", "'+cmd", "'@SUM(A1)", "MUMBAI"]
+    assert [r["Location"] for r in rows] == ['\'=HYPERLINK("http://x")', "'+cmd", "'@SUM(A1)", "MUMBAI"]
     assert rows[0]["Customer ID"] == "'-2+3"
     assert float(rows[1]["Account balance (INR)"]) == -500.0

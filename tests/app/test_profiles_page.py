@@ -18,8 +18,14 @@ def test_profiles_render_cards_charts_and_a_list(trained):
     at = run_page(PAGE)
     assert_clean(at)
     assert [m.label for m in at.metric].count("Median balance") == 3
-    assert titles(at) == ["How each segment differs from the average customer", "Account balance by segment",
-                          "Gender mix", "Age bands", "Top locations", "When customers transact"]
+    assert titles(at) == [
+        "How each segment differs from the average customer",
+        "Account balance by segment",
+        "Gender mix",
+        "Age bands",
+        "Top locations",
+        "When customers transact",
+    ]
     assert len(at.dataframe) == 1 and at.get("download_button")
 
 
@@ -28,8 +34,10 @@ def test_insights_state_the_numbers_of_the_data(trained):
     text = page_text(run_page(PAGE))
     sizes = c["segment"].value_counts()
     largest, smallest = sizes.idxmax(), sizes.idxmin()
-    assert (f"{largest} is the largest segment with {sizes.max():,} customers ({sizes.max() / len(c):.0%}); "
-            f"{smallest} is the smallest with {sizes.min():,}") in text
+    assert (
+        f"{largest} is the largest segment with {sizes.max():,} customers ({sizes.max() / len(c):.0%}); "
+        f"{smallest} is the smallest with {sizes.min():,}"
+    ) in text
     balance = c.groupby("segment", observed=True)["balance"].median()
     assert f"{balance.idxmax()}'s median balance (₹{balance.max():,.0f})" in text
     assert f"{balance.idxmin()}'s (₹{balance.min():,.0f})" in text

@@ -40,9 +40,13 @@ def test_without_configuration_home_says_it_is_open():
 
 def test_oidc_configuration_asks_to_sign_in_through_the_provider():
     at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=TIMEOUT)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s3cret",
-                          "client_id": "id", "client_secret": "secret",
-                          "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "s3cret",
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+    }
     at.run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Sign in"] and not at.metric

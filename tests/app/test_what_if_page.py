@@ -72,8 +72,15 @@ def test_submitted_numbers_give_the_k_means_segment_and_a_move(trained):
 
 def test_a_rich_customer_is_high_and_told_so(trained):
     at = run_page(PAGE)
-    fill(at, "wi", balance=5_000_000.0, mean_amount=20_000.0, total_amount=40_000.0, max_amount=30_000.0,
-         n_transactions=2)
+    fill(
+        at,
+        "wi",
+        balance=5_000_000.0,
+        mean_amount=20_000.0,
+        total_amount=40_000.0,
+        max_amount=30_000.0,
+        n_transactions=2,
+    )
     at.button(key="what_if_submit").click().run()
     assert_clean(at)
     assert shown_segment(at) == expected_segment(trained, form_values(at, "wi")) == "High"
@@ -135,7 +142,8 @@ def test_uploaded_transactions_are_aggregated_then_scored(trained, small_csv):
     assert_clean(at)
     counts = trained.customers["segment"].value_counts()
     expected = f"{len(trained.customers):,} customers scored: " + ", ".join(
-        f"{counts[n]:,} {n}" for n in trained.models.segment_names)
+        f"{counts[n]:,} {n}" for n in trained.models.segment_names
+    )
     assert at.success[-1].value.startswith(expected)
 
 

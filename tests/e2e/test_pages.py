@@ -30,7 +30,8 @@ def test_page_renders_without_exception(server, page, path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{path or 'Home'}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
-        '[data-testid="stException"]').first.inner_text()
+        '[data-testid="stException"]'
+    ).first.inner_text()
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     for testid in PAGES[path]:
         # raises (failing the test) when the element does not become visible
@@ -63,11 +64,19 @@ def test_first_start_builds_the_default_dataset_with_progress(browser, tmp_path)
     from tests.e2e.conftest import free_port, wait_healthy
 
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SEGMENTATION_DATA_DIR": str(tmp_path),
-           "SEGMENTATION_DEFAULT_ROWS": "3000"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
-                             "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SEGMENTATION_DATA_DIR": str(tmp_path),
+        "SEGMENTATION_DEFAULT_ROWS": "3000",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, proc)

@@ -13,12 +13,14 @@ def make_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(11)
     customers = pd.DataFrame({"CustomerID": pd.array([f"C{i}" for i in range(50)], dtype="str")})
     n = 400
-    tx = pd.DataFrame({
-        "customer_id": pd.array(rng.choice([f"C{i}" for i in range(60)], n), dtype="str"),  # C50-C59: not shown
-        "date": pd.Timestamp("2016-08-01") + pd.to_timedelta(rng.integers(0, 20, n), unit="D"),
-        "hour": np.where(rng.random(n) < 0.05, np.nan, rng.integers(0, 24, n)).astype("float64"),
-        "amount": np.round(rng.exponential(500, n) + 1, 2),
-    })
+    tx = pd.DataFrame(
+        {
+            "customer_id": pd.array(rng.choice([f"C{i}" for i in range(60)], n), dtype="str"),  # C50-C59: not shown
+            "date": pd.Timestamp("2016-08-01") + pd.to_timedelta(rng.integers(0, 20, n), unit="D"),
+            "hour": np.where(rng.random(n) < 0.05, np.nan, rng.integers(0, 24, n)).astype("float64"),
+            "amount": np.round(rng.exponential(500, n) + 1, 2),
+        }
+    )
     return customers, tx
 
 

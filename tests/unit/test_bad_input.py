@@ -17,9 +17,7 @@ HEADER = ",".join(f'"{c}"' if "," in c else c for c in RAW_COLUMNS)
 def rows(n: int, customers: int | None = None, amount: str = "250", date: str = "2/8/16") -> str:
     """n valid raw rows over `customers` distinct customers."""
     customers = customers or n
-    return "".join(
-        f"T{i},C{i % customers:07d},1/1/90,M,MUMBAI,1000.5,{date},101010,{amount}\n" for i in range(n)
-    )
+    return "".join(f"T{i},C{i % customers:07d},1/1/90,M,MUMBAI,1000.5,{date},101010,{amount}\n" for i in range(n))
 
 
 CORPUS = {

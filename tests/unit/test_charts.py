@@ -224,9 +224,12 @@ def test_probability_bar_highlights_the_most_likely_segment():
 def test_customer_position_chart_places_the_customer(data):
     customers, _ = data
     one = customers.dropna(subset=["balance"]).iloc[0]
-    fig = customer_position_chart(one, background=customers.iloc[:300],
-                                  centroids=segment_centroids(customers, ["balance", "mean_amount"]),
-                                  segment=str(one["segment"]))
+    fig = customer_position_chart(
+        one,
+        background=customers.iloc[:300],
+        centroids=segment_centroids(customers, ["balance", "mean_amount"]),
+        segment=str(one["segment"]),
+    )
     star = fig.data[-1]
     assert star.name == "This customer" and star.marker.symbol == "star"
     assert star.x[0] == one["balance"] and star.y[0] == one["mean_amount"]
@@ -245,9 +248,12 @@ def test_correlation_heatmap_labels_features(data):
 def test_empty_inputs_give_a_message_not_an_exception(data):
     customers, transactions = data
     none = customers.iloc[:0]
-    for fig in (segment_scatter(none, "balance", "age"),
-                hourly_activity_line(timing_by_segment(none, transactions)), feature_box_by_segment(
-                    feature_summary(none, "balance")), gender_mix_bar(demographic_mix(none).gender)):
+    for fig in (
+        segment_scatter(none, "balance", "age"),
+        hourly_activity_line(timing_by_segment(none, transactions)),
+        feature_box_by_segment(feature_summary(none, "balance")),
+        gender_mix_bar(demographic_mix(none).gender),
+    ):
         assert isinstance(fig, go.Figure) and len(fig.data) == 0 and fig.layout.annotations
 
 

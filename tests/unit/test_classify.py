@@ -16,14 +16,23 @@ def customers() -> pd.DataFrame:
     n = 4000
     tier = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])
     amount = np.exp(rng.normal(4 + 1.3 * tier, 0.4))
-    frame = pd.DataFrame({
-        "CustomerID": [f"C{i}" for i in range(n)],
-        "age": rng.integers(18, 80, n).astype(float), "gender": rng.choice(["M", "F"], n),
-        "location": rng.choice(["MUMBAI", "PUNE", "DELHI"], n), "balance": np.exp(rng.normal(8 + 1.5 * tier, 0.5)),
-        "n_transactions": rng.integers(1, 4, n), "mean_amount": amount, "max_amount": amount * 1.2,
-        "recency_days": rng.integers(0, 80, n), "active_span_days": rng.integers(0, 20, n),
-        "mean_hour": rng.uniform(0, 23, n), "night_share": rng.uniform(0, 1, n), "weekend_share": rng.uniform(0, 1, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "CustomerID": [f"C{i}" for i in range(n)],
+            "age": rng.integers(18, 80, n).astype(float),
+            "gender": rng.choice(["M", "F"], n),
+            "location": rng.choice(["MUMBAI", "PUNE", "DELHI"], n),
+            "balance": np.exp(rng.normal(8 + 1.5 * tier, 0.5)),
+            "n_transactions": rng.integers(1, 4, n),
+            "mean_amount": amount,
+            "max_amount": amount * 1.2,
+            "recency_days": rng.integers(0, 80, n),
+            "active_span_days": rng.integers(0, 20, n),
+            "mean_hour": rng.uniform(0, 23, n),
+            "night_share": rng.uniform(0, 1, n),
+            "weekend_share": rng.uniform(0, 1, n),
+        }
+    )
     frame["total_amount"] = frame["mean_amount"] * frame["n_transactions"]
     frame.loc[:50, "age"] = np.nan
     return frame.assign(segment=fit_segmenter(frame).assign(frame))

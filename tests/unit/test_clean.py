@@ -15,9 +15,17 @@ from core.load import load_transactions
 TODAY = date(2024, 1, 1)
 REAL_FILE = REAL_DATA_DIR / "bank_transactions_first20000.csv"
 MIXED_FILE = REAL_DATA_DIR / "bank_transactions_first1500_mixed_formats.csv"
-BASE = {"TransactionID": "T1", "CustomerID": "C1", "CustomerDOB": "10/1/94", "CustGender": "F",
-        "CustLocation": "MUMBAI", "CustAccountBalance": "17819.05", "TransactionDate": "2/8/16",
-        "TransactionTime": "143207", "TransactionAmount (INR)": "25"}
+BASE = {
+    "TransactionID": "T1",
+    "CustomerID": "C1",
+    "CustomerDOB": "10/1/94",
+    "CustGender": "F",
+    "CustLocation": "MUMBAI",
+    "CustAccountBalance": "17819.05",
+    "TransactionDate": "2/8/16",
+    "TransactionTime": "143207",
+    "TransactionAmount (INR)": "25",
+}
 
 
 def raw_frame(*rows: dict, columns=RAW_COLUMNS) -> pd.DataFrame:
@@ -49,12 +57,19 @@ def assert_every_row_accounted_for(report, frame):
 
 # ---------------------------------------------------------------------------------------------- schema
 
+
 def test_clean_schema_matches_the_contract():
     frame, report = clean({})
     assert list(frame.columns) == list(CLEAN_COLUMNS)
     assert frame.dtypes.astype(str).to_dict() == {
-        "transaction_id": "string", "customer_id": "string", "age": "float64", "gender": "string",
-        "location": "string", "balance": "float64", "date": "datetime64[ns]", "hour": "float64",
+        "transaction_id": "string",
+        "customer_id": "string",
+        "age": "float64",
+        "gender": "string",
+        "location": "string",
+        "balance": "float64",
+        "date": "datetime64[ns]",
+        "hour": "float64",
         "amount": "float64",
     }
     row = frame.iloc[0]
@@ -80,20 +95,25 @@ def test_missing_required_column_and_empty_frame_are_refused():
 
 # ---------------------------------------------------------------------------------------------- dates and ages
 
-@pytest.mark.parametrize("text", ["2/8/16", "02/08/2016", "2/8/2016", "02-08-2016", "2-8-16", "2.8.2016",
-                                  "2016-08-02", " 2/8/16 "])
+
+@pytest.mark.parametrize(
+    "text", ["2/8/16", "02/08/2016", "2/8/2016", "02-08-2016", "2-8-16", "2.8.2016", "2016-08-02", " 2/8/16 "]
+)
 def test_transaction_dates_are_day_first(text):
     frame, _ = clean({"TransactionDate": text})
     assert frame["date"].iloc[0] == pd.Timestamp("2016-08-02")  # 2 August, never 8 February
 
 
-@pytest.mark.parametrize("dob, age", [
-    ("2/8/96", 20.0),   # birthday on the transaction date
-    ("3/8/96", 19.0),   # birthday the next day: still 19
-    ("4/4/57", 59.0),
-    ("10/1/1994", 22.0),
-    ("5/5/60", 56.0),   # %y reads 2060: moved back to 1960
-])
+@pytest.mark.parametrize(
+    "dob, age",
+    [
+        ("2/8/96", 20.0),  # birthday on the transaction date
+        ("3/8/96", 19.0),  # birthday the next day: still 19
+        ("4/4/57", 59.0),
+        ("10/1/1994", 22.0),
+        ("5/5/60", 56.0),  # %y reads 2060: moved back to 1960
+    ],
+)
 def test_age_is_whole_years_at_the_transaction_date(dob, age):
     frame, _ = clean({"CustomerDOB": dob})
     assert frame["age"].iloc[0] == age
@@ -106,9 +126,19 @@ def test_century_fixes_are_counted():
 
 
 def test_unusable_birth_dates_leave_age_unknown_and_keep_the_customer():
-    rows = [{"CustomerDOB": "1/1/1800"}, {"CustomerDOB": "1/1/1800"}, {"CustomerDOB": "nan"}, {"CustomerDOB": "NaN"},
-            {"CustomerDOB": "null"}, {"CustomerDOB": ""}, {"CustomerDOB": "31/2/80"}, {"CustomerDOB": "someday"},
-            {"CustomerDOB": "1/1/10"}, {"CustomerDOB": "1/1/1900"}, {"CustomerDOB": "1/1/2030"}]
+    rows = [
+        {"CustomerDOB": "1/1/1800"},
+        {"CustomerDOB": "1/1/1800"},
+        {"CustomerDOB": "nan"},
+        {"CustomerDOB": "NaN"},
+        {"CustomerDOB": "null"},
+        {"CustomerDOB": ""},
+        {"CustomerDOB": "31/2/80"},
+        {"CustomerDOB": "someday"},
+        {"CustomerDOB": "1/1/10"},
+        {"CustomerDOB": "1/1/1900"},
+        {"CustomerDOB": "1/1/2030"},
+    ]
     frame, report = clean(*rows)
     assert len(frame) == len(rows) and frame["age"].isna().all()
     assert count_of(report, "1/1/1800 placeholder") == 2
@@ -120,9 +150,23 @@ def test_unusable_birth_dates_leave_age_unknown_and_keep_the_customer():
 
 # ---------------------------------------------------------------------------------------------- categories
 
-@pytest.mark.parametrize("raw, expected", [("M", "M"), ("m", "M"), ("male", "M"), (" Male ", "M"), ("F", "F"),
-                                           ("female", "F"), ("f", "F"), ("T", "other"), ("x", "other"),
-                                           ("", "unknown"), ("nan", "unknown")])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("M", "M"),
+        ("m", "M"),
+        ("male", "M"),
+        (" Male ", "M"),
+        ("F", "F"),
+        ("female", "F"),
+        ("f", "F"),
+        ("T", "other"),
+        ("x", "other"),
+        ("", "unknown"),
+        ("nan", "unknown"),
+    ],
+)
 def test_gender_is_normalised(raw, expected):
     frame, _ = clean({"CustGender": raw})
     assert frame["gender"].iloc[0] == expected
@@ -136,45 +180,80 @@ def test_gender_fixes_are_counted_by_kind():
 
 
 def test_locations_are_trimmed_collapsed_and_upper_cased():
-    frame, report = clean({"CustLocation": "  navi   mumbai "}, {"CustLocation": ""}, {"CustLocation": "PUNE"},
-                          {"CustLocation": "Jorhat,\tAssam"})
+    frame, report = clean(
+        {"CustLocation": "  navi   mumbai "},
+        {"CustLocation": ""},
+        {"CustLocation": "PUNE"},
+        {"CustLocation": "Jorhat,\tAssam"},
+    )
     assert frame["location"].tolist() == ["NAVI MUMBAI", "UNKNOWN", "PUNE", "JORHAT, ASSAM"]
     assert count_of(report, "locations tidied") == 2 and count_of(report, "missing locations") == 1
 
 
-@pytest.mark.parametrize("raw, hour", [("143207", 14.0), ("5412", 0.0), ("0", 0.0), ("235959", 23.0),
-                                       ("90000", 9.0), ("12:30:00", 12.0), ("7:05", 7.0), ("143207.0", 14.0)])
+@pytest.mark.parametrize(
+    "raw, hour",
+    [
+        ("143207", 14.0),
+        ("5412", 0.0),
+        ("0", 0.0),
+        ("235959", 23.0),
+        ("90000", 9.0),
+        ("12:30:00", 12.0),
+        ("7:05", 7.0),
+        ("143207.0", 14.0),
+    ],
+)
 def test_hour_from_hhmmss_without_leading_zeros(raw, hour):
     frame, _ = clean({"TransactionTime": raw})
     assert frame["hour"].iloc[0] == hour
 
 
 def test_invalid_and_missing_times_leave_hour_empty():
-    frame, report = clean({"TransactionTime": "240000"}, {"TransactionTime": "1261"}, {"TransactionTime": "noon"},
-                          {"TransactionTime": ""})
+    frame, report = clean(
+        {"TransactionTime": "240000"}, {"TransactionTime": "1261"}, {"TransactionTime": "noon"}, {"TransactionTime": ""}
+    )
     assert frame["hour"].isna().all() and len(frame) == 4
     assert count_of(report, "not HHMMSS") == 3 and count_of(report, "missing times") == 1
 
 
 # ---------------------------------------------------------------------------------------------- money
 
-@pytest.mark.parametrize("raw, value", [("1,234.50", 1234.5), ("₹500", 500.0), ("Rs. 500", 500.0),
-                                        ("INR 1,000", 1000.0), ("$12", 12.0), (" 7 ", 7.0), ("1,23,456", 123456.0),
-                                        ("12,50", 12.5), ("1.234,50", 1234.5), ("500/-", 500.0), ("1e3", 1000.0)])
+
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("1,234.50", 1234.5),
+        ("₹500", 500.0),
+        ("Rs. 500", 500.0),
+        ("INR 1,000", 1000.0),
+        ("$12", 12.0),
+        (" 7 ", 7.0),
+        ("1,23,456", 123456.0),
+        ("12,50", 12.5),
+        ("1.234,50", 1234.5),
+        ("500/-", 500.0),
+        ("1e3", 1000.0),
+    ],
+)
 def test_amounts_with_separators_and_currency_are_read(raw, value):
     frame, _ = clean({"TransactionAmount (INR)": raw, "CustAccountBalance": raw})
     assert frame["amount"].iloc[0] == value and frame["balance"].iloc[0] == value
 
 
 def test_tidied_amounts_are_counted():
-    _, report = clean({"TransactionAmount (INR)": "₹500"}, {"TransactionAmount (INR)": "1,234.50"},
-                      {"TransactionAmount (INR)": "25"})
+    _, report = clean(
+        {"TransactionAmount (INR)": "₹500"}, {"TransactionAmount (INR)": "1,234.50"}, {"TransactionAmount (INR)": "25"}
+    )
     assert count_of(report, "amounts read after removing currency") == 2
 
 
 def test_negative_and_zero_amounts_are_excluded_with_their_reason():
-    frame, report = clean({"TransactionAmount (INR)": "-5"}, {"TransactionAmount (INR)": "0"},
-                          {"TransactionAmount (INR)": "(12)"}, {"TransactionAmount (INR)": "10"})
+    frame, report = clean(
+        {"TransactionAmount (INR)": "-5"},
+        {"TransactionAmount (INR)": "0"},
+        {"TransactionAmount (INR)": "(12)"},
+        {"TransactionAmount (INR)": "10"},
+    )
     assert frame["amount"].tolist() == [10.0]
     assert counts(report)["rows with a negative or zero amount (refunds/reversals are not spend)"] == 3
     assert_every_row_accounted_for(report, frame)
@@ -193,21 +272,29 @@ def test_unreadable_balances_become_missing_and_are_counted():
 
 
 def test_a_few_bad_amounts_exclude_their_rows():
-    frame, report = clean({"TransactionAmount (INR)": "abc"}, {"TransactionAmount (INR)": ""},
-                          {"TransactionAmount (INR)": "5"}, {"TransactionAmount (INR)": "6"},
-                          {"TransactionAmount (INR)": "7"})
+    frame, report = clean(
+        {"TransactionAmount (INR)": "abc"},
+        {"TransactionAmount (INR)": ""},
+        {"TransactionAmount (INR)": "5"},
+        {"TransactionAmount (INR)": "6"},
+        {"TransactionAmount (INR)": "7"},
+    )
     assert frame["amount"].tolist() == [5.0, 6.0, 7.0]
     assert count_of(report, "amount is not a number") == 1 and count_of(report, "rows without an amount") == 1
 
 
 def test_mostly_non_numeric_amounts_stop_with_examples():
     rows = [{"TransactionAmount (INR)": v} for v in ("abc", "twelve", "abc", "5")]
-    with pytest.raises(DataError, match=r"column 'TransactionAmount \(INR\)' has values that are not numbers, "
-                                        r"e\.g\. 'abc', 'twelve'"):
+    with pytest.raises(
+        DataError,
+        match=r"column 'TransactionAmount \(INR\)' has values that are not numbers, "
+        r"e\.g\. 'abc', 'twelve'",
+    ):
         clean(*rows)
 
 
 # ---------------------------------------------------------------------------------------------- exclusions
+
 
 def test_rows_without_customer_id_are_excluded():
     frame, report = clean({"CustomerID": ""}, {"CustomerID": " "}, {"CustomerID": "NULL"}, {"CustomerID": "C9"})
@@ -216,8 +303,12 @@ def test_rows_without_customer_id_are_excluded():
 
 
 def test_unreadable_and_future_dates_are_excluded():
-    frame, report = clean({"TransactionDate": "32/8/16"}, {"TransactionDate": "2/8/16"},
-                          {"TransactionDate": "2/8/25"}, {"TransactionDate": ""})
+    frame, report = clean(
+        {"TransactionDate": "32/8/16"},
+        {"TransactionDate": "2/8/16"},
+        {"TransactionDate": "2/8/25"},
+        {"TransactionDate": ""},
+    )
     assert frame["transaction_id"].tolist() == ["T2"]
     assert count_of(report, "could not be read (e.g. '32/8/16')") == 1
     assert count_of(report, "dated after today (01/01/2024)") == 1
@@ -226,8 +317,11 @@ def test_unreadable_and_future_dates_are_excluded():
 
 
 def test_no_readable_dates_stops_with_examples():
-    with pytest.raises(DataError, match=r"no transaction dates could be read in column 'TransactionDate'; expected "
-                                        r"day-first dates like 2/8/16 or 02-08-2016; examples found: 'Aug 2', 'soon'"):
+    with pytest.raises(
+        DataError,
+        match=r"no transaction dates could be read in column 'TransactionDate'; expected "
+        r"day-first dates like 2/8/16 or 02-08-2016; examples found: 'Aug 2', 'soon'",
+    ):
         clean({"TransactionDate": "Aug 2"}, {"TransactionDate": "soon"})
 
 
@@ -242,8 +336,13 @@ def test_default_today_excludes_far_future_dates():
 
 
 def test_duplicates_are_excluded_and_counted_by_kind():
-    frame, report = clean({"TransactionID": "T1"}, {"TransactionID": "T1"}, {"TransactionID": "T1 "},
-                          {"TransactionID": "T1", "TransactionAmount (INR)": "99"}, {"TransactionID": "T2"})
+    frame, report = clean(
+        {"TransactionID": "T1"},
+        {"TransactionID": "T1"},
+        {"TransactionID": "T1 "},
+        {"TransactionID": "T1", "TransactionAmount (INR)": "99"},
+        {"TransactionID": "T2"},
+    )
     assert frame["transaction_id"].tolist() == ["T1", "T2"]
     assert frame["amount"].tolist() == [25.0, 25.0]  # the first T1 is kept
     assert count_of(report, "exact duplicate rows") == 2
@@ -252,8 +351,11 @@ def test_duplicates_are_excluded_and_counted_by_kind():
 
 
 def test_each_excluded_row_is_counted_once_under_its_first_reason():
-    frame, report = clean({"CustomerID": "", "TransactionAmount (INR)": "-1"},
-                          {"TransactionDate": "bad", "TransactionAmount (INR)": "-1"}, {})
+    frame, report = clean(
+        {"CustomerID": "", "TransactionAmount (INR)": "-1"},
+        {"TransactionDate": "bad", "TransactionAmount (INR)": "-1"},
+        {},
+    )
     assert len(frame) == 1
     assert count_of(report, "without a customer ID") == 1 and count_of(report, "could not be read") == 1
     assert count_of(report, "negative or zero") == 0
@@ -267,6 +369,7 @@ def test_nothing_left_is_a_clear_error():
 
 # ---------------------------------------------------------------------------------------------- text safety
 
+
 def test_very_long_text_is_cut_and_counted():
     long_location = "MUMBAI " * 100
     frame, report = clean({"CustLocation": long_location}, {"CustomerID": "C" * 1_000})
@@ -276,8 +379,9 @@ def test_very_long_text_is_cut_and_counted():
     assert count_of(report, "CustomerID values longer than") == 1
 
 
-@pytest.mark.parametrize("value", ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(A1:A2)",
-                                   "-2+3", "\t=1+1", "\r=1"])
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(A1:A2)", "-2+3", "\t=1+1", "\r=1"]
+)
 def test_formula_like_text_is_kept_as_text_and_flagged(value):
     frame, report = clean({"CustLocation": value})
     assert frame["location"].iloc[0] == value.strip().upper()
@@ -290,6 +394,7 @@ def test_negative_numbers_in_money_columns_are_not_formulas():
 
 
 # ---------------------------------------------------------------------------------------------- optional columns
+
 
 def test_absent_optional_columns_are_noted_and_filled():
     frame, report = clean({}, columns=["CustomerID", "TransactionDate", "TransactionAmount (INR)"])
@@ -314,13 +419,19 @@ CORPUS_HEADER = ",".join(RAW_COLUMNS)
 GOOD_ROW = "T1,C1,10/1/94,F,MUMBAI,100,2/8/16,143207,25"
 
 
-@pytest.mark.parametrize("body, message", [
-    pytest.param("T1,C1,10/1/94,F,MUMBAI,100,someday,143207,25", "no transaction dates could be read", id="no-dates"),
-    pytest.param("T1,C1,10/1/94,F,MUMBAI,100,2/8/16,143207,lots", "has values that are not numbers",
-                 id="amount-not-number"),
-    pytest.param("T1,,10/1/94,F,MUMBAI,100,2/8/16,143207,25", "no usable transactions are left", id="no-customer"),
-    pytest.param("T1,C1,10/1/94,F,MUMBAI,100,2/8/16,143207,-25", "negative or zero amount", id="negative-amount"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        pytest.param(
+            "T1,C1,10/1/94,F,MUMBAI,100,someday,143207,25", "no transaction dates could be read", id="no-dates"
+        ),
+        pytest.param(
+            "T1,C1,10/1/94,F,MUMBAI,100,2/8/16,143207,lots", "has values that are not numbers", id="amount-not-number"
+        ),
+        pytest.param("T1,,10/1/94,F,MUMBAI,100,2/8/16,143207,25", "no usable transactions are left", id="no-customer"),
+        pytest.param("T1,C1,10/1/94,F,MUMBAI,100,2/8/16,143207,-25", "negative or zero amount", id="negative-amount"),
+    ],
+)
 def test_corpus_of_unusable_files(body, message):
     raw = load_transactions(f"{CORPUS_HEADER}\n{body}\n".encode())
     with pytest.raises(DataError, match=message):
@@ -328,7 +439,7 @@ def test_corpus_of_unusable_files(body, message):
 
 
 def test_corpus_semicolon_latin1_file_end_to_end():
-    text = f"{CORPUS_HEADER}\n{GOOD_ROW}\nT2,C2,1/1/1800,M,BENGALURU – Café,\"1,234.50\",3/8/16,5412,Rs. 500\n"
+    text = f'{CORPUS_HEADER}\n{GOOD_ROW}\nT2,C2,1/1/1800,M,BENGALURU – Café,"1,234.50",3/8/16,5412,Rs. 500\n'
     raw = load_transactions(text.replace(",", ";").replace('"1;234.50"', '"1,234.50"').encode("cp1252"))
     frame, report = clean_transactions(raw, today=TODAY)
     assert frame["location"].tolist() == ["MUMBAI", "BENGALURU – CAFÉ"]
@@ -338,8 +449,9 @@ def test_corpus_semicolon_latin1_file_end_to_end():
 
 # ---------------------------------------------------------------------------------------------- real rows
 
-real = pytest.mark.skipif(not (REAL_FILE.exists() and MIXED_FILE.exists()),
-                          reason="real rows not available (../shared/data/real is absent)")
+real = pytest.mark.skipif(
+    not (REAL_FILE.exists() and MIXED_FILE.exists()), reason="real rows not available (../shared/data/real is absent)"
+)
 
 
 def read_real_rows(path) -> list[dict[str, str]]:

@@ -97,8 +97,14 @@ def test_activity_by_weekday_starts_on_monday(data):
 
 
 def test_activity_by_date_fills_missing_days_with_zero():
-    tx = pd.DataFrame({"customer_id": ["a", "b", "c"], "hour": [1.0, 2.0, 3.0], "amount": [10.0, 20.0, 5.0],
-                       "date": pd.to_datetime(["2016-08-01 10:00", "2016-08-01 12:00", "2016-08-04 00:00"])})
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "hour": [1.0, 2.0, 3.0],
+            "amount": [10.0, 20.0, 5.0],
+            "date": pd.to_datetime(["2016-08-01 10:00", "2016-08-01 12:00", "2016-08-04 00:00"]),
+        }
+    )
     got = activity_by_date(tx)
     assert got["transactions"].tolist() == [2, 0, 0, 1]
     assert got["total_amount"].tolist() == [30.0, 0.0, 0.0, 5.0]

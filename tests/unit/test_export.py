@@ -25,20 +25,22 @@ def read_back(data: bytes) -> list[list[str]]:
 @pytest.fixture
 def frame() -> pd.DataFrame:
     """Text with formula-like cells, numbers (incl. negative), non-ASCII text and dates."""
-    return pd.DataFrame({
-        "text": [*DANGEROUS, "plain", "नई दिल्ली", None],
-        "number": [-1.5, 2.0, -3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
-        "mixed": pd.Series([-3, "=1+1", 2.5, "ok", None, "x", "y", "z", "w"], dtype=object),
-        "segment": pd.Categorical(["=High"] * 9),
-        "when": pd.date_range("2016-08-01", periods=9, freq="D"),
-    })
+    return pd.DataFrame(
+        {
+            "text": [*DANGEROUS, "plain", "नई दिल्ली", None],
+            "number": [-1.5, 2.0, -3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0],
+            "mixed": pd.Series([-3, "=1+1", 2.5, "ok", None, "x", "y", "z", "w"], dtype=object),
+            "segment": pd.Categorical(["=High"] * 9),
+            "when": pd.date_range("2016-08-01", periods=9, freq="D"),
+        }
+    )
 
 
 def test_formula_like_text_gets_a_leading_apostrophe(frame):
     rows = read_back(to_csv_bytes(frame))
     texts = [row[0] for row in rows[1:]]
     assert texts[: len(DANGEROUS)] == ["'" + v for v in DANGEROUS]
-    assert texts[len(DANGEROUS):] == ["plain", "नई दिल्ली", ""]
+    assert texts[len(DANGEROUS) :] == ["plain", "नई दिल्ली", ""]
 
 
 def test_numbers_are_never_touched(frame):
@@ -108,8 +110,13 @@ def customers() -> pd.DataFrame:
 
 def test_customer_table_has_readable_headers_in_order(customers):
     table = customer_table(customers)
-    assert list(table.columns) == ["Customer ID", "Segment", *[feature_label(f) for f in FEATURES],
-                                   "First transaction", "Last transaction"]
+    assert list(table.columns) == [
+        "Customer ID",
+        "Segment",
+        *[feature_label(f) for f in FEATURES],
+        "First transaction",
+        "Last transaction",
+    ]
     assert table["Customer ID"].tolist() == ["C1", "C2", "C3"]
 
 

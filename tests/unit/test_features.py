@@ -10,17 +10,19 @@ from core.features import FEATURES, build_customer_features, feature_label
 
 def clean_frame() -> pd.DataFrame:
     """Three transactions of C1 (Fri night, Sat, Mon) and one of C2, in a shuffled order."""
-    return pd.DataFrame({
-        "transaction_id": ["T3", "T1", "T4", "T2"],
-        "customer_id": ["C1", "C1", "C2", "C1"],
-        "age": [31.0, 30.0, np.nan, 30.0],
-        "gender": ["M", "M", "F", "M"],
-        "location": ["PUNE", "MUMBAI", "UNKNOWN", "MUMBAI"],
-        "balance": [900.0, 1000.0, 50.0, 1200.0],
-        "date": pd.to_datetime(["2016-08-08", "2016-08-05", "2016-08-10", "2016-08-06"]),
-        "hour": [14.0, 23.0, 9.0, 10.0],
-        "amount": [300.0, 100.0, 40.0, 200.0],
-    })
+    return pd.DataFrame(
+        {
+            "transaction_id": ["T3", "T1", "T4", "T2"],
+            "customer_id": ["C1", "C1", "C2", "C1"],
+            "age": [31.0, 30.0, np.nan, 30.0],
+            "gender": ["M", "M", "F", "M"],
+            "location": ["PUNE", "MUMBAI", "UNKNOWN", "MUMBAI"],
+            "balance": [900.0, 1000.0, 50.0, 1200.0],
+            "date": pd.to_datetime(["2016-08-08", "2016-08-05", "2016-08-10", "2016-08-06"]),
+            "hour": [14.0, 23.0, 9.0, 10.0],
+            "amount": [300.0, 100.0, 40.0, 200.0],
+        }
+    )
 
 
 def test_one_row_per_customer_with_hand_computed_values():

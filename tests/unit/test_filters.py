@@ -54,8 +54,12 @@ def test_no_filters_returns_everyone_and_is_inactive(data):
         (Filters(balance_range=(5_000, 50_000)), lambda c: c["balance"].between(5_000, 50_000)),
         (
             Filters(segments=("Medium",), genders=("M",), age_range=(30, 60), balance_range=(1_000, 1e6)),
-            lambda c: (c["segment"] == "Medium") & (c["gender"] == "M") & (c["age"].between(30, 60) | c["age"].isna())
-            & c["balance"].between(1_000, 1e6),
+            lambda c: (
+                (c["segment"] == "Medium")
+                & (c["gender"] == "M")
+                & (c["age"].between(30, 60) | c["age"].isna())
+                & c["balance"].between(1_000, 1e6)
+            ),
         ),
     ],
 )
@@ -113,13 +117,15 @@ def test_apply_filters_does_not_mutate_its_input(data):
 
 
 def test_filters_accept_widget_lists_and_are_hashable():
-    f = Filters(segments=["High", "High", "Low"], age_range=[40, 25],
-                date_range=(pd.Timestamp("2016-09-01"), "2016-08-01"))
+    f = Filters(
+        segments=["High", "High", "Low"], age_range=[40, 25], date_range=(pd.Timestamp("2016-09-01"), "2016-08-01")
+    )
     assert f.segments == ("High", "Low")
     assert f.age_range == (25, 40)
     assert f.date_range == (date(2016, 8, 1), date(2016, 9, 1))
-    assert hash(f) == hash(Filters(segments=("High", "Low"), age_range=(25, 40),
-                                   date_range=(date(2016, 8, 1), date(2016, 9, 1))))
+    assert hash(f) == hash(
+        Filters(segments=("High", "Low"), age_range=(25, 40), date_range=(date(2016, 8, 1), date(2016, 9, 1)))
+    )
 
 
 def test_filter_options_read_choices_and_bounds_from_the_data(data, options):
@@ -137,8 +143,12 @@ def test_filter_options_read_choices_and_bounds_from_the_data(data, options):
 
 def test_query_round_trip_keeps_every_filter_including_commas_in_locations(options):
     f = Filters(
-        segments=("Low", "High"), genders=("F",), age_range=(25, 40), include_unknown_age=False,
-        balance_range=(1_000.5, 50_000), locations=("NEW DELHI, SOUTH", "100% TOWN"),
+        segments=("Low", "High"),
+        genders=("F",),
+        age_range=(25, 40),
+        include_unknown_age=False,
+        balance_range=(1_000.5, 50_000),
+        locations=("NEW DELHI, SOUTH", "100% TOWN"),
         date_range=(date(2016, 8, 10), date(2016, 8, 20)),
     )
     query = filters_to_query(f)
@@ -153,8 +163,13 @@ def test_empty_filters_give_an_empty_query(options):
 
 def test_bad_query_values_are_ignored_never_raised(options):
     params = {
-        "segment": "Bogus,High", "gender": "X", "age": "abc..40", "balance": "1e400..nan",
-        "dates": "2016-13-01..2016-08-05", "location": "NOWHERE", "unexpected": "1",
+        "segment": "Bogus,High",
+        "gender": "X",
+        "age": "abc..40",
+        "balance": "1e400..nan",
+        "dates": "2016-13-01..2016-08-05",
+        "location": "NOWHERE",
+        "unexpected": "1",
     }
     assert filters_from_query(params, options) == Filters(segments=("High",))
 
@@ -179,8 +194,15 @@ def test_choosing_everything_is_the_same_as_no_filter(options):
 
 def test_describe_filters_says_what_is_shown():
     assert describe_filters(Filters()) == "All customers."
-    text = describe_filters(Filters(segments=("High",), genders=("F",), age_range=(25, 40),
-                                    balance_range=(1_000, 50_000), date_range=(date(2016, 8, 1), date(2016, 9, 30))))
+    text = describe_filters(
+        Filters(
+            segments=("High",),
+            genders=("F",),
+            age_range=(25, 40),
+            balance_range=(1_000, 50_000),
+            date_range=(date(2016, 8, 1), date(2016, 9, 30)),
+        )
+    )
     assert text.startswith("Customers in segment High")
     for part in ("female", "aged 25–40", "₹1,000–₹50,000", "1 Aug 2016", "30 Sep 2016"):
         assert part in text

@@ -32,6 +32,7 @@ def minimal_csv(*rows: str, header: str = "CustomerID,TransactionDate,Transactio
 
 # ---------------------------------------------------------------------------------------------- reading
 
+
 def test_values_stay_text_exactly_as_written():
     frame = read_table(minimal_csv("007,2/8/16,1e3", "nan,NA,", "C3, 2/8/16 ,0012"))
     assert frame["CustomerID"].tolist()[:2] == ["007", "nan"]  # no number or NaN guessing
@@ -50,7 +51,7 @@ def test_full_schema_with_quoted_commas():
 
 @pytest.mark.parametrize("delimiter", [";", "\t"])
 def test_semicolon_and_tab_delimiters(delimiter):
-    text = CSV.replace(",", delimiter).replace(f'DOMBIVALI -WEST{delimiter}THANE', "DOMBIVALI -WEST,THANE")
+    text = CSV.replace(",", delimiter).replace(f"DOMBIVALI -WEST{delimiter}THANE", "DOMBIVALI -WEST,THANE")
     frame = load_transactions(text.encode())
     assert list(frame.columns) == list(RAW_COLUMNS)
     assert frame["CustLocation"].iloc[1] == "DOMBIVALI -WEST,THANE"  # quoted: the comma is not a delimiter here
@@ -89,12 +90,14 @@ def test_gzip_and_parquet_files_give_the_same_frame(tmp_path):
 
 
 def test_parquet_typed_columns_become_text(tmp_path):
-    typed = pd.DataFrame({
-        "CustomerID": ["C1", "C2"],
-        "TransactionDate": pd.to_datetime(["2016-08-02", "2016-08-03"]),
-        "TransactionAmount (INR)": [25.0, 12.5],
-        "TransactionTime": pd.array([143207, None], dtype="Int64"),
-    })
+    typed = pd.DataFrame(
+        {
+            "CustomerID": ["C1", "C2"],
+            "TransactionDate": pd.to_datetime(["2016-08-02", "2016-08-03"]),
+            "TransactionAmount (INR)": [25.0, 12.5],
+            "TransactionTime": pd.array([143207, None], dtype="Int64"),
+        }
+    )
     path = tmp_path / "typed.parquet"
     typed.to_parquet(path)
     frame = load_transactions(path)
@@ -137,6 +140,7 @@ def test_value_longer_than_a_parser_block_is_read():
 
 # ---------------------------------------------------------------------------------------------- bad files
 
+
 def zip_bytes(entry: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -152,8 +156,9 @@ BAD_FILES = [
     pytest.param(b"  \r\n\n", "the file is empty", id="blank-lines"),
     pytest.param(gzip.compress(b""), "the file is empty", id="empty-gzip"),
     pytest.param(minimal_csv(), "the file has a header but no rows", id="header-only"),
-    pytest.param(PNG, r"not a CSV or Parquet file: it looks like binary data \(a PNG image\); export it as CSV",
-                 id="png"),
+    pytest.param(
+        PNG, r"not a CSV or Parquet file: it looks like binary data \(a PNG image\); export it as CSV", id="png"
+    ),
     pytest.param(zip_bytes("data.csv"), r"binary data \(a ZIP archive\)", id="zip"),
     pytest.param(zip_bytes("xl/workbook.xml"), r"binary data \(an Excel workbook \(.xlsx\)\)", id="xlsx"),
     pytest.param(RANDOM_WITH_NULS, "not a CSV or Parquet file: it looks like binary data", id="random-nuls"),
@@ -161,11 +166,14 @@ BAD_FILES = [
     pytest.param(b"\x1f\x8b\x08\x00garbage", "the gzip file is .*damaged", id="damaged-gzip"),
     pytest.param(gzip.compress(CSV.encode())[:-12], "cut short or damaged", id="truncated-gzip"),
     pytest.param(b"PAR1 not really parquet", "the Parquet file is damaged", id="damaged-parquet"),
-    pytest.param(minimal_csv("C1,2/8/16,5", "C2,3/8/16,5,extra"),
-                 r"line 3 has 4 values but the header has 3 columns \(a text value probably contains a comma",
-                 id="too-many-values"),
-    pytest.param(minimal_csv("C1,2/8/16,5", "C2,3/8/16"), "line 3 has 2 values but the header has 3 columns",
-                 id="too-few-values"),
+    pytest.param(
+        minimal_csv("C1,2/8/16,5", "C2,3/8/16,5,extra"),
+        r"line 3 has 4 values but the header has 3 columns \(a text value probably contains a comma",
+        id="too-many-values",
+    ),
+    pytest.param(
+        minimal_csv("C1,2/8/16,5", "C2,3/8/16"), "line 3 has 2 values but the header has 3 columns", id="too-few-values"
+    ),
     pytest.param(minimal_csv('C1,"2/8/16,5'), "the file is not a well-formed CSV", id="unclosed-quote"),
 ]
 
@@ -183,16 +191,20 @@ def test_messages_start_with_the_file_name():
 
 # ---------------------------------------------------------------------------------------------- headers
 
-@pytest.mark.parametrize("header, expected", [
-    (" customerid ", "CustomerID"),
-    ("TRANSACTIONAMOUNT (INR)", "TransactionAmount (INR)"),
-    ("TransactionAmount", "TransactionAmount (INR)"),
-    ("transaction_amount_(inr)", "TransactionAmount (INR)"),
-    ("Customer ID", "CustomerID"),
-    ("cust_account_balance", "CustAccountBalance"),
-    ("amount", None),  # a synonym: suggested for the mapping step, never applied automatically
-    ("Notes", None),
-])
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        (" customerid ", "CustomerID"),
+        ("TRANSACTIONAMOUNT (INR)", "TransactionAmount (INR)"),
+        ("TransactionAmount", "TransactionAmount (INR)"),
+        ("transaction_amount_(inr)", "TransactionAmount (INR)"),
+        ("Customer ID", "CustomerID"),
+        ("cust_account_balance", "CustAccountBalance"),
+        ("amount", None),  # a synonym: suggested for the mapping step, never applied automatically
+        ("Notes", None),
+    ],
+)
 def test_canonical_name_tolerates_case_spaces_and_the_unit(header, expected):
     assert canonical_name(header) == expected
 
@@ -224,21 +236,30 @@ def test_suggestions_use_synonyms_and_each_column_once():
     columns = ["cust id", "txn date", "amount", "dob", "gender", "city", "balance", "time", "Transaction ID", "memo"]
     mapping = suggest_column_mapping(columns)
     assert mapping == {
-        "TransactionID": "Transaction ID", "CustomerID": "cust id", "CustomerDOB": "dob", "CustGender": "gender",
-        "CustLocation": "city", "CustAccountBalance": "balance", "TransactionDate": "txn date",
-        "TransactionTime": "time", "TransactionAmount (INR)": "amount",
+        "TransactionID": "Transaction ID",
+        "CustomerID": "cust id",
+        "CustomerDOB": "dob",
+        "CustGender": "gender",
+        "CustLocation": "city",
+        "CustAccountBalance": "balance",
+        "TransactionDate": "txn date",
+        "TransactionTime": "time",
+        "TransactionAmount (INR)": "amount",
     }
     assert len(set(mapping.values())) == len(mapping)
 
 
-@pytest.mark.parametrize("columns, target, expected", [
-    (["customer_id", "birth date", "Date"], "CustomerDOB", "birth date"),
-    (["customer_id", "birth date", "Date"], "TransactionDate", "Date"),
-    (["customer_id", "birth date", "Date"], "CustomerID", "customer_id"),
-    (["CustAcctBalance"], "CustAccountBalance", "CustAcctBalance"),
-    (["id", "when", "amt"], "CustomerID", None),
-    (["id", "when", "amt"], "TransactionDate", None),
-])
+@pytest.mark.parametrize(
+    "columns, target, expected",
+    [
+        (["customer_id", "birth date", "Date"], "CustomerDOB", "birth date"),
+        (["customer_id", "birth date", "Date"], "TransactionDate", "Date"),
+        (["customer_id", "birth date", "Date"], "CustomerID", "customer_id"),
+        (["CustAcctBalance"], "CustAccountBalance", "CustAcctBalance"),
+        (["id", "when", "amt"], "CustomerID", None),
+        (["id", "when", "amt"], "TransactionDate", None),
+    ],
+)
 def test_suggestion_examples(columns, target, expected):
     assert suggest_column_mapping(columns)[target] == expected
 
@@ -249,8 +270,9 @@ def test_suggestions_for_the_canonical_header_are_the_identity():
 
 def test_apply_column_mapping_renames_and_keeps_only_mapped_columns():
     frame = read_table(b"id,when,amt,memo\nC1,2/8/16,5,hello\n")
-    out = apply_column_mapping(frame, {"CustomerID": "id", "TransactionDate": "when",
-                                       "TransactionAmount (INR)": "amt", "CustGender": None})
+    out = apply_column_mapping(
+        frame, {"CustomerID": "id", "TransactionDate": "when", "TransactionAmount (INR)": "amt", "CustGender": None}
+    )
     assert list(out.columns) == ["CustomerID", "TransactionDate", "TransactionAmount (INR)"]
     assert out.attrs["dropped_columns"] == ["memo"]
     assert list(frame.columns) == ["id", "when", "amt", "memo"]  # input untouched
@@ -265,22 +287,27 @@ def test_apply_column_mapping_names_missing_required_columns():
 def test_apply_column_mapping_refuses_one_column_for_two_purposes():
     frame = read_table(b"id,when,amt\nC1,2/8/16,5\n")
     with pytest.raises(DataError, match="column 'id' is chosen for both 'TransactionID', 'CustomerID'"):
-        apply_column_mapping(frame, {"TransactionID": "id", "CustomerID": "id", "TransactionDate": "when",
-                                     "TransactionAmount (INR)": "amt"})
+        apply_column_mapping(
+            frame,
+            {"TransactionID": "id", "CustomerID": "id", "TransactionDate": "when", "TransactionAmount (INR)": "amt"},
+        )
 
 
 def test_apply_column_mapping_refuses_unknown_columns():
     frame = read_table(b"id,when,amt\nC1,2/8/16,5\n")
     with pytest.raises(DataError, match="column 'client' chosen for 'CustomerID' is not in the file"):
-        apply_column_mapping(frame, {"CustomerID": "client", "TransactionDate": "when",
-                                     "TransactionAmount (INR)": "amt"})
+        apply_column_mapping(
+            frame, {"CustomerID": "client", "TransactionDate": "when", "TransactionAmount (INR)": "amt"}
+        )
     with pytest.raises(DataError, match="'Budget' is not a column the dashboard uses"):
         apply_column_mapping(frame, {"Budget": "amt"})
 
 
 def test_load_with_an_explicit_mapping():
-    frame = load_transactions(b"id,when,amt\nC1,2/8/16,5\n",
-                              mapping={"CustomerID": "id", "TransactionDate": "when", "TransactionAmount (INR)": "amt"})
+    frame = load_transactions(
+        b"id,when,amt\nC1,2/8/16,5\n",
+        mapping={"CustomerID": "id", "TransactionDate": "when", "TransactionAmount (INR)": "amt"},
+    )
     assert frame.iloc[0].tolist() == ["C1", "2/8/16", "5"]
 
 
@@ -297,5 +324,6 @@ def test_all_real_rows_load_as_text():
     assert list(frame.columns) == list(RAW_COLUMNS)
     assert frame["TransactionID"].iloc[-1] == "T20000"
     lines = Path(REAL_FILE).read_text().splitlines()
-    assert (frame["CustLocation"].str.contains(",", regex=False).sum()
-            == sum(1 for line in lines if line.count('"') >= 2))  # quoted locations with commas survive
+    assert frame["CustLocation"].str.contains(",", regex=False).sum() == sum(
+        1 for line in lines if line.count('"') >= 2
+    )  # quoted locations with commas survive

@@ -17,9 +17,41 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 # Cells close to the real formats, plus the awkward ones users produce.
 CELLS = st.one_of(
-    st.sampled_from(["", "nan", "NULL", "2/8/16", "02-08-2016", "2016-08-02", "31/2/16", "1/1/1800", "5/5/60",
-                     "143207", "5412", "0", "12:30", "25", "-5", "0", "1,234.50", "₹500", "(12)", "inf", "M", "f",
-                     "T", "MUMBAI", "=HYPERLINK(1)", "@SUM(A1)", "C1", "T1", "x" * 300, " ", "Rs. 1,23,456"]),
+    st.sampled_from(
+        [
+            "",
+            "nan",
+            "NULL",
+            "2/8/16",
+            "02-08-2016",
+            "2016-08-02",
+            "31/2/16",
+            "1/1/1800",
+            "5/5/60",
+            "143207",
+            "5412",
+            "0",
+            "12:30",
+            "25",
+            "-5",
+            "0",
+            "1,234.50",
+            "₹500",
+            "(12)",
+            "inf",
+            "M",
+            "f",
+            "T",
+            "MUMBAI",
+            "=HYPERLINK(1)",
+            "@SUM(A1)",
+            "C1",
+            "T1",
+            "x" * 300,
+            " ",
+            "Rs. 1,23,456",
+        ]
+    ),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
 )
 
@@ -66,8 +98,14 @@ def test_arbitrary_text(text, encoding):
 @st.composite
 def csv_files(draw) -> bytes:
     """CSV files with a plausible header (some columns missing or renamed) and rows of awkward cells."""
-    columns = draw(st.lists(st.sampled_from([*RAW_COLUMNS, " customerid ", "TransactionAmount", "memo"]),
-                            min_size=1, max_size=10, unique=True))
+    columns = draw(
+        st.lists(
+            st.sampled_from([*RAW_COLUMNS, " customerid ", "TransactionAmount", "memo"]),
+            min_size=1,
+            max_size=10,
+            unique=True,
+        )
+    )
     delimiter = draw(st.sampled_from([",", ";", "\t"]))
     rows = draw(st.lists(st.lists(CELLS, min_size=len(columns), max_size=len(columns)), max_size=8))
 
@@ -86,9 +124,14 @@ def test_structured_csv_files(data):
 
 
 VALID = {
-    "TransactionID": ["T1", "T2", "T3"], "CustomerID": ["C1", "C2", "C3"], "CustomerDOB": ["10/1/94", "4/4/57"],
-    "CustGender": ["M", "F"], "CustLocation": ["MUMBAI", "NEW DELHI"], "CustAccountBalance": ["17819.05", "0"],
-    "TransactionDate": ["2/8/16", "21/10/16"], "TransactionTime": ["143207", "5412"],
+    "TransactionID": ["T1", "T2", "T3"],
+    "CustomerID": ["C1", "C2", "C3"],
+    "CustomerDOB": ["10/1/94", "4/4/57"],
+    "CustGender": ["M", "F"],
+    "CustLocation": ["MUMBAI", "NEW DELHI"],
+    "CustAccountBalance": ["17819.05", "0"],
+    "TransactionDate": ["2/8/16", "21/10/16"],
+    "TransactionTime": ["143207", "5412"],
     "TransactionAmount (INR)": ["25", "1762.5"],
 }
 

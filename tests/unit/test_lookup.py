@@ -94,8 +94,17 @@ def test_reason_and_fit_tables_describe_one_customer(trained):
 def test_scores_table_has_readable_headers_and_rounding(trained):
     result = look_up_customers(trained.models, trained.customers, list(trained.customers["CustomerID"].iloc[:3]))
     table = scores_table(result.table.assign(extra="kept"))
-    assert {"Customer ID", "Segment", "Account balance (INR)", "Probability High", "Distance to Low centre",
-            "Matches filters", "Stands out", "Next closest segment", "extra"} <= set(table.columns)
+    assert {
+        "Customer ID",
+        "Segment",
+        "Account balance (INR)",
+        "Probability High",
+        "Distance to Low centre",
+        "Matches filters",
+        "Stands out",
+        "Next closest segment",
+        "extra",
+    } <= set(table.columns)
     assert (table["Probability High"] == table["Probability High"].round(3)).all()
     assert "p_High" in result.table  # the input is not renamed in place
 
@@ -104,4 +113,5 @@ def test_describe_scored_counts_segments_and_missing_features():
     scored = pd.DataFrame({"segment": ["Low", "High", "High"]})
     scored.attrs["missing_features"] = ["age", "location"]
     assert describe_scored(scored, ["Low", "Medium", "High"]) == (
-        "3 customers scored: 1 Low, 0 Medium, 2 High. Not in the file, so scored as unknown: Age, Location.")
+        "3 customers scored: 1 Low, 0 Medium, 2 High. Not in the file, so scored as unknown: Age, Location."
+    )

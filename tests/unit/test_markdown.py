@@ -16,12 +16,19 @@ def unescape(text: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
 
 
-@pytest.mark.parametrize("text", [
-    "High's median balance (₹55,902) is 20× Low's (₹2,816).",
-    "**bold** _it_ `code` [link](http://x.y) <b>html</b> &lt; $x^2$ ~~gone~~ :red[red] :smile: # not a heading",
-    "1. not a list", "- not a bullet", "+ nor this", "= nor a heading underline", "a | b | c",
-    "C:\\path\\to\\file",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "High's median balance (₹55,902) is 20× Low's (₹2,816).",
+        "**bold** _it_ `code` [link](http://x.y) <b>html</b> &lt; $x^2$ ~~gone~~ :red[red] :smile: # not a heading",
+        "1. not a list",
+        "- not a bullet",
+        "+ nor this",
+        "= nor a heading underline",
+        "a | b | c",
+        "C:\\path\\to\\file",
+    ],
+)
 def test_escaped_text_reads_back_as_written(text):
     escaped = escape_markdown(text)
     assert unescape(escaped) == text
@@ -38,7 +45,8 @@ def test_line_starts_that_would_make_lists_are_escaped():
 
 def test_plain_text_is_unchanged():
     assert escape_markdown("Medium is the largest segment with 2,211 customers (44%).") == (
-        "Medium is the largest segment with 2,211 customers (44%).")
+        "Medium is the largest segment with 2,211 customers (44%)."
+    )
 
 
 def test_bullet_list_keeps_each_item_on_its_own_line():

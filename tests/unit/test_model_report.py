@@ -17,8 +17,13 @@ from core.model_report import (
 
 
 def prospect(acc, base_acc, f1, base_f1):
-    return {"accuracy": acc, "baseline_accuracy": base_acc, "macro_f1": f1, "baseline_macro_f1": base_f1,
-            "baseline_class": "Medium"}
+    return {
+        "accuracy": acc,
+        "baseline_accuracy": base_acc,
+        "macro_f1": f1,
+        "baseline_macro_f1": base_f1,
+        "baseline_class": "Medium",
+    }
 
 
 def test_segmentation_cards_show_the_saved_numbers(trained):
@@ -30,8 +35,12 @@ def test_segmentation_cards_show_the_saved_numbers(trained):
 
 
 def test_silhouette_card_shows_spread_only_for_repeated_samples():
-    seg = {"silhouette": {"mean": 0.334, "std": 0.0031, "sample_size": 10_000, "repeats": 3},
-           "davies_bouldin": 1.03, "calinski_harabasz": 656_388.7, "sizes": {"Low": 1, "High": 2}}
+    seg = {
+        "silhouette": {"mean": 0.334, "std": 0.0031, "sample_size": 10_000, "repeats": 3},
+        "davies_bouldin": 1.03,
+        "calinski_harabasz": 656_388.7,
+        "sizes": {"Low": 1, "High": 2},
+    }
     label, value, tip = segmentation_cards(seg)[0]
     assert (label, value) == ("Silhouette", "0.33 ± 0.003")
     assert "3 random samples of 10,000 customers" in tip and "reasonably separated" in tip
@@ -54,8 +63,10 @@ def test_prospect_cards_put_baselines_next_to_scores(trained):
 @pytest.mark.parametrize(
     ("scores", "phrases"),
     [
-        ((0.43, 0.45, 0.43, 0.21), ["43%", "slightly less often than always guessing Medium (45%)",
-                                    "macro-F1 0.43 vs 0.21", "weak hint"]),
+        (
+            (0.43, 0.45, 0.43, 0.21),
+            ["43%", "slightly less often than always guessing Medium (45%)", "macro-F1 0.43 vs 0.21", "weak hint"],
+        ),
         ((0.452, 0.45, 0.23, 0.21), ["about the same as always guessing Medium", "little ability", "weak hint"]),
         ((0.80, 0.45, 0.78, 0.21), ["35 points better", "rank prospects"]),
     ],
@@ -88,16 +99,27 @@ def test_k_choice_is_explained():
 
 def test_model_card_table_is_all_text(trained):
     table = model_card_table(trained.card)
-    assert set(table["Section"]) >= {"Training", "Rows", "Segmentation", "Classifiers", "Stage timings",
-                                     "Library versions"}
+    assert set(table["Section"]) >= {
+        "Training",
+        "Rows",
+        "Segmentation",
+        "Classifiers",
+        "Stage timings",
+        "Library versions",
+    }
     assert table["Value"].map(type).eq(str).all()
     assert trained.card["input_sha256"] in set(table["Value"])
 
 
 def test_model_card_settings_are_flattened_and_readable():
-    card = {"params": {"k": 3, "segment_features": ["balance", "mean_amount"],
-                       "kmeans": {"init": "budget bands", "inertia": 1026120.886},
-                       "classifier": {"max_samples": 0.3}}}
+    card = {
+        "params": {
+            "k": 3,
+            "segment_features": ["balance", "mean_amount"],
+            "kmeans": {"init": "budget bands", "inertia": 1026120.886},
+            "classifier": {"max_samples": 0.3},
+        }
+    }
     rows = {(s, i): v for s, i, v in model_card_table(card).itertuples(index=False)}
     assert rows[("Segmentation", "segment features")] == "Account balance, Average transaction"
     assert rows[("Segmentation", "kmeans · init")] == "budget bands"

@@ -11,7 +11,10 @@ from core.errors import DataError
 from core.persistence import check_out_folder, delete_dataset, save_artifacts
 from core.train import main
 
-HEADER = "TransactionID,CustomerID,CustomerDOB,CustGender,CustLocation,CustAccountBalance,TransactionDate,TransactionTime,TransactionAmount (INR)\n"
+HEADER = (
+    "TransactionID,CustomerID,CustomerDOB,CustGender,CustLocation,CustAccountBalance,"
+    "TransactionDate,TransactionTime,TransactionAmount (INR)\n"
+)
 
 
 def snapshot(root: Path) -> dict[str, bytes | str]:
@@ -107,9 +110,15 @@ def test_out_a_foreign_symlink_is_refused(workspace, capsys):
     assert snapshot(root) == before
 
 
-@pytest.mark.parametrize(("args", "expected"), [(["--seed", "-5"], "--seed -5"),
-                                                 (["--seed", "99999999999"], "--seed 99999999999"),
-                                                 (["--k", "1"], "--k 1"), (["--k", "40"], "--k 40")])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--seed", "-5"], "--seed -5"),
+        (["--seed", "99999999999"], "--seed 99999999999"),
+        (["--k", "1"], "--k 1"),
+        (["--k", "40"], "--k 40"),
+    ],
+)
 def test_bad_arguments_are_refused_before_reading(workspace, capsys, args, expected):
     root, _, _ = workspace
     missing = root / "does-not-exist.csv"  # the file is never reached: arguments are checked first

@@ -74,9 +74,14 @@ def test_lookup_keeps_order_and_lists_unknown_ids(trained):
 
 # ---- explanations in words --------------------------------------------------------------------------------
 
+
 def test_difference_words_follow_the_size_of_the_gap():
     assert [difference_word(z) for z in (0.2, -0.7, 1.4, -2.5)] == [
-        "about typical", "a little lower", "higher", "much lower"]
+        "about typical",
+        "a little lower",
+        "higher",
+        "much lower",
+    ]
 
 
 def test_z_scores_agree_with_the_single_customer_explanation(trained):
@@ -100,6 +105,7 @@ def test_a_typical_customer_is_described_as_typical(trained):
 
 
 # ---- what-if moves ----------------------------------------------------------------------------------------
+
 
 def test_suggested_raise_is_the_smallest_that_works(trained):
     models = trained.models
@@ -129,15 +135,25 @@ def test_unknown_money_starts_the_search_from_the_median(trained):
 
 
 def test_moves_are_phrased_for_a_marketer():
-    move = {"feature": "mean_amount", "from": 450.0, "to": 1230.0, "factor": 2.733, "target": "High",
-            "start_known": True, "total_from": None, "total_to": None}
+    move = {
+        "feature": "mean_amount",
+        "from": 450.0,
+        "to": 1230.0,
+        "factor": 2.733,
+        "target": "High",
+        "start_known": True,
+        "total_from": None,
+        "total_to": None,
+    }
     assert describe_move(move, "Medium", "High") == (
-        "Raising the average transaction from ₹450 to ₹1,230 (2.7×) would move this customer to High.")
+        "Raising the average transaction from ₹450 to ₹1,230 (2.7×) would move this customer to High."
+    )
     both = dict(move, total_from=450.0, total_to=1230.0)
     assert "and with it total spend from ₹450 to ₹1,230," in describe_move(both, "Medium", "High")
     unknown = dict(move, feature="balance", start_known=False, to=25000.0)
-    assert describe_move(unknown, "Low", "High").startswith("Setting the account balance (not known for this "
-                                                            "customer) to ₹25,000")
+    assert describe_move(unknown, "Low", "High").startswith(
+        "Setting the account balance (not known for this customer) to ₹25,000"
+    )
     assert describe_move(None, "High", "High") == "This customer is already in the top segment, High."
     assert "moves this customer out of Low" in describe_move(None, "Low", "High")
 
@@ -154,6 +170,7 @@ def test_what_if_scoring_is_fast(trained):
 
 
 # ---- lookups and uploads ----------------------------------------------------------------------------------
+
 
 def test_lookup_of_nothing_and_of_empty_strings(trained):
     found, unknown = lookup_customers(trained.customers, ["", "  "])
@@ -208,4 +225,5 @@ def test_prospect_guesses_say_when_they_are_too_close_to_call():
     close = describe_prospect_guess({"Low": 0.33, "Medium": 0.33, "High": 0.34})
     assert close.startswith("Too close to call (High 34%, Low 33%, Medium 33%)")  # ties keep segment order
     assert describe_prospect_guess({"Low": 0.1, "Medium": 0.2, "High": 0.7}) == (
-        "High is the clear favourite (High 70%, Medium 20%, Low 10%).")
+        "High is the clear favourite (High 70%, Medium 20%, Low 10%)."
+    )

@@ -157,11 +157,11 @@ def test_insights_carry_numbers_matching_an_independent_computation(data):
     text = segment_insights(customers)
     med = customers.groupby("segment", observed=True)["mean_amount"].median()
     ratio = med["High"] / med["Low"]
-    assert (f"High's median transaction ({rupees(med['High'])}) is {ratio:.1f}× Low's ({rupees(med['Low'])})."
-            in text)
+    assert f"High's median transaction ({rupees(med['High'])}) is {ratio:.1f}× Low's ({rupees(med['Low'])})." in text
     freq = customers.groupby("segment", observed=True)["n_transactions"].mean()
-    assert (f"High transacts most often: {freq['High']:.2f} transactions per customer vs {freq['Low']:.2f} "
-            f"for Low." in text)
+    assert (
+        f"High transacts most often: {freq['High']:.2f} transactions per customer vs {freq['Low']:.2f} for Low." in text
+    )
     age = customers.groupby("segment", observed=True)["age"].median()
     assert f"High customers are the oldest: median age {age['High']:.0f} vs {age['Low']:.0f} for Low." in text
     sizes = customers["segment"].value_counts()
@@ -219,8 +219,14 @@ def test_personas_of_a_filtered_view_compare_with_the_given_base(data):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(88_340_604_611, "₹8,834 Cr"), (50_553_300, "₹5.1 Cr"), (1_250_000, "₹12.5 lakh"), (99_999, "₹99,999"),
-     (-2_500_000, "-₹25.0 lakh"), (float("nan"), "–")],
+    [
+        (88_340_604_611, "₹8,834 Cr"),
+        (50_553_300, "₹5.1 Cr"),
+        (1_250_000, "₹12.5 lakh"),
+        (99_999, "₹99,999"),
+        (-2_500_000, "-₹25.0 lakh"),
+        (float("nan"), "–"),
+    ],
 )
 def test_format_inr_short_uses_crore_and_lakh(value, text):
     assert format_inr_short(value) == text

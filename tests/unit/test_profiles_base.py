@@ -13,13 +13,15 @@ from core.profiles import compare_to_base
 def base() -> pd.DataFrame:
     rng = np.random.default_rng(7)
     seg = rng.choice(3, 900, p=[0.4, 0.35, 0.25])
-    frame = pd.DataFrame({
-        "CustomerID": [f"C{i}" for i in range(900)],
-        "balance": np.exp(rng.normal(8 + seg, 1.0)),
-        "mean_amount": np.exp(rng.normal(5 + seg, 0.5)),
-        "age": np.where(rng.random(900) < 0.1, np.nan, rng.integers(18, 70, 900)).astype("float64"),
-        "location": rng.choice(["PUNE", "MUMBAI"], 900),
-    })
+    frame = pd.DataFrame(
+        {
+            "CustomerID": [f"C{i}" for i in range(900)],
+            "balance": np.exp(rng.normal(8 + seg, 1.0)),
+            "mean_amount": np.exp(rng.normal(5 + seg, 0.5)),
+            "age": np.where(rng.random(900) < 0.1, np.nan, rng.integers(18, 70, 900)).astype("float64"),
+            "location": rng.choice(["PUNE", "MUMBAI"], 900),
+        }
+    )
     frame["segment"] = pd.Categorical.from_codes(seg, categories=["Low", "Medium", "High"], ordered=True)
     return frame
 

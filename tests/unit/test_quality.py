@@ -53,10 +53,16 @@ def test_dict_round_trip_is_json_safe():
     assert again.rows_excluded == 567
 
 
-@pytest.mark.parametrize("data", [{}, {"rows_in": 1, "rows_out": 1}, {"rows_in": "x", "rows_out": 1, "items": []},
-                                  {"rows_in": 1, "rows_out": 1, "items": [{"column": "a", "issue": "b"}]},
-                                  {"rows_in": 1, "rows_out": 1,
-                                   "items": [{"column": "a", "issue": "b", "action": "bad", "count": 1}]}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"rows_in": 1, "rows_out": 1},
+        {"rows_in": "x", "rows_out": 1, "items": []},
+        {"rows_in": 1, "rows_out": 1, "items": [{"column": "a", "issue": "b"}]},
+        {"rows_in": 1, "rows_out": 1, "items": [{"column": "a", "issue": "b", "action": "bad", "count": 1}]},
+    ],
+)
 def test_from_dict_refuses_damaged_reports(data):
     with pytest.raises(ArtifactError, match="quality report is damaged"):
         QualityReport.from_dict(data)

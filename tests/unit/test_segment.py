@@ -16,8 +16,14 @@ def customers(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     balance = np.exp(rng.normal(7 + 1.5 * tier, 0.6))
     amount = np.exp(rng.normal(4 + 1.2 * tier, 0.5))
     balance[:5] = 1e8  # outliers must not get a segment of their own
-    frame = pd.DataFrame({"CustomerID": [f"C{i}" for i in range(n)], "balance": balance, "mean_amount": amount,
-                          "total_amount": amount * rng.choice([1, 1, 1, 2], size=n)})
+    frame = pd.DataFrame(
+        {
+            "CustomerID": [f"C{i}" for i in range(n)],
+            "balance": balance,
+            "mean_amount": amount,
+            "total_amount": amount * rng.choice([1, 1, 1, 2], size=n),
+        }
+    )
     frame.loc[10:20, "balance"] = np.nan
     return frame
 

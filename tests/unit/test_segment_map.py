@@ -15,12 +15,14 @@ from core.segment_map import PCA_TITLE, direction_title, pca_scatter, pca_scatte
 def sample() -> pd.DataFrame:
     rng = np.random.default_rng(5)
     seg = rng.choice(3, 300)
-    frame = pd.DataFrame({
-        "CustomerID": [f"C{i}" for i in range(300)],
-        "balance": np.exp(rng.normal(8 + seg, 1.0)),
-        "mean_amount": np.exp(rng.normal(5 + seg, 0.5)),
-        "age": rng.integers(18, 70, 300).astype("float64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "CustomerID": [f"C{i}" for i in range(300)],
+            "balance": np.exp(rng.normal(8 + seg, 1.0)),
+            "mean_amount": np.exp(rng.normal(5 + seg, 0.5)),
+            "age": rng.integers(18, 70, 300).astype("float64"),
+        }
+    )
     frame["segment"] = pd.Categorical.from_codes(seg, categories=["Low", "Medium", "High"], ordered=True)
     return frame
 
@@ -64,8 +66,9 @@ def test_pca_scatter_of_nobody_shows_a_message(sample):
 
 
 def test_centres_are_drawn_above_the_webgl_points(sample):
-    fig = segment_scatter(sample, "balance", "mean_amount",
-                          centroids=segment_centroids(sample, ["balance", "mean_amount"]))
+    fig = segment_scatter(
+        sample, "balance", "mean_amount", centroids=segment_centroids(sample, ["balance", "mean_amount"])
+    )
     # browsers draw WebGL above SVG: the centres must be WebGL too, and drawn last, to be seen
     centre = fig.data[-1]
     assert centre.type == "scattergl" and centre.name == "Segment centre" and centre.marker.symbol == "x"

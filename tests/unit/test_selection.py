@@ -19,12 +19,14 @@ def view() -> pd.DataFrame:
     """600 seeded customers, three segments of different sizes, richer segments with bigger balances."""
     rng = np.random.default_rng(3)
     seg = rng.choice(3, 600, p=[0.5, 0.3, 0.2])
-    frame = pd.DataFrame({
-        "CustomerID": pd.array([f"C{i:05d}" for i in rng.permutation(600)], dtype="str"),
-        "balance": np.round(np.exp(rng.normal(8 + seg, 1.0)), 2),
-        "mean_amount": np.round(np.exp(rng.normal(5 + seg, 0.5)), 2),
-        "gender": pd.array(rng.choice(["M", "F"], 600), dtype="str"),
-    })
+    frame = pd.DataFrame(
+        {
+            "CustomerID": pd.array([f"C{i:05d}" for i in rng.permutation(600)], dtype="str"),
+            "balance": np.round(np.exp(rng.normal(8 + seg, 1.0)), 2),
+            "mean_amount": np.round(np.exp(rng.normal(5 + seg, 0.5)), 2),
+            "gender": pd.array(rng.choice(["M", "F"], 600), dtype="str"),
+        }
+    )
     frame["segment"] = pd.Categorical.from_codes(seg, categories=NAMES, ordered=True)
     return frame
 
@@ -36,8 +38,15 @@ def points_of(figure, per_trace: int = 5) -> list[dict]:
         if trace.customdata is None:
             continue
         for i in range(min(per_trace, len(trace.x))):
-            points.append({"curve_number": curve, "point_index": i, "x": trace.x[i], "y": trace.y[i],
-                           "customdata": list(trace.customdata[i])})
+            points.append(
+                {
+                    "curve_number": curve,
+                    "point_index": i,
+                    "x": trace.x[i],
+                    "y": trace.y[i],
+                    "customdata": list(trace.customdata[i]),
+                }
+            )
     return points
 
 

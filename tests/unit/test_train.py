@@ -55,8 +55,13 @@ def test_killed_run_leaves_previous_artifacts_loadable(trained, small_csv, tmp_p
     out = tmp_path / "default"
     save_artifacts(trained, out)
     before = out.resolve()
-    proc = subprocess.Popen([sys.executable, "-m", "core.train", "--input", str(small_csv), "--out", str(out)],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core.train", "--input", str(small_csv), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     # kill it once it has started working (after its first stage line), well before it can save
     proc.stdout.readline()
     time.sleep(0.3)
@@ -107,7 +112,8 @@ def test_real_rows_segments_agree_across_seeds(real_csv):
 
 def test_missing_optional_columns_are_left_out_not_faked(small_csv, tmp_path):
     raw = pd.read_csv(small_csv, dtype=str).drop(
-        columns=["CustomerDOB", "CustGender", "CustAccountBalance", "TransactionTime"])
+        columns=["CustomerDOB", "CustGender", "CustAccountBalance", "TransactionTime"]
+    )
     path = tmp_path / "minimal.csv"
     raw.to_csv(path, index=False)
     artifacts = run_training(path, tmp_path / "minimal", k=3, seed=0)

@@ -55,17 +55,29 @@ def test_row_turns_empty_answers_into_missing_values():
 
 
 def test_contradictions_are_noted_and_coherent_numbers_are_not():
-    assert coherence_notes({"n_transactions": 2, "mean_amount": 500.0, "total_amount": 1000.0,
-                            "max_amount": 600.0, "active_span_days": 3}) == []
-    notes = coherence_notes({"n_transactions": 1, "mean_amount": 500.0, "total_amount": 100.0,
-                             "max_amount": 50.0, "active_span_days": 4})
+    assert (
+        coherence_notes(
+            {
+                "n_transactions": 2,
+                "mean_amount": 500.0,
+                "total_amount": 1000.0,
+                "max_amount": 600.0,
+                "active_span_days": 3,
+            }
+        )
+        == []
+    )
+    notes = coherence_notes(
+        {"n_transactions": 1, "mean_amount": 500.0, "total_amount": 100.0, "max_amount": 50.0, "active_span_days": 4}
+    )
     assert len(notes) == 3
     assert notes[0].startswith("Total spend (₹100) is not transactions × average transaction (1 × ₹500 = ₹500)")
     assert coherence_notes({"n_transactions": None, "mean_amount": 5.0, "total_amount": 9.0}) == []
 
 
-@pytest.mark.parametrize(("value", "rounded"), [(0.5, 1), (3, 5), (11_678_910, 20_000_000), (1_000, 1_000),
-                                                (float("nan"), 1)])
+@pytest.mark.parametrize(
+    ("value", "rounded"), [(0.5, 1), (3, 5), (11_678_910, 20_000_000), (1_000, 1_000), (float("nan"), 1)]
+)
 def test_nice_ceiling(value, rounded):
     assert nice_ceiling(value) == rounded
 
