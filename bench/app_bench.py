@@ -25,8 +25,8 @@ PAGES = [label for _script, label, _icon, _question in NAV_PAGES[1:]]
 
 def time_what_if(repeats: int = 20) -> list[float]:
     """Milliseconds for the scoring calls of one what-if submit on the default models."""
-    from core.persistence import load_artifacts
-    from core.predict import predict_prospect, score_customers, suggest_next_segment
+    from core.pipeline.persistence import load_artifacts
+    from core.scoring.score import predict_prospect, score_customers, suggest_next_segment
 
     artifacts = load_artifacts(DATASETS_DIR / DEFAULT_DATASET)
     row = artifacts.customers.drop(columns="segment").iloc[[len(artifacts.customers) // 2]]

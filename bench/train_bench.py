@@ -15,7 +15,7 @@ import sys
 import time
 
 from core.config import DEFAULT_SEED, PUBLIC_DATASET_ROWS, ROOT
-from core.train import print_progress, run_training
+from core.pipeline.train import print_progress, run_training
 
 OUT = ROOT / "bench" / "output"
 

@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from core.activity import transaction_activity
-from core.charts import (
+from core.analysis.activity import transaction_activity
+from core.analysis.explore import age_distribution, feature_correlations, gender_mix, top_locations
+from core.analysis.profiles import format_count
+from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.pipeline.quality import QualityReport
+from core.present.charts import (
     age_band_bar,
     correlation_heatmap,
     daily_activity_line,
@@ -13,10 +17,6 @@ from core.charts import (
     location_bar,
     weekday_bar,
 )
-from core.explore import age_distribution, feature_correlations, gender_mix, top_locations
-from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
-from core.profiles import format_count
-from core.quality import QualityReport
 from ui.charts_ui import per_view
 from ui.page import open_page
 from ui.sidebar import sidebar_filters

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from core.charts import segment_scatter, selected_customer_ids
-from core.explore import sample_customers
-from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
-from core.markdown import escape_markdown
-from core.profiles import pca_projection, segment_centroids
-from core.segment_map import pca_scatter, pca_scatter_3d
-from core.selection import customers_by_id, describe_selection
+from core.analysis.explore import sample_customers
+from core.analysis.profiles import pca_projection, segment_centroids
+from core.analysis.selection import customers_by_id, describe_selection
+from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.present.charts import segment_scatter, selected_customer_ids
+from core.present.markdown import escape_markdown
+from core.present.segment_map import pca_scatter, pca_scatter_3d
 from ui.charts_ui import show_customers
 from ui.page import open_page
 from ui.sidebar import sidebar_filters

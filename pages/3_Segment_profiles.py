@@ -2,19 +2,8 @@
 
 import streamlit as st
 
-from core.charts import (
-    age_band_bar,
-    feature_box_by_segment,
-    gender_mix_bar,
-    hourly_activity_line,
-    location_bar,
-    segment_colour_map,
-    segment_comparison_heatmap,
-)
-from core.explore import sample_customers
-from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
-from core.markdown import bold_lead, bullet_list
-from core.profiles import (
+from core.analysis.explore import sample_customers
+from core.analysis.profiles import (
     compare_to_base,
     demographic_mix,
     describe_personas,
@@ -24,7 +13,18 @@ from core.profiles import (
     segment_names,
     timing_by_segment,
 )
-from core.selection import customers_in_segment
+from core.analysis.selection import customers_in_segment
+from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.present.charts import (
+    age_band_bar,
+    feature_box_by_segment,
+    gender_mix_bar,
+    hourly_activity_line,
+    location_bar,
+    segment_colour_map,
+    segment_comparison_heatmap,
+)
+from core.present.markdown import bold_lead, bullet_list
 from ui.charts_ui import per_view, show_customers
 from ui.page import open_page
 from ui.sidebar import sidebar_filters

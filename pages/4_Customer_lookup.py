@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from core.lookup import MAX_DETAILS, MAX_LOOKUP, id_options, look_up_customers
-from core.lookup import scores_table as readable_scores
-from core.markdown import escape_markdown
-from core.predict import parse_id_list
+from core.present.markdown import escape_markdown
+from core.scoring.lookup import MAX_DETAILS, MAX_LOOKUP, id_options, look_up_customers
+from core.scoring.lookup import scores_table as readable_scores
+from core.scoring.score import parse_id_list
 from ui.forms import coloured_segments, customer_details, lookup_columns, score_column_config
 from ui.page import open_page
 from ui.sidebar import sidebar_filters

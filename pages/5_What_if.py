@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from core.charts import customer_position_chart, probability_bar
+from core.analysis.profiles import format_share
 from core.errors import DataError
-from core.lookup import describe_scored
-from core.lookup import scores_table as readable_scores
-from core.model_report import describe_prospect_quality
-from core.predict import (
+from core.present.charts import customer_position_chart, probability_bar
+from core.present.model_report import describe_prospect_quality
+from core.scoring.lookup import describe_scored
+from core.scoring.lookup import scores_table as readable_scores
+from core.scoring.score import (
     describe_move,
     describe_prospect_guess,
     predict_prospect,
@@ -15,8 +16,7 @@ from core.predict import (
     segment_probabilities,
     suggest_next_segment,
 )
-from core.profiles import format_share
-from core.whatif import coherence_notes, segment_centres, what_if_fields, what_if_row
+from core.scoring.whatif import coherence_notes, segment_centres, what_if_fields, what_if_row
 from ui.forms import cached_background, cached_score_upload, feature_inputs, show_scored
 from ui.page import open_page
 from ui.sidebar import sidebar_filters

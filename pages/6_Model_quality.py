@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from core.charts import (
+from core.present.charts import (
     confusion_matrix_heatmap,
     elbow_chart,
     importance_bar,
     silhouette_by_k_chart,
     silhouette_by_segment_bar,
 )
-from core.model_report import (
+from core.present.model_report import (
     describe_k_choice,
     describe_prospect_quality,
     elbow_frame,
@@ -21,7 +21,7 @@ from core.model_report import (
     prospect_model_cards,
     segmentation_cards,
 )
-from core.narrative import describe_model_age
+from core.present.narrative import describe_model_age
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import kpi_row

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from core.config import MAX_K, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, MIN_K, RAW_COLUMNS, REQUIRED_COLUMNS
-from core.datasets import check_upload, inspect_upload, left_out_features, new_dataset_name, train_upload
 from core.errors import DataError
-from core.markdown import escape_markdown
-from core.persistence import delete_dataset
+from core.pipeline.datasets import check_upload, inspect_upload, left_out_features, new_dataset_name, train_upload
+from core.pipeline.persistence import delete_dataset
+from core.present.markdown import escape_markdown
 from ui.cache import active_dataset_name, available_datasets
 from ui.page import open_page, switch_dataset
 from ui.sidebar import sidebar_filters

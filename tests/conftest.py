@@ -24,7 +24,7 @@ REAL_MIXED_FILE = REAL_DATA_DIR / "bank_transactions_first1500_mixed_formats.csv
 @pytest.fixture(scope="session")
 def small_csv(tmp_path_factory) -> Path:
     """A 6,000-row generated transactions file in the raw schema (seed 1)."""
-    from core.synth import generate_transactions, write_transactions
+    from core.pipeline.synth import generate_transactions, write_transactions
 
     path = tmp_path_factory.mktemp("raw") / "small.csv"
     write_transactions(generate_transactions(SMALL_ROWS, seed=1), path)
@@ -34,7 +34,7 @@ def small_csv(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def trained(small_csv, tmp_path_factory):
     """Artifacts trained on the small file and saved to a temporary datasets folder (read-only for tests)."""
-    from core.train import run_training
+    from core.pipeline.train import run_training
 
     out = tmp_path_factory.mktemp("datasets") / "default"
     return run_training(small_csv, out, k=3, seed=0)
@@ -51,7 +51,7 @@ def real_csv() -> Path:
 @pytest.fixture(scope="session")
 def app_data(trained) -> Path:
     """The small trained dataset installed as the app's 'default' dataset in the test data folder."""
-    from core.persistence import save_artifacts
+    from core.pipeline.persistence import save_artifacts
 
     folder = DATASETS_DIR / "default"
     if not folder.exists():

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.analysis.explore import LINK_COLUMN, link_transactions
 from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
 from core.errors import ArtifactError
-from core.explore import LINK_COLUMN, link_transactions
-from core.persistence import Artifacts, file_lock, list_datasets, load_artifacts
+from core.pipeline.persistence import Artifacts, file_lock, list_datasets, load_artifacts
 from ui.training import training_progress
 
 DATASET_KEY = "dataset"  # the URL parameter
@@ -43,8 +43,8 @@ def dataset_folder(name: str) -> Path:
 
 def build_default_dataset() -> None:
     """Generate the default data and train on it, showing each stage in a status box."""
-    from core.synth import generate_transactions, write_transactions
-    from core.train import run_training
+    from core.pipeline.synth import generate_transactions, write_transactions
+    from core.pipeline.train import run_training
 
     st.info("First start: building the default dataset and its models. This takes about a minute, once.")
     with file_lock(DATASETS_DIR / ".build.lock"), training_progress("Building the default dataset…") as progress:
@@ -86,7 +86,7 @@ def warm_cache() -> None:
     Nothing happens when no dataset is trained yet: the first visitor then builds it with progress shown.
     """
     # Import what the pages import (plotly, the chart and form modules): the first visitor then doesn't pay it.
-    for module in ("ui.page", "ui.sidebar", "ui.widgets", "ui.charts_ui", "ui.forms", "core.narrative"):
+    for module in ("ui.page", "ui.sidebar", "ui.widgets", "ui.charts_ui", "ui.forms", "core.present.narrative"):
         importlib.import_module(module)
     folder = dataset_folder(DEFAULT_DATASET)
     if not (folder / "model_card.json").exists():
@@ -95,9 +95,9 @@ def warm_cache() -> None:
         artifacts = load_version(str(folder.resolve()))
     except ArtifactError:
         return  # the page shows the problem to the first visitor
-    from core.explore import summarise_view
-    from core.filters import Filters
-    from core.profiles import profile_segments
+    from core.analysis.explore import summarise_view
+    from core.analysis.filters import Filters
+    from core.analysis.profiles import profile_segments
     from ui.charts_ui import per_view
     from ui.sidebar import cached_options
 

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from core.export import EXTRA_LABELS, customer_table
-from core.features import FEATURES, feature_label
-from core.filters import Filters
-from core.persistence import Artifacts
+from core.analysis.filters import Filters
+from core.pipeline.features import FEATURES, feature_label
+from core.pipeline.persistence import Artifacts
+from core.present.export import EXTRA_LABELS, customer_table
 
 T = TypeVar("T")
 # Display formats per feature kind (sprintf-js: ',' adds thousands separators); money in rupees.
@@ -46,7 +46,7 @@ def per_view(artifacts: Artifacts, filters: Filters, func: Callable[..., T], *fr
 
 
 def customer_column_config() -> dict[str, Any]:
-    """Column settings for core.export.customer_table: rupee and percent formats, catalogue descriptions as tips."""
+    """Column settings for present.export.customer_table: rupee and percent formats, catalogue descriptions as tips."""
     config: dict[str, Any] = {
         EXTRA_LABELS["CustomerID"]: st.column_config.TextColumn(pinned=True),
         EXTRA_LABELS["first_date"]: st.column_config.DateColumn(

@@ -9,14 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.charts import segment_colour_map
-from core.explore import sample_customers
-from core.features import FEATURES, feature_label
-from core.filters import Filters
-from core.lookup import KEY_FEATURES, SCORE_LABELS, format_value, reason_table, segment_fit_table
-from core.models import Models
-from core.predict import score_upload
-from core.whatif import InputField
+from core.analysis.explore import sample_customers
+from core.analysis.filters import Filters
+from core.pipeline.features import FEATURES, feature_label
+from core.pipeline.models import Models
+from core.present.charts import segment_colour_map
+from core.scoring.lookup import KEY_FEATURES, SCORE_LABELS, format_value, reason_table, segment_fit_table
+from core.scoring.score import score_upload
+from core.scoring.whatif import InputField
 
 MAX_SHOWN_ROWS = 1_000  # rows of a scored upload shown in the page (the download has all)
 BACKGROUND_POINTS = 3_000  # faint customers behind the what-if star: enough to see each segment's cloud

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.config import ROOT
-from core.persistence import Artifacts
+from core.pipeline.persistence import Artifacts
 from ui.auth import require_sign_in
 from ui.cache import ACTIVE_KEY, DATASET_KEY, active_dataset_name, available_datasets, get_artifacts
 from ui.navigation import reserve_navigation

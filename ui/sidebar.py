@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.filters import (
+from core.analysis.filters import (
     FilterOptions,
     Filters,
     apply_filters,
@@ -22,8 +22,8 @@ from core.filters import (
     filters_to_query,
     normalise_filters,
 )
-from core.persistence import Artifacts
-from core.profiles import format_inr
+from core.analysis.profiles import format_inr
+from core.pipeline.persistence import Artifacts
 from ui.cache import DATASET_KEY
 from ui.navigation import draw_navigation
 

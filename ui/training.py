@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from core.train import STAGE_LABELS, STAGES, Progress
+from core.pipeline.train import STAGE_LABELS, STAGES, Progress
 
 
 @contextmanager

@@ -8,10 +8,10 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from core.charts import segment_colour_map
-from core.export import customer_table, export_filename, to_csv_bytes
-from core.filters import Filters
-from core.profiles import format_count, format_inr, segment_names
+from core.analysis.filters import Filters
+from core.analysis.profiles import format_count, format_inr, segment_names
+from core.present.charts import segment_colour_map
+from core.present.export import customer_table, export_filename, to_csv_bytes
 
 
 def kpi_row(items: Sequence[tuple[str, str, str]]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.config import DATASETS_DIR
-from core.persistence import delete_dataset, list_datasets
+from core.pipeline.persistence import delete_dataset, list_datasets
 from tests.app.conftest import assert_clean, run_page
 
 

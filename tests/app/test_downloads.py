@@ -6,7 +6,7 @@ import codecs
 import csv
 import io
 
-from core.filters import Filters, apply_filters
+from core.analysis.filters import Filters, apply_filters
 from ui.widgets import build_download
 
 

@@ -6,7 +6,7 @@ tests/unit/test_selection.py; here the page must say how to select while nothing
 
 import pytest
 
-from core.segment_map import PCA_TITLE
+from core.present.segment_map import PCA_TITLE
 from tests.app.conftest import assert_clean, run_page
 from tests.app.figures import figures
 

@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from core.export import customer_table, to_csv_bytes
-from core.features import FEATURES
+from core.pipeline.features import FEATURES
+from core.present.export import customer_table, to_csv_bytes
 from tests.app.conftest import assert_clean, run_page
 
 PAGE = "pages/5_What_if.py"

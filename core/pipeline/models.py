@@ -1,0 +1,53 @@
+"""The fitted models the app keeps together, and reference statistics of the customer base they were fit on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from core.pipeline.features import MONEY_FEATURES, NUMERIC_FEATURES
+from core.pipeline.segment import SegmentModel
+
+
+@dataclass
+class Models:
+    """Segmenter, the two classifiers and the base statistics used for explanations and what-if defaults."""
+
+    segment: SegmentModel
+    full: Pipeline
+    full_features: tuple[str, ...]
+    prospect: Pipeline
+    prospect_features: tuple[str, ...]
+    base_stats: pd.DataFrame  # index: numeric feature; columns: median, p01, p99, mean_t, std_t (t = log for money)
+    locations: tuple[str, ...]  # known locations, biggest first
+    unavailable: tuple[str, ...] = ()  # features the input could not provide (all missing)
+
+    @property
+    def segment_names(self) -> tuple[str, ...]:
+        """Segment names in budget order."""
+        return self.segment.names
+
+
+def to_comparable(name: str, values: pd.Series | np.ndarray) -> np.ndarray:
+    """Put a feature on the scale used to compare customers: log for money, as-is otherwise."""
+    values = np.asarray(values, dtype="float64")
+    return np.log1p(np.clip(values, 0, None)) if name in MONEY_FEATURES else values
+
+
+def compute_base_stats(customers: pd.DataFrame) -> pd.DataFrame:
+    """Median, 1st/99th percentile and mean/std on the comparison scale of every numeric feature."""
+    rows = {}
+    for name in NUMERIC_FEATURES:
+        col = customers[name].astype("float64")
+        t = to_comparable(name, col)
+        rows[name] = {
+            "median": float(col.median()) if col.notna().any() else np.nan,
+            "p01": float(col.quantile(0.01)) if col.notna().any() else np.nan,
+            "p99": float(col.quantile(0.99)) if col.notna().any() else np.nan,
+            "mean_t": float(np.nanmean(t)) if np.isfinite(t).any() else np.nan,
+            "std_t": float(np.nanstd(t)) if np.isfinite(t).any() else np.nan,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")

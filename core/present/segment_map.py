@@ -1,0 +1,74 @@
+"""Figures of the Segment map page that core.present.charts doesn't have: the 2-D main-directions view, visible centres.
+
+The projection itself is core.analysis.profiles.pca_projection; this module only draws it, reusing the customer
+scatter of core.present.charts so points carry their CustomerID (box/lasso selections read it back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.present.charts import segment_scatter, segment_scatter_3d
+
+PCA_TITLE = "Segments on the two main directions of variation"
+PCA_3D_TITLE = "Segments on the three main directions of variation"
+PCA_SUBTITLE = (
+    "Each direction blends all the features (money on a log scale); customers close together have similar profiles"
+)
+
+
+def direction_title(index: int, explained: Sequence[float] | None) -> str:
+    """Axis title of principal component `index` (0-based), e.g. 'Direction 1 (41% of the variation)'."""
+    share = None if explained is None or index >= len(explained) else float(explained[index])
+    known = share is not None and share == share  # NaN when there were too few customers to project
+    return f"Direction {index + 1}" + (f" ({share:.0%} of the variation)" if known else "")
+
+
+def pca_scatter(
+    projected: pd.DataFrame, centroids: pd.DataFrame | None = None, explained: Sequence[float] | None = None
+) -> go.Figure:
+    """Customers on PC1/PC2 of analysis.profiles.pca_projection, one WebGL trace per segment, centres as crosses."""
+    fig = segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids)
+    fig.update_layout(
+        title={"text": PCA_TITLE, "subtitle": {"text": PCA_SUBTITLE}},
+        margin={"t": 80},
+        legend={"itemsizing": "constant"},
+    )
+    if not projected.empty:
+        fig.update_xaxes(title={"text": direction_title(0, explained)})
+        fig.update_yaxes(title={"text": direction_title(1, explained)})
+        for trace in fig.data:
+            if trace.type == "scattergl":  # the centres' hover has no PC text, so this only changes the points
+                hover = trace.hovertemplate.replace("PC1:", "Direction 1:")
+                trace.hovertemplate = hover.replace("PC2:", "Direction 2:")
+    return fig
+
+
+def pca_scatter_3d(
+    projected: pd.DataFrame, centroids: pd.DataFrame | None = None, explained: Sequence[float] | None = None
+) -> go.Figure:
+    """Customers on PC1-PC3 (core.present.charts.segment_scatter_3d) with the same axis words as the 2-D view."""
+    fig = segment_scatter_3d(projected, centroids, explained)
+    fig.update_layout(
+        title={"text": PCA_3D_TITLE, "subtitle": {"text": PCA_SUBTITLE}},
+        margin={"t": 80},
+        legend={"itemsizing": "constant"},
+    )
+    if not projected.empty:
+        fig.update_layout(
+            scene={
+                axis: {"title": {"text": direction_title(i, explained)}}
+                for i, axis in enumerate(("xaxis", "yaxis", "zaxis"))
+            }
+        )
+        for trace in fig.data:
+            if trace.customdata is not None:
+                trace.hovertemplate = (
+                    trace.hovertemplate.replace("PC1", "Direction 1")
+                    .replace("PC2", "Direction 2")
+                    .replace("PC3", "Direction 3")
+                )
+    return fig

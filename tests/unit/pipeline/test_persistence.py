@@ -1,0 +1,93 @@
+"""Artifacts: atomic swap, checksums, version checks, dataset registry."""
+
+import json
+import os
+import shutil
+
+import pytest
+
+from core.errors import ArtifactError, DataError
+from core.pipeline.persistence import (
+    CARD_FILE,
+    MODELS_FILE,
+    check_name,
+    delete_dataset,
+    list_datasets,
+    load_artifacts,
+    save_artifacts,
+    slugify_name,
+)
+
+
+@pytest.fixture
+def saved(trained, tmp_path):
+    """A private copy of the trained artifacts saved under tmp_path/default."""
+    folder = tmp_path / "default"
+    save_artifacts(trained, folder)
+    return folder
+
+
+def test_round_trip_keeps_customers_and_models(saved, trained):
+    loaded = load_artifacts(saved)
+    assert len(loaded.customers) == len(trained.customers)
+    assert list(loaded.customers["segment"].cat.categories) == ["Low", "Medium", "High"]
+    assert loaded.models.segment_names == ("Low", "Medium", "High")
+    assert loaded.card["files"][MODELS_FILE] and loaded.card["versions"]["scikit-learn"]
+    assert (loaded.models.segment.assign(loaded.customers) == loaded.customers["segment"]).all()
+
+
+def test_tampered_model_is_refused(saved):
+    version = saved.resolve()
+    with open(version / MODELS_FILE, "ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ArtifactError, match="checksum"):
+        load_artifacts(saved)
+
+
+def test_foreign_folder_is_refused(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / CARD_FILE).write_text(json.dumps({"writer": "someone else"}))
+    with pytest.raises(ArtifactError, match="not written by this app"):
+        load_artifacts(tmp_path / "x")
+    with pytest.raises(ArtifactError, match="no trained model"):
+        load_artifacts(tmp_path / "missing")
+
+
+def test_other_library_version_is_refused(saved):
+    card_path = saved.resolve() / CARD_FILE
+    card = json.loads(card_path.read_text())
+    card["versions"]["scikit-learn"] = "0.1"
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ArtifactError, match="scikit-learn 0.1"):
+        load_artifacts(saved)
+
+
+def test_second_save_swaps_atomically_and_cleans_up(saved, trained):
+    first = saved.resolve()
+    second = save_artifacts(trained, saved).folder
+    assert saved.resolve() == second != first and not first.exists()
+    assert load_artifacts(saved).folder == second
+
+
+def test_unfinished_version_is_never_used(saved):
+    before = saved.resolve()
+    half = before.parent / "20990101T000000-dead"
+    shutil.copytree(before, half)
+    os.remove(half / CARD_FILE)  # a run killed before writing its card
+    assert load_artifacts(saved).folder == before
+
+
+def test_registry_lists_and_deletes(saved, trained):
+    save_artifacts(trained, saved.parent / "campaign-q3")
+    names = [d["name"] for d in list_datasets(saved.parent)]
+    assert names == ["default", "campaign-q3"]
+    delete_dataset("campaign-q3", saved.parent)
+    assert [d["name"] for d in list_datasets(saved.parent)] == ["default"]
+    with pytest.raises(DataError, match="no dataset named"):
+        delete_dataset("campaign-q3", saved.parent)
+
+
+def test_names_are_plain_folder_names():
+    assert slugify_name("  Q3 Campaign / Mumbai! ") == "q3-campaign-mumbai"
+    with pytest.raises(DataError, match="not a valid dataset name"):
+        check_name("../etc")
