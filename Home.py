@@ -6,7 +6,7 @@ from core.analysis.explore import summarise_view
 from core.analysis.profiles import format_count, format_inr, format_inr_short, format_share, profile_segments
 from core.present.narrative import describe_model_age, describe_segment_quality
 from ui.auth import sign_in_mode
-from ui.charts_ui import per_view
+from ui.cache import per_view
 from ui.navigation import page_directory
 from ui.page import open_page
 from ui.sidebar import sidebar_filters

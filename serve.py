@@ -17,7 +17,7 @@ import streamlit as st
 @asynccontextmanager
 async def warm_up(app):
     """Start loading the default dataset in a background thread; serve requests meanwhile."""
-    from ui.cache import warm_cache
+    from ui.bootstrap import warm_cache
 
     # Cached functions warn once when called outside a session; here that is the point, not a problem.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)

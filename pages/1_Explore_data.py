@@ -17,7 +17,7 @@ from core.present.charts import (
     location_bar,
     weekday_bar,
 )
-from ui.charts_ui import per_view
+from ui.cache import per_view
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import kpi_row, stop_if_empty

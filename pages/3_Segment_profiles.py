@@ -25,7 +25,8 @@ from core.present.charts import (
     segment_comparison_heatmap,
 )
 from core.present.markdown import bold_lead, bullet_list
-from ui.charts_ui import per_view, show_customers
+from ui.cache import per_view
+from ui.charts_ui import show_customers
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import download_csv, sample_note, segment_cards, segment_heading, stop_if_empty

@@ -17,7 +17,8 @@ from core.scoring.score import (
     suggest_next_segment,
 )
 from core.scoring.whatif import coherence_notes, segment_centres, what_if_fields, what_if_row
-from ui.forms import cached_background, cached_score_upload, feature_inputs, show_scored
+from ui.cache import cached_background, cached_score_upload
+from ui.forms import feature_inputs, show_scored
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import download_csv, segment_heading

@@ -7,9 +7,9 @@ from core.errors import DataError
 from core.pipeline.datasets import check_upload, inspect_upload, left_out_features, new_dataset_name, train_upload
 from core.pipeline.persistence import delete_dataset
 from core.present.markdown import escape_markdown
-from ui.cache import active_dataset_name, available_datasets
 from ui.page import open_page, switch_dataset
 from ui.sidebar import sidebar_filters
+from ui.state import active_dataset_name, available_datasets
 from ui.training import training_progress
 
 st.set_page_config(page_title="Data · Segment Studio", page_icon="assets/icon.svg", layout="wide")

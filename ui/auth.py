@@ -10,8 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.auth import verify_password
-
-SIGNED_IN_KEY = "signed_in_with_password"
+from ui.state import SIGNED_IN_KEY
 
 
 def secrets_section(name: str) -> dict:

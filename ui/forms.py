@@ -1,25 +1,17 @@
-"""Streamlit glue of the model pages (lookup, what-if): feature inputs, score tables, one customer's details.
-
-The cached helpers are keyed by the dataset version folder (and the filters), like ui.sidebar: a retrain
-makes a new folder, so nobody sees scores from old models. Arguments starting with '_' are not hashed.
-"""
+"""Streamlit glue of the model pages (lookup, what-if): feature inputs, score tables, one customer's details."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from core.analysis.explore import sample_customers
-from core.analysis.filters import Filters
 from core.pipeline.features import FEATURES, feature_label
 from core.pipeline.models import Models
 from core.present.charts import segment_colour_map
 from core.scoring.lookup import KEY_FEATURES, SCORE_LABELS, format_value, reason_table, segment_fit_table
-from core.scoring.score import score_upload
 from core.scoring.whatif import InputField
 
 MAX_SHOWN_ROWS = 1_000  # rows of a scored upload shown in the page (the download has all)
-BACKGROUND_POINTS = 3_000  # faint customers behind the what-if star: enough to see each segment's cloud
 NUMBER_FORMATS = {
     "money": "₹%,.0f",
     "count": "%,d",
@@ -177,15 +169,3 @@ def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[st
             )
         },
     )
-
-
-@st.cache_data(max_entries=4, show_spinner="Scoring the file…")
-def cached_score_upload(version: str, data: bytes, name: str, _models: Models) -> pd.DataFrame:
-    """Scores of an uploaded file (re-used while the same file stays uploaded, so other inputs stay fast)."""
-    return score_upload(_models, data, name=name)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def cached_background(version: str, filters: Filters, _view: pd.DataFrame) -> pd.DataFrame:
-    """A fixed stratified sample of the filtered customers to draw behind a what-if customer (read-only)."""
-    return sample_customers(_view, BACKGROUND_POINTS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-NAV_KEY = "_navigation_container"
+from ui.state import NAV_KEY
 
 # (script, label, icon, the question the page answers)
 PAGES: tuple[tuple[str, str, str, str], ...] = (

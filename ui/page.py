@@ -7,12 +7,12 @@ import streamlit as st
 from core.config import ROOT
 from core.pipeline.persistence import Artifacts
 from ui.auth import require_sign_in
-from ui.cache import ACTIVE_KEY, DATASET_KEY, active_dataset_name, available_datasets, get_artifacts
+from ui.bootstrap import get_artifacts
 from ui.navigation import reserve_navigation
+from ui.state import ACTIVE_KEY, DATASET_KEY, PICKER_KEY, active_dataset_name, available_datasets
 
 LOGO = ROOT / "assets" / "logo.svg"
 ICON = ROOT / "assets" / "icon.svg"
-PICKER_KEY = "dataset_picker"
 
 
 def open_page(title: str, question: str) -> Artifacts:

@@ -3,7 +3,7 @@
 A new session takes its filters from the URL; the widgets' values are then kept in session state from page to
 page, and every run writes the filters back to the URL, so a view can be bookmarked or shared as a link.
 (Streamlit's `bind="query-params"` drops a page's bound parameters when switching pages, hence this.)
-The filtered customers are cached per (dataset version, filters), so switching pages costs nothing.
+The filtered customers are cached per (dataset version, filters) in ui.cache, so switching pages costs nothing.
 """
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ import streamlit as st
 from core.analysis.filters import (
     FilterOptions,
     Filters,
-    apply_filters,
     describe_filters,
-    filter_options,
     filters_from_query,
     filters_to_query,
     normalise_filters,
 )
 from core.analysis.profiles import format_inr
 from core.pipeline.persistence import Artifacts
-from ui.cache import DATASET_KEY
+from ui.cache import cached_options, cached_view
 from ui.navigation import draw_navigation
+from ui.state import DATASET_KEY, FILTER_KEYS, KEPT_KEY, SEEDED_KEY
 
 GENDER_LABELS = {"M": "Male", "F": "Female", "other": "Other", "unknown": "Unknown"}
 # Balances span 0 to 10^8: a slider over round, log-spaced steps is usable where a linear one is not.
@@ -51,22 +50,6 @@ BALANCE_STEPS = (
     100_000_000,
 )
 MAX_LOCATION_OPTIONS = 3_000  # the long tail beyond this holds a handful of customers each
-SEEDED_KEY = "_filters_seeded_for_version"
-KEPT_KEY = "_filter_values"
-FILTER_KEYS = ("segment", "gender", "age", "age_unknown", "balance", "location", "dates")
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def cached_options(version: str, _customers: pd.DataFrame, _transactions: pd.DataFrame) -> FilterOptions:
-    """Widget choices and bounds of one dataset version."""
-    return filter_options(_customers, _transactions)
-
-
-# Each entry can hold a large share of the 884k customers (~120 MB at most), hence a small bound.
-@st.cache_resource(max_entries=8, show_spinner=False)
-def cached_view(version: str, filters: Filters, _customers: pd.DataFrame, _transactions: pd.DataFrame) -> pd.DataFrame:
-    """The customers matching the filters (shared, read-only)."""
-    return apply_filters(_customers, filters, _transactions)
 
 
 def balance_steps(options: FilterOptions) -> list[int]:

@@ -1,0 +1,68 @@
+"""First start and warm-up: the active dataset's artifacts, building the default dataset when nothing is trained,
+and loading the default into the shared cache when the server starts (serve.py)."""
+
+from __future__ import annotations
+
+import importlib
+
+import streamlit as st
+
+from core.analysis.explore import summarise_view
+from core.analysis.filters import Filters
+from core.analysis.profiles import profile_segments
+from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
+from core.errors import ArtifactError
+from core.pipeline.persistence import Artifacts, file_lock
+from ui.cache import cached_options, load_version, per_view
+from ui.state import active_dataset_name, available_datasets, dataset_folder
+from ui.training import training_progress
+
+# What the pages import (plotly, the chart and form modules): imported at warm-up so the first visitor doesn't pay it.
+PAGE_MODULES = ("ui.page", "ui.sidebar", "ui.widgets", "ui.charts_ui", "ui.forms", "core.present.narrative")
+
+
+def build_default_dataset() -> None:
+    """Generate the default data and train on it, showing each stage in a status box."""
+    from core.pipeline.synth import generate_transactions, write_transactions
+    from core.pipeline.train import run_training
+
+    st.info("First start: building the default dataset and its models. This takes about a minute, once.")
+    with file_lock(DATASETS_DIR / ".build.lock"), training_progress("Building the default dataset…") as progress:
+        if (dataset_folder(DEFAULT_DATASET) / "model_card.json").exists():
+            return  # another session built it while this one waited for the lock
+        if not DEFAULT_RAW_PATH.exists():
+            st.write(f"Generating {DEFAULT_ROWS:,} realistic transactions…")
+            write_transactions(generate_transactions(DEFAULT_ROWS, DEFAULT_SEED), DEFAULT_RAW_PATH)
+        run_training(DEFAULT_RAW_PATH, dataset_folder(DEFAULT_DATASET), progress=progress)
+
+
+def get_artifacts() -> Artifacts:
+    """The active dataset's artifacts; builds the default dataset first if nothing is trained yet."""
+    if not available_datasets():
+        build_default_dataset()
+    folder = dataset_folder(active_dataset_name())
+    try:
+        return load_version(str(folder.resolve()))
+    except ArtifactError as exc:
+        st.error(f"The models of this dataset can't be used: {exc}")
+        st.stop()
+
+
+def warm_cache() -> None:
+    """Load the default dataset into the shared cache (called once at server start, outside any session).
+
+    Nothing happens when no dataset is trained yet: the first visitor then builds it with progress shown.
+    """
+    for module in PAGE_MODULES:
+        importlib.import_module(module)
+    folder = dataset_folder(DEFAULT_DATASET)
+    if not (folder / "model_card.json").exists():
+        return
+    try:
+        artifacts = load_version(str(folder.resolve()))
+    except ArtifactError:
+        return  # the page shows the problem to the first visitor
+    cached_options(str(artifacts.folder), artifacts.customers, artifacts.transactions)
+    # Home's two aggregations for the unfiltered view, through the same shared cache the page uses.
+    per_view(artifacts, Filters(), summarise_view, artifacts.customers, artifacts.transactions)
+    per_view(artifacts, Filters(), profile_segments, artifacts.customers)
