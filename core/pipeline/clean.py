@@ -12,10 +12,13 @@ Decisions (each one is counted in the report: nothing is dropped or changed sile
   unreadable ones, and ages under 18 or over 100.
 - Amounts of zero or less are excluded: refunds, reversals and zero-value entries are not spend, and the
   segments describe how customers spend. Negative balances are kept and flagged: overdrafts are real.
-- Rows are excluded for: no customer ID, no or unreadable transaction date, a date after ``today``, no
-  amount or one that is not a number, an amount of zero or less, an exact copy of an earlier row, or a
-  transaction ID already used by an earlier row with different content (the first one is kept). Each
-  excluded row is counted once, under the first of these reasons that applies.
+- Rows are excluded for: no customer ID, no or unreadable transaction date, a date after ``today`` or
+  before ``MIN_TRANSACTION_DATE`` (1/1/1980), no amount, a non-finite one (``inf``, ``1e400``: treated as
+  missing) or one that is not a number, an amount of zero or less or above ``MAX_AMOUNT_INR``, an exact copy
+  of an earlier row, or a transaction ID already used by an earlier row with different content (the first
+  one is kept). Each excluded row is counted once, under the first of these reasons that applies.
+- Balances that are not finite, or beyond ``MAX_BALANCE_INR`` either way, are left empty (like unreadable
+  ones): the transaction itself is still spend.
 - Text cells longer than ``MAX_TEXT_LENGTH`` are cut; cells that look like spreadsheet formulas
   (``=HYPERLINK(...)``, ``+cmd``, ``@SUM(...)``) are kept as plain text and flagged (exports neutralise them).
 - Missing values are written ``""``, ``nan``, ``NaN``, ``null``, ``None``, ``NA``, ``N/A`` or ``#N/A`` alike,
@@ -38,8 +41,11 @@ import pyarrow.compute as pc
 
 from core.config import (
     MAX_AGE,
+    MAX_AMOUNT_INR,
+    MAX_BALANCE_INR,
     MAX_TEXT_LENGTH,
     MIN_AGE,
+    MIN_TRANSACTION_DATE,
     OPTIONAL_COLUMNS,
     PLACEHOLDER_DOB_YEAR,
     RAW_COLUMNS,
@@ -63,6 +69,7 @@ CLEAN_COLUMNS: tuple[str, ...] = (
 MISSING_TOKENS = frozenset({"", "nan", "null", "none", "na", "n/a", "#n/a"})  # compared in lower case
 FORMULA_STARTS = ("=", "+", "-", "@")  # after stripping spaces; a leading tab or CR is checked on the raw text
 TEXT_COLUMNS: tuple[str, ...] = ("TransactionID", "CustomerID", "CustLocation")  # kept as text in the output
+MAX_LISTED_COLUMNS = 10  # more ignored columns than this are summarised in one report line
 MAX_BAD_AMOUNT_SHARE = 0.5  # beyond this the column is probably not an amount at all: stop and say so
 
 # Regular expressions run in Arrow's RE2 engine (where \d is ASCII only); groups must be named.
@@ -216,6 +223,15 @@ def to_datetimes(parts: pd.DataFrame) -> np.ndarray:
 
 def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Text -> float (NaN when not a number) and whether the text needed tidying ('₹1,234.50', '(12)')."""
+    numbers, tidied, _ = read_numbers(values)
+    return numbers, tidied
+
+
+def read_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Like ``parse_numbers``, plus which values read as a number that is not finite ('inf', '1e400').
+
+    Non-finite numbers become NaN: the cleaner treats them as missing, never as a huge amount.
+    """
     text = as_arrow(values)
     simple = pc.match_substring_regex(text, PLAIN_NUMBER).fill_null(False)
     plain = np.full(len(values), np.nan)
@@ -226,9 +242,9 @@ def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         numbers = parse_formatted_numbers(values[retry])
         plain[retry] = numbers
         tidied[retry] = ~np.isnan(numbers)
-    bad = ~np.isfinite(plain)  # 'inf' is not an amount
-    plain[bad] = np.nan
-    return plain, tidied & ~bad
+    non_finite = np.isinf(plain)  # 'inf', '-Infinity', '1e400' (overflows float64)
+    plain[~np.isfinite(plain)] = np.nan
+    return plain, tidied & ~non_finite, non_finite
 
 
 def parse_formatted_numbers(values: pd.Series) -> np.ndarray:
@@ -312,21 +328,24 @@ def read_transaction_dates(coded: CodedText, today: date) -> tuple[np.ndarray, p
     return dates, parts
 
 
-def read_amounts(coded: CodedText) -> np.ndarray:
-    """Parse the amounts once per distinct value; refuse a column that is mostly not numbers."""
+def read_amounts(coded: CodedText) -> tuple[np.ndarray, np.ndarray]:
+    """Parse the amounts once per distinct value (and mark the non-finite ones); refuse a column that is
+    mostly not numbers."""
     column = "TransactionAmount (INR)"
-    numbers, _ = parse_numbers(coded.values)
+    numbers, _, non_finite = read_numbers(coded.values)
     row_numbers = coded.rows(numbers, np.nan)
+    row_non_finite = coded.rows(non_finite)
     present = ~coded.missing
-    unreadable = present & np.isnan(row_numbers)
+    unreadable = present & np.isnan(row_numbers) & ~row_non_finite
     if not present.any():
         raise DataError(f"column '{column}' is empty: every transaction needs an amount")
     if unreadable.sum() > MAX_BAD_AMOUNT_SHARE * present.sum():
         raise DataError(
             f"column '{column}' has values that are not numbers, e.g. "
-            f"{examples(coded, np.isnan(numbers))}; amounts should look like 1234.50, 1,234.50 or ₹500"
+            f"{examples(coded, np.isnan(numbers) & ~non_finite)}; amounts should look like 1234.50, "
+            "1,234.50 or ₹500"
         )
-    return row_numbers
+    return row_numbers, row_non_finite
 
 
 def find_duplicates(tid: CodedText, content: list[CodedText], keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -419,20 +438,34 @@ def clean_gender(coded: CodedText, report: QualityReport) -> pd.Series:
 
 def clean_balance(coded: CodedText, report: QualityReport) -> np.ndarray:
     """Balances as floats: unreadable ones left empty, negative ones (overdrafts) kept and flagged."""
-    numbers, tidied = parse_numbers(coded.values)
+    numbers, tidied, non_finite = read_numbers(coded.values)
     column = "CustAccountBalance"
-    unreadable = np.isnan(numbers)
+    unreadable = np.isnan(numbers) & ~non_finite
+    too_large = np.abs(numbers) > MAX_BALANCE_INR
+    numbers = np.where(too_large, np.nan, numbers)
     report.add(
         column,
         "balances read after removing currency signs or separators (e.g. '₹1,234.50')",
         "fixed",
-        coded.rows(tidied).sum(),
+        coded.rows(tidied & ~too_large).sum(),
     )
     report.add(
         column,
         f"balances that are not numbers (e.g. {examples(coded, unreadable)}) left empty",
         "fixed",
         coded.rows(unreadable).sum(),
+    )
+    report.add(
+        column,
+        "balances that are not a finite number (e.g. 'inf' or '1e400'): treated as missing",
+        "fixed",
+        coded.rows(non_finite).sum(),
+    )
+    report.add(
+        column,
+        f"balances above {MAX_BALANCE_INR:,.0f} INR or below -{MAX_BALANCE_INR:,.0f} INR (not plausible) left empty",
+        "fixed",
+        coded.rows(too_large).sum(),
     )
     report.add(column, "missing balances left empty", "flagged", coded.missing.sum())
     balance = coded.rows(numbers, np.nan)
@@ -522,8 +555,23 @@ def add_file_notes(raw: pd.DataFrame, report: QualityReport) -> None:
     for column in OPTIONAL_COLUMNS:
         if column not in raw.columns:
             report.add(column, MISSING_COLUMN_NOTES[column], "note", len(raw))
-    for column in raw.attrs.get("dropped_columns", []):
-        report.add(str(column), f"column '{column}' is not used by the dashboard: ignored", "note", len(raw))
+    dropped = [str(c) for c in raw.attrs.get("dropped_columns", [])]
+    if len(dropped) > MAX_LISTED_COLUMNS:  # one line for many, so a wide export gives a readable report
+        report.add(
+            "(other columns)",
+            f"{len(dropped):,} columns are not used by the dashboard and were ignored: "
+            f"{quote_values(dropped, limit=MAX_LISTED_COLUMNS)}",
+            "note",
+            len(raw),
+        )
+        return
+    for column in dropped:
+        report.add(
+            column,
+            f"column {quote_values([column], limit=1, width=MAX_TEXT_LENGTH)} is not used by the dashboard: ignored",
+            "note",
+            len(raw),
+        )
 
 
 def select_rows(coded: dict[str, CodedText], today: date, report: QualityReport) -> np.ndarray:
@@ -550,9 +598,23 @@ def select_rows(coded: dict[str, CodedText], today: date, report: QualityReport)
         "TransactionDate",
         f"rows dated after today ({today:%d/%m/%Y})",
     )
+    exclude(
+        keep,
+        row_dates < np.datetime64(MIN_TRANSACTION_DATE, "ns"),
+        report,
+        "TransactionDate",
+        f"rows dated before {MIN_TRANSACTION_DATE:%d/%m/%Y} (placeholders such as 1/1/1800 or mistyped years)",
+    )
     amount_text = coded["TransactionAmount (INR)"]
-    amounts = read_amounts(amount_text)
+    amounts, non_finite = read_amounts(amount_text)
     exclude(keep, amount_text.missing, report, "TransactionAmount (INR)", "rows without an amount")
+    exclude(
+        keep,
+        non_finite,
+        report,
+        "TransactionAmount (INR)",
+        "rows whose amount is not a finite number (e.g. 'inf' or '1e400'): treated as missing",
+    )
     exclude(keep, np.isnan(amounts), report, "TransactionAmount (INR)", "rows whose amount is not a number")
     exclude(
         keep,
@@ -560,6 +622,13 @@ def select_rows(coded: dict[str, CodedText], today: date, report: QualityReport)
         report,
         "TransactionAmount (INR)",
         "rows with a negative or zero amount (refunds/reversals are not spend)",
+    )
+    exclude(
+        keep,
+        amounts > MAX_AMOUNT_INR,
+        report,
+        "TransactionAmount (INR)",
+        f"rows with an amount above {MAX_AMOUNT_INR:,.0f} INR (not plausible for one transaction)",
     )
     if "TransactionID" in coded:
         exact, conflict = find_duplicates(coded["TransactionID"], list(coded.values()), keep)

@@ -41,8 +41,10 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 # A gzip upload may unpack to far more than the upload limit; stop before it exhausts memory. Twice the
 # upload limit holds MAX_UPLOAD_ROWS rows of the real schema (about 65 bytes a row) with room to spare.
 MAX_UNPACKED_BYTES = 2 * MAX_UPLOAD_MB * 1024 * 1024
+GZIP_CHUNK_BYTES = 16 * 1024 * 1024  # unpacked in pieces of this size, so the limits apply while unpacking
 CSV_BLOCK_BYTES = 4 * 1024 * 1024  # rows longer than a block need the slow fallback; 4 MB is as fast as 1 MB
 SNIFF_BYTES = 64 * 1024
+WIDE_NUL_SHARE = 0.9  # UTF-16/32 text without a BOM: the share of NUL bytes at the positions that hold them
 MAX_CONTROL_SHARE = 0.01  # text files hold almost no control characters; random or binary data holds ~10%
 
 BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -129,23 +131,42 @@ def fail(label: str, message: str) -> DataError:
     return DataError(f"{label}: {message}" if label else message)
 
 
-def unpack_gzip(data: bytes, label: str) -> bytes:
-    """Decompress gzip data (several members allowed), refusing archives that unpack to more than the limit."""
+def unpack_gzip(data: bytes, label: str, max_rows: int = MAX_UPLOAD_ROWS) -> bytes:
+    """Decompress gzip data (several members allowed), refusing archives that unpack to more than the limit.
+
+    Lines are counted while unpacking: once a CSV without quotes (where every line break ends a row) has more
+    lines than the header plus ``max_rows``, it is refused there, before the rest is unpacked and parsed.
+    """
     parts: list[bytes] = []
-    size = 0
+    size = lines = 0
+    quoted = False
     rest = data
     try:
         while rest:
             unpacker = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-            chunk = unpacker.decompress(rest, MAX_UNPACKED_BYTES - size + 1)
-            size += len(chunk)
-            parts.append(chunk)
-            if size > MAX_UNPACKED_BYTES:
-                raise fail(
-                    label,
-                    f"the compressed file unpacks to more than {MAX_UNPACKED_BYTES // 2**20:,} MB; "
-                    "upload a smaller extract",
-                )
+            pending = rest
+            while not unpacker.eof:
+                chunk = unpacker.decompress(pending, GZIP_CHUNK_BYTES)
+                pending = unpacker.unconsumed_tail
+                if not chunk and not pending:
+                    break
+                size += len(chunk)
+                parts.append(chunk)
+                if size > MAX_UNPACKED_BYTES:
+                    raise fail(
+                        label,
+                        f"the compressed file unpacks to more than {MAX_UNPACKED_BYTES // 2**20:,} "
+                        "MB; upload a smaller extract",
+                    )
+                lines += chunk.count(b"\n")
+                quoted = quoted or b'"' in chunk or parts[0].startswith(b"PAR1")
+                if not quoted and lines > max_rows + 1:
+                    raise fail(
+                        label,
+                        f"the compressed file holds more than {max_rows + 1:,} lines, more than the "
+                        f"limit of {max_rows:,} rows; upload a smaller extract (for example one "
+                        "quarter of transactions)",
+                    )
             if not unpacker.eof:
                 raise fail(label, "the gzip file is cut short or damaged; compress the CSV again and re-upload")
             rest = unpacker.unused_data.lstrip(b"\x00")  # gzip writers may pad members with zeros
@@ -175,13 +196,46 @@ def binary_error(label: str, kind: str) -> DataError:
     )
 
 
-def decode_to_utf8(data: bytes, label: str) -> bytes:
-    """UTF-8 bytes of the text (BOM removed): UTF-8 kept as is, UTF-16 with BOM and Windows-1252 converted."""
+def detect_wide_encoding(data: bytes) -> str | None:
+    """'utf-32' / 'utf-16' with a BOM, or their byte order detected from the NUL pattern of mostly-ASCII text.
+
+    Text in UTF-16 has a NUL in every other byte (every 4 bytes hold 2 NULs), UTF-32 in three bytes of four;
+    which bytes tell the byte order. None for anything else.
+    """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return "utf-16"
+    sample = data[: min(len(data), SNIFF_BYTES) // 4 * 4]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    share = [sample[i::4].count(0) / (len(sample) // 4) for i in range(4)]
+    nul = [x >= WIDE_NUL_SHARE for x in share]
+    text = [x <= 1 - WIDE_NUL_SHARE for x in share]
+    patterns = {
+        "utf-32-le": (text[0], nul[1], nul[2], nul[3]),
+        "utf-32-be": (nul[0], nul[1], nul[2], text[3]),
+        "utf-16-le": (text[0], nul[1], text[2], nul[3]),
+        "utf-16-be": (nul[0], text[1], nul[2], text[3]),
+    }
+    return next((codec for codec, ok in patterns.items() if all(ok)), None)
+
+
+def decode_to_utf8(data: bytes, label: str) -> bytes:
+    """UTF-8 bytes of the text (BOM removed): UTF-8 kept as is; UTF-16, UTF-32 and Windows-1252 converted."""
+    wide = detect_wide_encoding(data)
+    if wide:
         try:
-            return data.decode("utf-16").encode("utf-8")
+            text = data.decode(wide).removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
-            raise binary_error(label, "text in a broken UTF-16 encoding") from exc
+            raise fail(
+                label,
+                f"the file looks like {wide.upper()[:6]} text but cannot be decoded (UTF-16/32 is "
+                "only read when complete): save it as CSV UTF-8 and upload that",
+            ) from exc
+        if has_many_control_chars(text[:SNIFF_BYTES]):
+            raise binary_error(label, "unreadable characters")
+        return text.encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     kind = describe_binary(data)
@@ -249,8 +303,10 @@ def parse_header(header: str, delimiter: str) -> list[str]:
         return []  # pyarrow then guesses the types and the pandas fallback reads the file as text
 
 
-def read_csv_bytes(data: bytes, delimiter: str, names: list[str], max_rows: int, label: str) -> pd.DataFrame:
-    """Parse UTF-8 CSV bytes into an all-text frame; ragged rows raise DataError naming the line."""
+def read_csv_bytes(
+    data: bytes, delimiter: str, names: list[str], max_rows: int, label: str, quote: bool = True
+) -> pd.DataFrame:
+    """Parse UTF-8 CSV bytes into an all-text frame; ragged rows raise DataError naming (and quoting) the line."""
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -261,7 +317,7 @@ def read_csv_bytes(data: bytes, delimiter: str, names: list[str], max_rows: int,
     except pa.ArrowInvalid as exc:
         bad_row = find_ragged_row(data, delimiter, names)
         if bad_row is not None:
-            raise ragged_row_error(label, delimiter, *bad_row) from exc
+            raise ragged_row_error(label, delimiter, *bad_row, quote=quote) from exc
         table = None  # e.g. a single value longer than a block: let the slower reader try
     if table is None or any(not pa.types.is_string(t) for t in table.schema.types):
         # pyarrow failed, or our header parse disagreed with pyarrow's and it guessed types on some column
@@ -309,11 +365,12 @@ def find_ragged_row(data: bytes, delimiter: str, names: list[str]) -> tuple[int 
 
 
 def ragged_row_error(
-    label: str, delimiter: str, number: int | None, expected: int, actual: int, text: str
+    label: str, delimiter: str, number: int | None, expected: int, actual: int, text: str, quote: bool = True
 ) -> DataError:
-    """Explain a row with too many or too few values, quoting the line."""
+    """Explain a row with too many or too few values, quoting the line unless ``quote`` is False."""
     where = f"line {number}" if number else "a line"
     snippet = text if len(text) <= 80 else text[:77] + "..."
+    shown = f": {snippet!r}" if quote else ""
     hint = (
         f"a text value probably contains a {DELIMITER_NAMES[delimiter]} without quotes around it"
         if actual > expected
@@ -323,7 +380,7 @@ def ragged_row_error(
     return fail(
         label,
         f"the file is not a well-formed CSV: {where} has {actual} {values} but the header has "
-        f"{expected} columns ({hint}): {snippet!r}; fix that line and upload again",
+        f"{expected} columns ({hint}){shown}; fix that line and upload again",
     )
 
 
@@ -391,32 +448,37 @@ def column_as_text(column: pa.ChunkedArray, name: str, label: str) -> pa.Chunked
 # ---------------------------------------------------------------------------------------------- table
 
 
+def is_link(source: Source) -> bool:
+    """True for a path that is a symbolic link: its target may be any file, so errors never quote its lines."""
+    return isinstance(source, (str, os.PathLike)) and Path(source).is_symlink()
+
+
 def read_table(source: Source, name: str | None = None, max_rows: int = MAX_UPLOAD_ROWS) -> pd.DataFrame:
     """Read a CSV, gzip-compressed CSV or Parquet file (path, bytes or upload) into an all-text frame."""
     label = source_label(source, name)
     data = read_source_bytes(source)
     if data.startswith(b"\x1f\x8b"):
-        data = unpack_gzip(data, label)
+        data = unpack_gzip(data, label, max_rows)
     if not data.strip():
         raise fail(label, "the file is empty (0 bytes of data); choose the file that holds the data")
     if data.startswith(b"PAR1"):
         frame = read_parquet_bytes(data, max_rows, label)
     else:
-        frame = read_csv_text(data, max_rows, label)
+        frame = read_csv_text(data, max_rows, label, quote=not is_link(source))
     if frame.empty:
         raise fail(label, "the file has a header but no rows; check that the export really contains data")
     frame.columns = unique_names([str(c) for c in frame.columns])
     return frame
 
 
-def read_csv_text(data: bytes, max_rows: int, label: str) -> pd.DataFrame:
+def read_csv_text(data: bytes, max_rows: int, label: str, quote: bool = True) -> pd.DataFrame:
     """Decode and parse CSV bytes, detecting the encoding and the delimiter."""
     data = decode_to_utf8(data, label)
     header = first_record(data[:SNIFF_BYTES].decode("utf-8", errors="ignore"))
     if not header.strip():
         raise fail(label, "the file is empty (0 bytes of data); choose the file that holds the data")
     delimiter = detect_delimiter(header)
-    return read_csv_bytes(data, delimiter, parse_header(header, delimiter), max_rows, label)
+    return read_csv_bytes(data, delimiter, parse_header(header, delimiter), max_rows, label, quote)
 
 
 def check_row_count(rows: int, max_rows: int, label: str) -> None:
@@ -594,10 +656,17 @@ def load_transactions(
 ) -> pd.DataFrame:
     """Read a file and return the raw frame: canonical column names, all values text, extra columns dropped."""
     frame = read_table(source, name=name)
+    label = source_label(source, name)
+    if is_link(source) and mapping is None and not any(canonical_name(c) for c in frame.columns):
+        raise fail(
+            label,
+            f"no column of the file is one of {quote_values(REQUIRED_COLUMNS)}: the path is a "
+            "symbolic link to a file that is not in the expected format (its content is not "
+            "shown); check where the link points",
+        )
     try:
         if mapping is None:
             mapping = match_columns([str(c) for c in frame.columns])
         return apply_column_mapping(frame, mapping)
     except DataError as exc:
-        label = source_label(source, name)
         raise fail(label, str(exc)) from exc
