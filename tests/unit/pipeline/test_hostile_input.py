@@ -16,14 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.clean import clean_transactions
 from core.config import MAX_AMOUNT_INR, MAX_BALANCE_INR, MAX_UPLOAD_ROWS, MIN_TRANSACTION_DATE, RAW_COLUMNS
 from core.errors import DataError
-from core.features import NUMERIC_FEATURES
-from core.load import load_transactions, read_table
-from core.persistence import save_artifacts
-from core.train import main, train_from_raw
-from tests.unit.test_out_folder import snapshot
+from core.pipeline.clean import clean_transactions
+from core.pipeline.features import NUMERIC_FEATURES
+from core.pipeline.load import load_transactions, read_table
+from core.pipeline.persistence import save_artifacts
+from core.pipeline.train import main, train_from_raw
+from tests.unit.pipeline.test_out_folder import snapshot
 
 HEADER = ",".join(f'"{c}"' if "," in c else c for c in RAW_COLUMNS) + "\n"
 TODAY = date(2024, 1, 1)
@@ -322,7 +322,7 @@ def test_extreme_numbers_and_dates_train_or_are_refused_with_a_message(cells):
 
 
 def test_is_link_only_for_symlinks(tmp_path):
-    from core.load import is_link
+    from core.pipeline.load import is_link
 
     plain = tmp_path / "a.csv"
     plain.write_text("x")
