@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -262,13 +263,36 @@ def verify_checksums(version: Path, card: dict) -> None:
             raise ArtifactError(f"'{name}' in '{version}' does not match its recorded checksum; refusing to load it")
 
 
+# Models saved before core/ was split into packages name their classes by the old flat module paths.
+_LEGACY_MODULES = {
+    "core.models": "core.pipeline.models",
+    "core.segment": "core.pipeline.segment",
+    "core.classify": "core.pipeline.classify",
+    "core.features": "core.pipeline.features",
+}
+
+
+def _load_models(path: Path) -> object:
+    """Unpickle the models, resolving the class paths of models saved before the package split."""
+    aliased = []
+    for old, new in _LEGACY_MODULES.items():
+        if old not in sys.modules:
+            sys.modules[old] = importlib.import_module(new)
+            aliased.append(old)
+    try:
+        return joblib.load(path)
+    finally:
+        for old in aliased:
+            sys.modules.pop(old, None)
+
+
 def load_artifacts(folder: Path) -> Artifacts:
     """Load a dataset's artifacts after checking writer, library versions and checksums."""
     version = resolve_version(folder)
     card = read_card(version)
     verify_versions(card)
     verify_checksums(version, card)
-    models = joblib.load(version / MODELS_FILE)
+    models = _load_models(version / MODELS_FILE)
     if not isinstance(models, Models):
         raise ArtifactError(f"'{version / MODELS_FILE}' does not hold this app's models; refusing it")
     customers = pd.read_parquet(version / CUSTOMERS_FILE)

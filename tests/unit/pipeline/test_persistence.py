@@ -91,3 +91,30 @@ def test_names_are_plain_folder_names():
     assert slugify_name("  Q3 Campaign / Mumbai! ") == "q3-campaign-mumbai"
     with pytest.raises(DataError, match="not a valid dataset name"):
         check_name("../etc")
+
+
+def test_models_saved_before_the_package_split_still_load(trained, tmp_path, monkeypatch):
+    """Models pickled when the classes lived in core.models / core.segment load after the move."""
+    import sys
+
+    import joblib
+
+    from core.pipeline import models as models_module
+    from core.pipeline import segment as segment_module
+
+    for old, module in (("core.models", models_module), ("core.segment", segment_module)):
+        monkeypatch.setitem(sys.modules, old, module)
+    monkeypatch.setattr(models_module.Models, "__module__", "core.models")
+    for cls in (segment_module.SegmentModel, segment_module.LogMoney):
+        monkeypatch.setattr(cls, "__module__", "core.segment")
+    save_artifacts(trained, tmp_path / "old")
+    monkeypatch.undo()  # from here on only the new module paths exist, as after an upgrade
+    version = (tmp_path / "old").resolve()
+    with pytest.raises(ModuleNotFoundError, match="core.models"):
+        joblib.load(version / MODELS_FILE)  # the file really names the old paths
+    loaded = load_artifacts(tmp_path / "old")
+    assert type(loaded.models) is models_module.Models
+    assert "core.models" not in sys.modules and "core.segment" not in sys.modules
+    assert list(loaded.models.segment.assign(trained.customers.head(50))) == list(
+        trained.models.segment.assign(trained.customers.head(50))
+    )
