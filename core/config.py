@@ -47,4 +47,10 @@ PLACEHOLDER_DOB_YEAR = 1800
 MAX_TEXT_LENGTH = 200  # longer text cells are cut to this, and counted in the quality report
 MAX_UPLOAD_ROWS = 5_000_000  # stated limit: larger files are refused before any work is done
 MAX_UPLOAD_MB = 400  # mirrors server.maxUploadSize in .streamlit/config.toml
+# Model signing (core/pipeline/signing.py): the key lives outside the data folder, so write access to the data
+# folder alone cannot get a planted pickle loaded. secrets.toml's [model_signing] key wins when present.
+SIGNING_KEY_FILE = Path(
+    os.environ.get("SEGMENTATION_KEY_FILE", Path.home() / ".config" / "segment-studio" / "model-signing.key")
+)
+SECRETS_FILE = Path(os.environ.get("SEGMENTATION_SECRETS_FILE", ROOT / ".streamlit" / "secrets.toml"))
 REAL_DATA_DIR = ROOT.parent / "shared" / "data" / "real"  # real rows for validation only; never copied here

@@ -12,6 +12,9 @@ import pytest
 # first start builds a small default dataset, so tests never touch the developer's data/ folder.
 TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="segment-studio-test-"))
 os.environ["SEGMENTATION_DATA_DIR"] = str(TEST_DATA_DIR)
+# The model-signing key lives outside the data folder (as in production), and never in the developer's home.
+os.environ["SEGMENTATION_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="segment-studio-key-")) / "signing.key")
+os.environ["SEGMENTATION_SECRETS_FILE"] = str(TEST_DATA_DIR / "no-secrets.toml")
 os.environ["SEGMENTATION_DEFAULT_ROWS"] = "6000"
 
 from core.config import DATASETS_DIR, REAL_DATA_DIR  # noqa: E402

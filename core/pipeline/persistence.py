@@ -5,9 +5,9 @@ writes a new version folder, then swaps the symlink with one atomic `os.replace`
 killed midway leaves the previous artifacts active and loadable. Loading resolves the link once, so a swap
 during a load never mixes files of two versions.
 
-joblib is pickle: `load_artifacts` only unpickles `models.joblib` from a folder whose `model_card.json` says
-this app wrote it and whose sha256 matches the one recorded at training time. Uploaded model files are
-never loaded.
+joblib is pickle: `load_artifacts` only unpickles `models.joblib` after the card's HMAC signature, made with a
+key kept outside the data folder (`core.pipeline.signing`), matches the card and every file; then the card must
+say this app wrote it, with the same library versions. Uploaded model files are never loaded.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import sklearn
 from core.config import DATASETS_DIR
 from core.errors import ArtifactError, DataError
 from core.pipeline.models import Models
+from core.pipeline.signing import sign_card, verify_signature
 
 WRITER = "bank-segmentation-dashboard"
 FORMAT_VERSION = 1
@@ -132,6 +133,7 @@ def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: 
         files={f: sha256_file(version / f) for f in CHECKED_FILES},
         model_size_mb=round((version / MODELS_FILE).stat().st_size / 1e6, 2),
     )
+    card = sign_card(card, version, CHECKED_FILES)
     # The card is written last: a version folder without one is unfinished and is never loaded.
     (version / CARD_FILE).write_text(json.dumps(card, indent=1, default=str))
     # Two sessions may save the same dataset at once: linking and clean-up happen one at a time.
@@ -290,6 +292,7 @@ def load_artifacts(folder: Path) -> Artifacts:
     """Load a dataset's artifacts after checking writer, library versions and checksums."""
     version = resolve_version(folder)
     card = read_card(version)
+    verify_signature(card, version, CHECKED_FILES)  # before anything is unpickled
     verify_versions(card)
     verify_checksums(version, card)
     models = _load_models(version / MODELS_FILE)
