@@ -137,7 +137,10 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
         format_func=lambda g: GENDER_LABELS.get(g, g),
     )
     age, include_unknown, balance, dates = None, True, None, None
-    if options.age_min is not None:
+    if options.age_min is not None and options.age_min == options.age_max:  # a slider needs min < max
+        side.caption(f"Age: every customer of known age is {options.age_min}.")
+        include_unknown = side.checkbox("Include customers of unknown age", start["age_unknown"], key="age_unknown")
+    elif options.age_min is not None:
         age = side.slider(
             "Age",
             options.age_min,
@@ -147,8 +150,10 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
             help="Age in years at the latest transaction.",
         )
         include_unknown = side.checkbox("Include customers of unknown age", start["age_unknown"], key="age_unknown")
-    if options.balance_max is not None:
-        steps = balance_steps(options)
+    steps = balance_steps(options) if options.balance_max is not None else []
+    if len(steps) == 1:
+        side.caption(f"Account balance: at most {format_inr(steps[0])} for every customer.")
+    elif steps:
         balance = side.select_slider(
             "Account balance (INR)",
             steps,

@@ -9,12 +9,14 @@ independent of K-Means' arbitrary label numbers: the same data gives the same na
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -26,6 +28,7 @@ from core.errors import DataError
 # twice the weight of the balance, which keeps segments ordered on both (checked on the real rows).
 SEGMENT_FEATURES: tuple[str, ...] = ("balance", "mean_amount", "total_amount")
 MIN_CUSTOMERS_PER_SEGMENT = 10
+MIN_SEGMENT_SHARE = 0.01  # a fitted segment smaller than this share (or than 10 customers) is refused, not saved
 CLIP_QUANTILE = 0.02
 MATERIAL_GAIN = 0.005  # random restarts replace the budget-band start only if 0.5% better
 
@@ -156,6 +159,26 @@ def check_enough_customers(n_customers: int, k: int) -> None:
         )
 
 
+def min_segment_size(n_customers: int) -> int:
+    """The fewest customers a fitted segment may hold: 10, or 1% of the customers when that is more."""
+    return max(MIN_CUSTOMERS_PER_SEGMENT, int(np.ceil(MIN_SEGMENT_SHARE * n_customers)))
+
+
+def check_segment_sizes(sizes: np.ndarray, names: tuple[str, ...]) -> None:
+    """Refuse a segmentation with an empty or tiny segment (it would be published with meaningless metrics)."""
+    n = int(sizes.sum())
+    minimum = min_segment_size(n)
+    small = [(name, int(size)) for name, size in zip(names, sizes, strict=True) if size < minimum]
+    if not small:
+        return
+    listed = ", ".join(f"'{name}' {size:,}" for name, size in small)
+    raise DataError(
+        f"cannot form {len(names)} segments from {n:,} customers: {listed} customers, fewer than the minimum of "
+        f"{minimum:,} per segment (10, or 1% of customers), so the data does not hold that many groups; choose "
+        "fewer segments or use more varied data. Nothing was saved: the previous model stays active"
+    )
+
+
 def budget_band_centres(Z: np.ndarray, k: int) -> np.ndarray:
     """Starting centres: the mean customer of each of k equal-sized bands of the budget score (row mean of Z)."""
     score = Z.mean(axis=1)
@@ -190,10 +213,24 @@ def fit_segmenter(customers: pd.DataFrame, params: SegmentParams = SegmentParams
         empty = [c for c in params.features if X[c].isna().all()]
         raise DataError(f"cannot build budget segments: no customer has a value for {', '.join(empty)}")
     prepare = build_segmenter(params)[:-1]
-    kmeans, info = fit_kmeans(prepare.fit_transform(X), params)
+    Z = prepare.fit_transform(X)
+    distinct = len(np.unique(Z, axis=0))
+    if distinct < params.k:  # K-Means would warn and leave segments empty: say why before trying
+        fewer = f"choose at most {distinct} segments or use" if distinct >= MIN_K else "use"
+        raise DataError(
+            f"cannot form {params.k} segments from {len(Z):,} customers: their balances and spending form only "
+            f"{distinct} distinct profile{'s' if distinct != 1 else ''}; {fewer} more varied data. "
+            "Nothing was saved: the previous model stays active"
+        )
+    with warnings.catch_warnings():
+        # Fewer distinct clusters than k is caught below by the segment-size check, with a message.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        kmeans, info = fit_kmeans(Z, params)
     pipeline = Pipeline([*prepare.steps, ("kmeans", kmeans)])
     scores = kmeans.cluster_centers_.mean(axis=1)
     order = np.argsort(scores, kind="stable")
     rank_of_cluster = np.empty(params.k, dtype="int64")
     rank_of_cluster[order] = np.arange(params.k)
+    sizes = np.bincount(rank_of_cluster[kmeans.labels_], minlength=params.k)
+    check_segment_sizes(sizes, SEGMENT_NAMES[params.k])
     return SegmentModel(pipeline, params, SEGMENT_NAMES[params.k], rank_of_cluster, scores[order], info)

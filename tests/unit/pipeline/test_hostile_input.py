@@ -122,6 +122,50 @@ def test_refused_input_names_the_problem_and_touches_nothing(case, existing, cap
     assert snapshot(existing) == before
 
 
+def degenerate_rows(kind: str) -> bytes:
+    """100 customers: all identical, 99 identical plus one far outlier (clipped back to the rest), or two
+    profiles only."""
+    lines = []
+    for i in range(100):
+        balance, amount = "1000", "250"
+        if kind == "outlier" and i == 0:
+            balance, amount = "99999999", "900000"
+        if kind == "two profiles" and i % 2:
+            balance, amount = "500000", "90000"
+        lines.append([f"T{i}", f"C{i}", "1/1/80", "M", "MUMBAI", balance, "2/8/16", "101010", amount])
+    return csv_bytes(lines)
+
+
+@pytest.mark.parametrize(
+    ("kind", "k", "expected"),
+    [
+        ("identical", "3", "only 1 distinct profile"),
+        ("identical", "2", "only 1 distinct profile"),
+        ("outlier", "3", "only 1 distinct profile"),
+        ("two profiles", "3", "only 2 distinct profiles; choose at most 2 segments"),
+    ],
+)
+def test_degenerate_segmentations_are_refused_and_the_previous_model_stays(kind, k, expected, existing, capsys):
+    source = existing / "docs" / "input.csv"
+    source.write_bytes(degenerate_rows(kind))
+    before = snapshot(existing)
+    out = existing / "datasets" / "default"
+    message = run_refused(["--input", str(source), "--out", str(out), "--k", k], capsys)
+    assert expected in message and "the previous model stays active" in message, message
+    assert snapshot(existing) == before
+
+
+def test_a_tiny_fitted_segment_is_refused_with_its_size():
+    from core.pipeline.segment import check_segment_sizes, min_segment_size
+
+    assert min_segment_size(100) == 10 and min_segment_size(5_000) == 50
+    check_segment_sizes(np.array([40, 10, 50]), ("Low", "Medium", "High"))  # 10 is the minimum: allowed
+    with pytest.raises(DataError, match="'Medium' 9 customers, fewer than the minimum of 10"):
+        check_segment_sizes(np.array([41, 9, 50]), ("Low", "Medium", "High"))
+    with pytest.raises(DataError, match="'High' 0 customers, fewer than the minimum of 50"):
+        check_segment_sizes(np.array([2_500, 2_500, 0]), ("Low", "Medium", "High"))
+
+
 @pytest.mark.parametrize("target", ["not a table", "ragged"])
 def test_symlinked_input_is_never_quoted(target, existing, tmp_path, capsys):
     other = tmp_path / "elsewhere.txt"
