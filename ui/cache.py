@@ -28,6 +28,7 @@ import streamlit as st
 
 from core.analysis.explore import LINK_COLUMN, link_transactions, sample_customers
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options
+from core.auth import SignInThrottle
 from core.pipeline.models import Models
 from core.pipeline.persistence import Artifacts, load_artifacts
 from core.scoring.score import score_upload
@@ -88,3 +89,9 @@ def cached_score_upload(version: str, data: bytes, name: str, _models: Models) -
 def cached_background(version: str, filters: Filters, _view: pd.DataFrame) -> pd.DataFrame:
     """A fixed stratified sample of the filtered customers to draw behind a what-if customer (read-only)."""
     return sample_customers(_view, BACKGROUND_POINTS)
+
+
+@st.cache_resource(show_spinner=False)
+def sign_in_throttle() -> SignInThrottle:
+    """The server's one record of wrong passwords (per session and per client address), shared by all sessions."""
+    return SignInThrottle()

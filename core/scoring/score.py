@@ -9,6 +9,7 @@ import pandas as pd
 
 from core.analysis.explore import ids_in
 from core.analysis.profiles import format_inr, format_ratio
+from core.config import MAX_AMOUNT_INR, MAX_BALANCE_INR, MAX_UPLOAD_ROWS
 from core.errors import DataError
 from core.pipeline.features import FEATURES, NUMERIC_FEATURES, build_customer_features, feature_label
 from core.pipeline.models import Models, to_comparable
@@ -320,6 +321,31 @@ def canonical_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=renamed)
 
 
+def feature_ceiling(name: str) -> float:
+    """The largest plausible absolute value of a numeric feature (the cleaner's bounds, per customer)."""
+    if name == "balance":
+        return MAX_BALANCE_INR
+    if name in ("mean_amount", "max_amount"):
+        return MAX_AMOUNT_INR
+    if name == "total_amount":
+        return MAX_AMOUNT_INR * MAX_UPLOAD_ROWS
+    return float(MAX_UPLOAD_ROWS)  # counts, days, hours, shares, ages: far below this when genuine
+
+
+def check_plausible(name: str, numbers: pd.Series) -> None:
+    """Refuse a feature column holding infinite or implausibly large numbers ('inf', 1e200), naming a row."""
+    values = numbers.to_numpy(dtype="float64")
+    limit = feature_ceiling(name)
+    bad = np.isinf(values) | (np.abs(np.nan_to_num(values, posinf=0.0, neginf=0.0)) > limit)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"the column for {FEATURES[name].label.lower()} has {int(bad.sum()):,} value(s) that are infinite or "
+            f"beyond ±{limit:,.0f} (e.g. {values[row]:g} in data row {row + 1:,}); fix them or leave them empty "
+            "and upload again"
+        )
+
+
 def score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     """Score a table of customer features (a batch upload) and put the results beside the input columns.
 
@@ -345,6 +371,7 @@ def score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
                 f"the column for {FEATURES[name].label.lower()} has no numbers in it (first values: "
                 f"{', '.join(map(str, frame[name].head(3)))}); write plain numbers, e.g. 1250.50"
             )
+        check_plausible(name, numbers.astype("float64"))
         frame = frame.assign(**{name: numbers.astype("float64")})
     scored = score_customers(models, frame)
     out = pd.concat([frame.reset_index(drop=True), scored.reset_index(drop=True)], axis=1)
