@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -13,7 +14,9 @@ from core.analysis.filters import Filters, filters_slug, safe_slug
 from core.pipeline.features import FEATURES, feature_label
 
 # A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"); see OWASP's guidance.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@")  # checked after leading whitespace and NFKC folding
+CONTROL_PREFIXES: tuple[str, ...] = ("\t", "\r")  # checked on the raw text
+PLAIN_SIGNED_NUMBER = r"[+-][ ]?\d[\d ,]*(?:\.\d+)?"  # -500, -0, +91 98765 43210, -1,234.50: read as numbers
 ROUNDING = {"money": 2, "share": 3, "hour": 1}  # decimals per feature kind in customer tables
 EXTRA_LABELS = {
     "CustomerID": "Customer ID",
@@ -33,11 +36,31 @@ def _is_text(column: pd.Series) -> bool:
     )
 
 
-def neutralise_formulas(column: pd.Series) -> pd.Series:
-    """Text values starting with = + - @ tab or CR get a leading apostrophe; numbers and missing values stay."""
-    values = column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column
+def formula_risk(values: pd.Series) -> np.ndarray:
+    """True for text a spreadsheet may run as a formula.
+
+    The text is normalised first: leading whitespace of any kind (spaces, LF, U+3000) is skipped and the first
+    character is NFKC-folded, so full-width '＝' and small '﹦' count as '='. It is risky when it then starts
+    with = + - @, or when it starts with a tab or CR; a plain signed number (-500, -0, +91 98765 43210,
+    -1,234.50) is left alone: a spreadsheet reads it as a number, and escaping it would change the value.
+    """
     # .str on an object column yields NaN for non-strings, so numbers stored in it are never touched.
-    risky = values.str.startswith(FORMULA_PREFIXES).fillna(False).to_numpy(dtype=bool)
+    stripped = values.str.lstrip()
+    first = stripped.str.slice(0, 1).str.normalize("NFKC")
+    starts = first.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool, copy=True)
+    control = values.str.startswith(CONTROL_PREFIXES).fillna(False).to_numpy(dtype=bool)
+    signed = starts & first.isin(["+", "-"]).to_numpy(dtype=bool)
+    if signed.any():
+        plain = stripped[signed].str.normalize("NFKC").str.fullmatch(PLAIN_SIGNED_NUMBER).fillna(False)
+        starts[np.flatnonzero(signed)[plain.to_numpy(dtype=bool)]] = False
+    return starts | control
+
+
+def neutralise_formulas(column: pd.Series) -> pd.Series:
+    """Text a spreadsheet may run as a formula (see ``formula_risk``) gets a leading apostrophe; numbers,
+    plain signed numbers written as text and missing values stay."""
+    values = column.astype(object) if isinstance(column.dtype, pd.CategoricalDtype) else column
+    risky = formula_risk(values)
     if not risky.any():
         return values
     return values.where(~risky, "'" + values.astype(object).where(risky, ""))
@@ -46,7 +69,7 @@ def neutralise_formulas(column: pd.Series) -> pd.Series:
 def _safe_header(name: object) -> str:
     """A column header, neutralised like a text cell."""
     text = str(name)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if formula_risk(pd.Series([text], dtype=object))[0] else text
 
 
 def _arrow_column(column: pd.Series) -> pa.Array:

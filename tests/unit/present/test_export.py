@@ -77,8 +77,41 @@ def test_a_meaningful_index_is_written_as_a_column():
 
 
 def test_neutralise_formulas_leaves_safe_values_alone():
-    values = pd.Series(["safe", "a=b", " =spaced", None], dtype="str")
+    values = pd.Series(["safe", "a=b", "x =spaced", None], dtype="str")
     pd.testing.assert_series_equal(neutralise_formulas(values), values)
+
+
+@pytest.mark.parametrize("text", ["-500", "-0", "+91 98765 43210", "+500", "-1,234.50", "- 7", "-3.25"])
+def test_plain_signed_numbers_written_as_text_are_left_alone(text):
+    """A downloaded list re-uploaded must match its IDs: a spreadsheet reads these as numbers, not formulas."""
+    values = pd.Series([text], dtype=object)
+    assert neutralise_formulas(values).tolist() == [text]
+    assert read_back(to_csv_bytes(pd.DataFrame({"CustomerID": values})))[1] == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " =1+1",
+        "\n=2+2",
+        "\u3000=1+1",
+        "＝1+1",
+        "﹦1+1",
+        "  @SUM(A1)",
+        "\n-2+3",
+        "＋cmd",
+        "-1+1",
+        "+1e5",
+        "-A1",
+        "-500)",
+        "=500",
+        "\t-500",
+    ],
+)
+def test_formulas_after_whitespace_or_in_full_width_forms_are_escaped(text):
+    values = pd.Series([text], dtype=object)
+    assert neutralise_formulas(values).tolist() == ["'" + text]
+    assert read_back(to_csv_bytes(pd.DataFrame({"x": values})))[1] == ["'" + text]
 
 
 def test_export_filename_uses_the_filters_slug():
