@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.analysis.explore import summarise_view
 from core.analysis.profiles import format_count, format_inr, format_inr_short, format_share, profile_segments
+from core.present.markdown import escape_markdown
 from core.present.narrative import describe_model_age, describe_segment_quality
 from ui.auth import sign_in_mode
 from ui.cache import per_view
@@ -37,7 +38,8 @@ kpi_row(
 )
 st.caption(
     f"Data from {summary['date_min']:%d %b %Y} to {summary['date_max']:%d %b %Y} · "
-    f"{describe_model_age(artifacts.card)} · source: {artifacts.card.get('source') or 'generated default'}"
+    f"{describe_model_age(artifacts.card)} · "
+    f"source: {escape_markdown(artifacts.card.get('source') or 'generated default')}"
 )
 
 st.subheader("Segments")

@@ -91,6 +91,6 @@ st.subheader("Customer by customer")
 if len(table) > MAX_DETAILS:
     st.caption(f"Details of the first {MAX_DETAILS} customers; every customer is in the table and the download.")
 for i, row in table.head(MAX_DETAILS).iterrows():
-    with st.expander(f"{row['CustomerID']} · {row['segment']}", expanded=i == 0):
+    with st.expander(f"{escape_markdown(row['CustomerID'])} · {escape_markdown(row['segment'])}", expanded=i == 0):
         segment_heading(str(row["segment"]), names, prefix="Segment ")
         customer_details(models, row, names)

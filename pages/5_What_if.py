@@ -5,6 +5,7 @@ import streamlit as st
 from core.analysis.profiles import format_share
 from core.errors import DataError
 from core.present.charts import customer_position_chart, probability_bar
+from core.present.markdown import escape_markdown
 from core.present.model_report import describe_prospect_quality
 from core.scoring.lookup import describe_scored
 from core.scoring.lookup import scores_table as readable_scores
@@ -118,7 +119,7 @@ if upload is not None:
     try:
         batch = cached_score_upload(version, upload.getvalue(), upload.name, models)
     except DataError as exc:
-        st.error(f"This file can't be scored: {exc}")
+        st.error(f"This file can't be scored: {escape_markdown(exc)}")
         st.stop()
     st.success(describe_scored(batch, names), icon=":material/task_alt:")
     show_scored(batch, names)

@@ -31,7 +31,7 @@ if upload is not None:
     try:
         preview = inspect_upload(data, upload.name)
     except DataError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         st.stop()
     st.write(
         f"**{escape_markdown(upload.name)}**: {preview.n_rows:,} rows, {len(preview.columns)} columns. First rows:"
@@ -62,9 +62,9 @@ if upload is not None:
     try:
         clean, report = check_upload(data, upload.name, mapping)
     except DataError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         st.stop()
-    st.success(report.summary())
+    st.success(escape_markdown(report.summary()))
     st.dataframe(report.to_frame().rename(columns=str.capitalize), hide_index=True)
 
     st.subheader("4 · Train")
@@ -78,7 +78,7 @@ if upload is not None:
             with training_progress(f"Training '{dataset}'…") as progress:
                 train_upload(data, upload.name, mapping, dataset, k=k, progress=progress)
         except DataError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
             st.stop()
         switch_dataset(dataset)
         st.session_state[FLASH_KEY] = f"Dataset '{dataset}' is ready and now active on every page."

@@ -13,6 +13,7 @@ from core.analysis.profiles import profile_segments
 from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
 from core.errors import ArtifactError
 from core.pipeline.persistence import Artifacts, file_lock
+from core.present.markdown import escape_markdown
 from ui.cache import cached_options, load_version, per_view
 from ui.state import active_dataset_name, available_datasets, dataset_folder
 from ui.training import training_progress
@@ -44,7 +45,7 @@ def get_artifacts() -> Artifacts:
     try:
         return load_version(str(folder.resolve()))
     except ArtifactError as exc:
-        st.error(f"The models of this dataset can't be used: {exc}")
+        st.error(f"The models of this dataset can't be used: {escape_markdown(exc)}")
         st.stop()
 
 

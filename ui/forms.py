@@ -8,6 +8,7 @@ import streamlit as st
 from core.pipeline.features import FEATURES, feature_label
 from core.pipeline.models import Models
 from core.present.charts import segment_colour_map
+from core.present.markdown import escape_markdown
 from core.scoring.lookup import KEY_FEATURES, SCORE_LABELS, format_value, reason_table, segment_fit_table
 from core.scoring.whatif import InputField
 
@@ -138,7 +139,7 @@ def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[st
     for col, name in zip(cols, ("balance", "mean_amount", "total_amount", "n_transactions", "age"), strict=True):
         col.metric(FEATURES[name].label, format_value(name, row[name]), help=FEATURES[name].description)
     st.caption(
-        f"{format_value('gender', row['gender'])} · {format_value('location', row['location'])} · "
+        f"{format_value('gender', row['gender'])} · {escape_markdown(format_value('location', row['location']))} · "
         f"last transaction {format_value('recency_days', row['recency_days'])} before the end of the data"
     )
     left, right = st.columns(2)

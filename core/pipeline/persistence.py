@@ -22,6 +22,7 @@ import re
 import shutil
 import sys
 import time
+import unicodedata
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -88,6 +89,15 @@ def slugify_name(text: str) -> str:
     """A dataset name safe for a folder: lower-case letters, digits, '-' and '_' (at most 40 characters)."""
     slug = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-_")[:40]
     return slug or "dataset"
+
+
+def clean_file_name(name: str) -> str:
+    """A source file name safe to store and show: letters (any script, with their marks), digits, spaces and
+    . _ - ( ) only, so markup such as '[x](https://...)', '<img>' or a path becomes underscores; at most 120
+    characters."""
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" or ch in " .-()" else "_" for ch in str(name))
+    kept = re.sub(r"_{2,}", "_", re.sub(r"\s+", " ", kept)).strip(" ._")
+    return kept[:120] or "upload"
 
 
 def check_name(name: str) -> str:

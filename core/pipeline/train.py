@@ -27,7 +27,7 @@ from core.pipeline.evaluate import evaluate_segmentation
 from core.pipeline.features import FEATURES, build_customer_features
 from core.pipeline.load import load_transactions
 from core.pipeline.models import Models, compute_base_stats
-from core.pipeline.persistence import Artifacts, check_out_folder, save_artifacts
+from core.pipeline.persistence import Artifacts, check_out_folder, clean_file_name, save_artifacts
 from core.pipeline.segment import SEGMENT_FEATURES, SegmentParams, check_enough_customers, fit_segmenter
 
 # Called with (stage, None) when a stage starts and (stage, seconds) when it ends.
@@ -197,7 +197,7 @@ def run_training(
     check_out_folder(Path(out), inputs)  # before any work: a refused --out must not cost a training run
     timer = StageTimer(progress)
     raw = timer.run("load", load_transactions, source, name=name, mapping=mapping)
-    label = name or (Path(source).name if isinstance(source, str | Path) else "upload")
+    label = clean_file_name(name or (Path(source).name if isinstance(source, str | Path) else "upload"))
     artifacts = train_from_raw(raw, k, seed, source=label, input_sha256=sha256_of(source), timer=timer)
     saved = timer.run("save", save_artifacts, artifacts, Path(out))
     saved.card["timings"] = timer.timings  # the card on disk was written before "save" finished timing

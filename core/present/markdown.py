@@ -15,9 +15,17 @@ _INLINE = re.compile(r"([\\`*_{}\[\]<>#|$~:!&])")
 _LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])", re.MULTILINE)
 
 
+# GitHub-flavoured Markdown turns bare URLs, 'www.' names and e-mail addresses into links even when every markup
+# character is escaped (it finds them in the rendered text). An invisible WORD JOINER (U+2060) breaks the pattern.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|\b(?<=www)(?=\.)|@(?=[-\w])")
+WORD_JOINER = "\u2060"
+
+
 def escape_markdown(text: object) -> str:
-    """The text with Markdown/Streamlit markup characters backslash-escaped, so it renders literally."""
-    escaped = _INLINE.sub(r"\\\1", str(text))
+    """The text with Markdown/Streamlit markup characters backslash-escaped, so it renders literally; bare URLs
+    and e-mail addresses are kept from becoming links."""
+    unlinked = _AUTOLINK.sub(lambda m: m[0] + WORD_JOINER, str(text))
+    escaped = _INLINE.sub(r"\\\1", unlinked)
     return _LINE_START.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}" if m[2] else f"{m[4]}\\{m[5]}", escaped)
 
 

@@ -12,8 +12,9 @@ SPECIAL = "\\`*_{}[]<>#|$~:!&"
 
 
 def unescape(text: str) -> str:
-    """What a CommonMark renderer shows for backslash escapes of ASCII punctuation."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    """What a CommonMark renderer shows for backslash escapes of ASCII punctuation (the word joiner that keeps
+    URLs from becoming links is invisible)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text).replace("\u2060", "")
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,19 @@ def test_bold_lead_bolds_the_headline_only():
     assert bold_lead("Budget customers: median balance ₹2,855.") == "**Budget customers**\\: median balance ₹2,855."
     assert bold_lead("no headline *here*") == "no headline \\*here\\*"
     assert bold_lead("A*B: c") == "**A\\*B**\\: c"
+
+
+# What remark-gfm's autolink literal looks for in the rendered text (after backslash escapes are resolved).
+GFM_AUTOLINKS = r"(?i)https?://|\bwww\.|[-.\w+]+@[-\w]+(?:\.[-\w]+)+"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["https://evil.example/x", "HTTPS://EVIL.EXAMPLE", "see www.evil.example", "write to boss@evil.example"],
+)
+def test_bare_urls_and_addresses_cannot_become_links(text):
+    """GFM autolinks these even when every markup character is escaped; the escape breaks their pattern."""
+    assert re.search(GFM_AUTOLINKS, text)
+    rendered = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", escape_markdown(text))  # escapes resolved, word joiner kept
+    assert not re.search(GFM_AUTOLINKS, rendered)
+    assert unescape(escape_markdown(text)) == text  # reads as written
