@@ -28,7 +28,15 @@ from core.pipeline.features import FEATURES, build_customer_features
 from core.pipeline.load import load_transactions
 from core.pipeline.models import Models, compute_base_stats
 from core.pipeline.persistence import Artifacts, check_out_folder, clean_file_name, save_artifacts
-from core.pipeline.segment import SEGMENT_FEATURES, SegmentParams, check_enough_customers, fit_segmenter
+from core.pipeline.prospect import fit_prospect
+from core.pipeline.segment import (
+    SEGMENT_FEATURES,
+    WEIGHTS_REASON,
+    check_enough_customers,
+    fit_segmenter,
+    segment_params,
+)
+from core.pipeline.support import data_warnings
 
 # Called with (stage, None) when a stage starts and (stage, seconds) when it ends.
 Progress = Callable[[str, float | None], None]
@@ -42,6 +50,7 @@ STAGE_LABELS = {
     "classifiers": "Training the classifiers",
     "save": "Saving artifacts",
 }
+PROSPECT_CARD_KEYS = ("log_loss", "prior_log_loss", "auc", "top_decile_lift", "calibrated")
 TRANSACTION_COLUMNS = ["customer_id", "date", "hour", "amount"]
 
 
@@ -71,7 +80,7 @@ class StageTimer:
 def segment_customers(customers: pd.DataFrame, k: int, seed: int, unavailable: tuple[str, ...] = ()):
     """Fit the segmenter on the money features the input has; return it with the customers labelled."""
     features = tuple(f for f in SEGMENT_FEATURES if f not in unavailable)
-    model = fit_segmenter(customers, SegmentParams(k=k, seed=seed, features=features))
+    model = fit_segmenter(customers, segment_params(k, seed, features))
     labelled = customers.assign(segment=model.assign(customers))
     return model, labelled
 
@@ -82,7 +91,7 @@ def fit_both_classifiers(customers: pd.DataFrame, seed: int, unavailable: tuple[
     full_features = tuple(f for f in FULL_FEATURES if f not in unavailable)
     prospect_features = tuple(f for f in PROSPECT_FEATURES if f not in unavailable)
     full = fit_classifier(customers, customers["segment"], full_features, params)
-    prospect = fit_classifier(customers, customers["segment"], prospect_features, params)
+    prospect = fit_prospect(customers, customers["segment"], prospect_features, params)
     return full, prospect
 
 
@@ -116,6 +125,9 @@ def train_from_raw(
     customers = timer.run("features", build_customer_features, clean)
     check_enough_customers(len(customers), k)
     unavailable = find_unavailable(customers)
+    warnings = data_warnings(clean, customers, unavailable)
+    for warning in warnings:
+        report.add("(whole file)", warning, "note", len(customers))
     if "balance" in unavailable:
         report.add(
             "CustAccountBalance",
@@ -124,9 +136,8 @@ def train_from_raw(
             len(customers),
         )
     segmenter, customers = timer.run("segment", segment_customers, customers, k, seed, unavailable)
-    X = segmenter.transform(customers)
     ranks = customers["segment"].cat.codes.to_numpy()
-    seg_quality = timer.run("quality", evaluate_segmentation, X, ranks, segmenter.names, seed)
+    seg_quality = timer.run("quality", evaluate_segmentation, segmenter, customers, ranks, seed)
     full, prospect = timer.run("classifiers", fit_both_classifiers, customers, seed, unavailable)
     models = Models(
         segment=segmenter,
@@ -155,6 +166,8 @@ def train_from_raw(
             "seed": seed,
             "segment_features": list(segmenter.features),
             "segment_names": list(segmenter.names),
+            "segment_weights": dict(zip(segmenter.features, segmenter.params.weights, strict=True)),
+            "segment_weights_reason": WEIGHTS_REASON,
             "kmeans": segmenter.fit_info,
             "classifier": vars(ClassifierParams(seed=seed)),
         },
@@ -165,13 +178,21 @@ def train_from_raw(
             "silhouette_mean": seg_quality["silhouette"]["mean"],
             "silhouette_std": seg_quality["silhouette"]["std"],
             "silhouette_sample_size": seg_quality["silhouette"]["sample_size"],
+            "silhouette_method": seg_quality["silhouette"]["method"],
             "davies_bouldin": seg_quality["davies_bouldin"],
             "calinski_harabasz": seg_quality["calinski_harabasz"],
+            "reference_silhouette": seg_quality["reference_silhouette"]["mean"],
+            "silhouette_gap": seg_quality["silhouette_gap"],
+            "agreement_with_bands": seg_quality["agreement"],
+            "borderline_share": seg_quality["borderline_share"],
+            "start_dependent_share": seg_quality["start_dependent_share"],
             "full_agreement": full.metrics["accuracy"],
             "prospect_accuracy": prospect.metrics["accuracy"],
             "prospect_macro_f1": prospect.metrics["macro_f1"],
             "baseline_accuracy": prospect.metrics["baseline_accuracy"],
+            "prospect": {key: prospect.metrics[key] for key in PROSPECT_CARD_KEYS},
         },
+        "warnings": warnings,
         "timings": timer.timings,
     }
     return Artifacts(customers, transactions, models, card, quality)
@@ -247,8 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     m = artifacts.card["metrics"]
     print(
-        f"Saved to {Path(args.out)} (silhouette {m['silhouette_mean']:.3f} ± {m['silhouette_std']:.3f} "
-        f"on samples of {m['silhouette_sample_size']:,} customers)"
+        f"Saved to {Path(args.out)} (silhouette {m['silhouette_mean']:.3f}, {m['silhouette_method']} on "
+        f"{m['silhouette_sample_size']:,} customers; structureless reference {m['reference_silhouette']:.3f})"
     )
     return 0
 

@@ -101,7 +101,8 @@ def test_prospect_mode_uses_the_prospect_model(trained):
     assert_clean(at)
     values = form_values(at, "wp")
     assert set(values) == set(trained.models.prospect_features)  # no money asked
-    fill(at, "wp", age=62, n_transactions=4)
+    assert not {"n_transactions", "recency_days", "active_span_days"} & set(values)  # a prospect has no history
+    fill(at, "wp", age=62, mean_hour=20)
     at.button(key="what_if_submit").click().run()
     assert_clean(at)
     values = form_values(at, "wp")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.pipeline.classify import FULL_FEATURES, PROSPECT_FEATURES, fit_classifier
+from core.pipeline.classify import FULL_FEATURES, PROSPECT_FEATURES, fit_classifier, importance_groups, split_customers
 from core.pipeline.features import FEATURES
 from core.pipeline.segment import fit_segmenter
 
@@ -47,9 +47,10 @@ def test_full_model_agrees_with_segments_far_above_baseline(customers):
     assert m["macro_f1"] > m["baseline_macro_f1"]
     assert np.sum(m["confusion_matrix"]) == m["n_test"] == pytest.approx(0.2 * len(customers), abs=1)
     assert m["labels"] == ["Low", "Medium", "High"]
-    assert {i["feature"] for i in m["importances"]} == set(FULL_FEATURES)
-    top = m["importances"][0]["feature"]
-    assert FEATURES[top].kind == "money"  # the segments are defined by money
+    assert sorted(f for i in m["importances"] for f in i["features"]) == sorted(FULL_FEATURES)  # each once
+    top = m["importances"][0]["features"]
+    assert all(FEATURES[f].kind == "money" for f in top)  # the segments are defined by money
+    assert result.pipeline.named_steps["forest"].class_weight is None
     assert result.pipeline.named_steps["forest"].n_jobs == 1
 
 
@@ -69,3 +70,21 @@ def test_prediction_handles_unknown_location_and_missing_values(customers):
     proba = result.pipeline.predict_proba(row[list(FULL_FEATURES)])
     assert list(result.pipeline.classes_) == [0, 1, 2]
     assert proba.shape == (1, 3) and proba.sum() == pytest.approx(1)
+
+
+def test_correlated_features_are_shuffled_as_one_group():
+    groups = dict(importance_groups(["balance", "mean_amount", "total_amount", "max_amount", "age"]))
+    assert groups["Spending (average, total, largest transaction)"] == ("mean_amount", "total_amount", "max_amount")
+    assert groups["Account balance"] == ("balance",) and groups["Age"] == ("age",)
+    partial = dict(importance_groups(["mean_amount", "total_amount"]))
+    assert partial == {"Average transaction, Total spend": ("mean_amount", "total_amount")}
+
+
+def test_split_is_stratified_disjoint_and_capped():
+    ranks = np.repeat([0, 1, 2], [500, 300, 200])
+    train, test = split_customers(ranks, seed=0)
+    assert not set(train) & set(test) and len(train) + len(test) == 1000
+    assert np.bincount(ranks[test]).tolist() == [100, 60, 40]
+    lonely = np.array([0] * 50 + [1])
+    train, test = split_customers(lonely, seed=0)
+    assert 50 in train  # a segment of one customer stays in training
