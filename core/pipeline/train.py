@@ -28,7 +28,9 @@ from core.pipeline.features import FEATURES, build_customer_features
 from core.pipeline.load import load_transactions
 from core.pipeline.models import Models, compute_base_stats
 from core.pipeline.persistence import Artifacts, check_out_folder, clean_file_name, save_artifacts
+from core.pipeline.persons import count_excluded_customers, split_persons
 from core.pipeline.prospect import fit_prospect
+from core.pipeline.quality import QualityReport
 from core.pipeline.segment import (
     SEGMENT_FEATURES,
     WEIGHTS_REASON,
@@ -77,6 +79,16 @@ class StageTimer:
         return result
 
 
+def clean_by_person(raw: pd.DataFrame) -> tuple[pd.DataFrame, QualityReport]:
+    """Clean with one customer per person (core.pipeline.persons), counting split IDs and excluded customers."""
+    persons = QualityReport()
+    raw = split_persons(raw, persons)
+    clean, report = clean_transactions(raw)
+    report.items[:0] = persons.items
+    count_excluded_customers(raw, clean, report)
+    return clean, report
+
+
 def segment_customers(customers: pd.DataFrame, k: int, seed: int, unavailable: tuple[str, ...] = ()):
     """Fit the segmenter on the money features the input has; return it with the customers labelled."""
     features = tuple(f for f in SEGMENT_FEATURES if f not in unavailable)
@@ -121,7 +133,7 @@ def train_from_raw(
 ) -> Artifacts:
     """Clean, build features, segment, evaluate and fit classifiers on an already-loaded raw frame."""
     timer = timer or StageTimer(progress)
-    clean, report = timer.run("clean", clean_transactions, raw)
+    clean, report = timer.run("clean", clean_by_person, raw)
     customers = timer.run("features", build_customer_features, clean)
     check_enough_customers(len(customers), k)
     unavailable = find_unavailable(customers)
