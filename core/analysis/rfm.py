@@ -27,13 +27,27 @@ RFM_INPUTS: dict[str, tuple[str, bool]] = {
 SCORE_COLUMNS: tuple[str, ...] = tuple(RFM_INPUTS)
 SEGMENT_COLUMN = "rfm_segment"
 RFM_COLUMNS: tuple[str, ...] = (*SCORE_COLUMNS, SEGMENT_COLUMN)
-RFM_LABELS = {"rfm_recency": "RFM recency score", "rfm_frequency": "RFM frequency score",
-              "rfm_monetary": "RFM monetary score", "rfm_segment": "RFM segment"}
+RFM_LABELS = {
+    "rfm_recency": "RFM recency score",
+    "rfm_frequency": "RFM frequency score",
+    "rfm_monetary": "RFM monetary score",
+    "rfm_segment": "RFM segment",
+}
 N_SCORES = 5
 
 # The usual named segments, best first (the order of the sidebar filter and of the cross-tab's columns).
-RFM_SEGMENTS: tuple[str, ...] = ("Champions", "Loyal", "Potential loyalists", "New", "Promising", "Need attention",
-                                 "About to sleep", "At risk", "Can't lose", "Hibernating")
+RFM_SEGMENTS: tuple[str, ...] = (
+    "Champions",
+    "Loyal",
+    "Potential loyalists",
+    "New",
+    "Promising",
+    "Need attention",
+    "About to sleep",
+    "At risk",
+    "Can't lose",
+    "Hibernating",
+)
 RFM_MEANINGS = {
     "Champions": "bought recently, often and the most",
     "Loyal": "buy often; recent enough",
@@ -102,15 +116,15 @@ def with_rfm(customers: pd.DataFrame) -> pd.DataFrame:
     """The customers with the RFM columns added (replaced when present); the input frame is not mutated."""
     scores = score_rfm(customers)
     return customers.drop(columns=[c for c in RFM_COLUMNS if c in customers]).assign(
-        **{c: scores[c] for c in RFM_COLUMNS})
+        **{c: scores[c] for c in RFM_COLUMNS}
+    )
 
 
 def rfm_grid(customers: pd.DataFrame) -> pd.DataFrame:
     """Customers per cell of the R x F grid: rows R = 5 (recent) down to 1, columns F = 1 to 5; zeros included."""
     r = customers["rfm_recency"].astype("float64")
     f = customers["rfm_frequency"].astype("float64")
-    counts = pd.crosstab(r, f).reindex(index=[5.0, 4.0, 3.0, 2.0, 1.0], columns=[1.0, 2.0, 3.0, 4.0, 5.0],
-                                      fill_value=0)
+    counts = pd.crosstab(r, f).reindex(index=[5.0, 4.0, 3.0, 2.0, 1.0], columns=[1.0, 2.0, 3.0, 4.0, 5.0], fill_value=0)
     counts.index = pd.Index([f"R{int(i)}" for i in counts.index], name="Recency score")
     counts.columns = pd.Index([f"F{int(i)}" for i in counts.columns], name="Frequency score")
     return counts.astype("int64")
@@ -118,9 +132,11 @@ def rfm_grid(customers: pd.DataFrame) -> pd.DataFrame:
 
 def grid_names() -> pd.DataFrame:
     """The named segment of each cell of the R x F grid, laid out like `rfm_grid`."""
-    return pd.DataFrame([[RFM_GRID[(r, f)] for f in range(1, 6)] for r in range(5, 0, -1)],
-                        index=pd.Index([f"R{r}" for r in range(5, 0, -1)], name="Recency score"),
-                        columns=pd.Index([f"F{f}" for f in range(1, 6)], name="Frequency score"))
+    return pd.DataFrame(
+        [[RFM_GRID[(r, f)] for f in range(1, 6)] for r in range(5, 0, -1)],
+        index=pd.Index([f"R{r}" for r in range(5, 0, -1)], name="Recency score"),
+        columns=pd.Index([f"F{f}" for f in range(1, 6)], name="Frequency score"),
+    )
 
 
 @dataclass(frozen=True)
@@ -171,17 +187,23 @@ def frequency_note(customers: pd.DataFrame) -> str | None:
         feature, _ = RFM_INPUTS[column]
         letter = RFM_LABELS[column].split()[1]
         value = f"{spread.top_value:,.0f}"
-        what = {"n_transactions": f"have exactly {value} transaction{'s' if value != '1' else ''}",
-                "recency_days": f"last transacted {value} days before the end of the data",
-                "total_amount": f"spent exactly ₹{value}"}[feature]
-        notes.append(f"{spread.top_share:.1%} of customers {what}, and tied customers share a score, so the {letter} "
-                     f"score takes only the values {_scores_text(spread.used)} instead of one quintile each.")
+        what = {
+            "n_transactions": f"have exactly {value} transaction{'s' if value != '1' else ''}",
+            "recency_days": f"last transacted {value} days before the end of the data",
+            "total_amount": f"spent exactly ₹{value}",
+        }[feature]
+        notes.append(
+            f"{spread.top_share:.1%} of customers {what}, and tied customers share a score, so the {letter} "
+            f"score takes only the values {_scores_text(spread.used)} instead of one quintile each."
+        )
     if not notes:
         return None
     lost = impossible_segments(customers)
     if lost:
-        notes.append(f"No customer can fall in {', '.join(lost[:-1]) + ' or ' if len(lost) > 1 else ''}{lost[-1]}: "
-                     "those segments need scores that do not occur here.")
+        notes.append(
+            f"No customer can fall in {', '.join(lost[:-1]) + ' or ' if len(lost) > 1 else ''}{lost[-1]}: "
+            "those segments need scores that do not occur here."
+        )
     return " ".join(notes)
 
 
@@ -204,9 +226,15 @@ def rfm_sql(table: str = "customers") -> str:
     parts = []
     for column, (feature, higher_is_better) in RFM_INPUTS.items():
         order = "ASC" if higher_is_better else "DESC"
-        parts.append(f"CASE WHEN {feature} IS NULL THEN NULL ELSE 1 + ({N_SCORES} * (rank() OVER "
-                     f"(ORDER BY {feature} {order} NULLS LAST) - 1)) // count({feature}) OVER () END AS {column}")
-    cases = " ".join(f"WHEN rfm_recency = {r} AND rfm_frequency = {f} THEN '{name.replace(chr(39), chr(39) * 2)}'"
-                     for (r, f), name in RFM_GRID.items())
-    return (f"WITH scored AS (SELECT CustomerID, {', '.join(parts)} FROM {table}) "
-            f"SELECT *, CASE {cases} END AS {SEGMENT_COLUMN} FROM scored")
+        parts.append(
+            f"CASE WHEN {feature} IS NULL THEN NULL ELSE 1 + ({N_SCORES} * (rank() OVER "
+            f"(ORDER BY {feature} {order} NULLS LAST) - 1)) // count({feature}) OVER () END AS {column}"
+        )
+    cases = " ".join(
+        f"WHEN rfm_recency = {r} AND rfm_frequency = {f} THEN '{name.replace(chr(39), chr(39) * 2)}'"
+        for (r, f), name in RFM_GRID.items()
+    )
+    return (
+        f"WITH scored AS (SELECT CustomerID, {', '.join(parts)} FROM {table}) "
+        f"SELECT *, CASE {cases} END AS {SEGMENT_COLUMN} FROM scored"
+    )

@@ -83,7 +83,8 @@ def _cells(column: pd.Series) -> list[Any]:
 def _writer(sheet: Any, value_kind: str) -> Callable[[int, int, Any, Any], Any]:
     """The xlsxwriter method for one column's values (text always as text, never parsed as a formula)."""
     return {"number": sheet.write_number, "bool": sheet.write_boolean, "date": sheet.write_datetime}.get(
-        value_kind, sheet.write_string)
+        value_kind, sheet.write_string
+    )
 
 
 def _value_kind(column: pd.Series) -> str:
@@ -134,21 +135,25 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], about: Sequence[tuple[str,
     """
     for name, frame in sheets.items():
         if len(frame) >= EXCEL_MAX_ROWS:
-            raise ValueError(f"the table '{name}' has {len(frame):,} rows, more than an Excel sheet holds "
-                             f"({EXCEL_MAX_ROWS - 1:,}); download it as CSV instead")
+            raise ValueError(
+                f"the table '{name}' has {len(frame):,} rows, more than an Excel sheet holds "
+                f"({EXCEL_MAX_ROWS - 1:,}); download it as CSV instead"
+            )
     sink = io.BytesIO()
-    book = xlsxwriter.Workbook(sink, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
-    header_format = book.add_format({"bold": True, "bg_color": "#E2E8F0", "bottom": 1, "text_wrap": True,
-                                     "valign": "top"})
+    book = xlsxwriter.Workbook(
+        sink,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    header_format = book.add_format(
+        {"bold": True, "bg_color": "#E2E8F0", "bottom": 1, "text_wrap": True, "valign": "top"}
+    )
     formats = {kind: book.add_format({"num_format": fmt}) for kind, fmt in NUMBER_FORMATS.items()}
     taken: set[str] = {ABOUT_SHEET}
     for name, frame in sheets.items():
         sheet = book.add_worksheet(sheet_name(name, taken))
         _write_table(book, sheet, frame, header_format, formats)
     info = book.add_worksheet(ABOUT_SHEET)
-    _write_table(book, info, pd.DataFrame(list(about), columns=["Item", "Value"], dtype=object), header_format,
-                 formats)
+    _write_table(book, info, pd.DataFrame(list(about), columns=["Item", "Value"], dtype=object), header_format, formats)
     info.set_column(1, 1, 100)
     book.close()
     return sink.getvalue()

@@ -20,22 +20,23 @@ def _open(data: bytes):
 
 
 def _customers() -> pd.DataFrame:
-    return pd.DataFrame({
-        "CustomerID": ["C1", "=HYPERLINK(\"http://x\")", "C3"],
-        "segment": pd.Categorical(["High", "Low", "High"], categories=["Low", "Medium", "High"], ordered=True),
-        "age": [31.0, np.nan, 45.0],
-        "gender": ["F", "M", "+SUM(A1)"],
-        "location": ["MUMBAI", "@cmd", "-2+3"],
-        "balance": [1234.567, np.nan, -50.0],
-        "n_transactions": [1, 2, 3],
-        "night_share": [0.25, 0.0, 1.0],
-        "first_date": pd.to_datetime(["2016-08-01", "2016-08-02", None]),
-    })
+    return pd.DataFrame(
+        {
+            "CustomerID": ["C1", '=HYPERLINK("http://x")', "C3"],
+            "segment": pd.Categorical(["High", "Low", "High"], categories=["Low", "Medium", "High"], ordered=True),
+            "age": [31.0, np.nan, 45.0],
+            "gender": ["F", "M", "+SUM(A1)"],
+            "location": ["MUMBAI", "@cmd", "-2+3"],
+            "balance": [1234.567, np.nan, -50.0],
+            "n_transactions": [1, 2, 3],
+            "night_share": [0.25, 0.0, 1.0],
+            "first_date": pd.to_datetime(["2016-08-01", "2016-08-02", None]),
+        }
+    )
 
 
 def test_sheets_in_order_with_an_about_sheet():
-    book = _open(to_xlsx_bytes({"Customers": customer_table(_customers()), "Profile": pd.DataFrame({"a": [1]})},
-                               ABOUT))
+    book = _open(to_xlsx_bytes({"Customers": customer_table(_customers()), "Profile": pd.DataFrame({"a": [1]})}, ABOUT))
     assert book.sheetnames == ["Customers", "Profile", "About"]
     about = book["About"]
     assert [c.value for c in about[1]] == ["Item", "Value"]
@@ -75,8 +76,12 @@ def test_formula_like_text_stays_text():
     sheet = _open(to_xlsx_bytes({"Customers": customer_table(_customers())}, [("Dataset", "=1+1")]))["Customers"]
     header = [c.value for c in sheet[1]]
     col = {name: i + 1 for i, name in enumerate(header)}
-    for row, column, expected in ((3, "Customer ID", "'=HYPERLINK(\"http://x\")"), (4, "Gender", "'+SUM(A1)"),
-                                  (3, "Location", "'@cmd"), (4, "Location", "'-2+3")):
+    for row, column, expected in (
+        (3, "Customer ID", '\'=HYPERLINK("http://x")'),
+        (4, "Gender", "'+SUM(A1)"),
+        (3, "Location", "'@cmd"),
+        (4, "Location", "'-2+3"),
+    ):
         cell = sheet.cell(row, col[column])
         assert cell.data_type == "s", (column, cell.data_type)
         assert cell.value == expected
@@ -98,8 +103,11 @@ def test_no_cell_anywhere_is_a_formula():
 def test_meaningful_index_becomes_columns():
     table = pd.DataFrame({"customers": [3, 5]}, index=pd.Index(["Low", "High"], name="Budget segment"))
     sheet = _open(to_xlsx_bytes({"Mix": table}, ABOUT))["Mix"]
-    assert [[c.value for c in r] for r in sheet.iter_rows()] == [["Budget segment", "customers"], ["Low", 3],
-                                                                 ["High", 5]]
+    assert [[c.value for c in r] for r in sheet.iter_rows()] == [
+        ["Budget segment", "customers"],
+        ["Low", 3],
+        ["High", 5],
+    ]
 
 
 def test_sheet_names_are_valid_and_unique():

@@ -21,8 +21,14 @@ from core.analysis.rfm import (
 
 
 def _customers(recency, frequency, monetary, segment=None) -> pd.DataFrame:
-    frame = pd.DataFrame({"CustomerID": [f"C{i}" for i in range(len(recency))], "recency_days": recency,
-                          "n_transactions": frequency, "total_amount": monetary})
+    frame = pd.DataFrame(
+        {
+            "CustomerID": [f"C{i}" for i in range(len(recency))],
+            "recency_days": recency,
+            "n_transactions": frequency,
+            "total_amount": monetary,
+        }
+    )
     if segment is not None:
         frame["segment"] = pd.Categorical(segment, categories=["Low", "Medium", "High"], ordered=True)
     return frame
@@ -79,8 +85,13 @@ def test_score_rfm_names_each_customer():
     assert scores["rfm_recency"].tolist() == [5, 4, 3, 2, 1]
     assert scores["rfm_frequency"].tolist() == [1, 2, 3, 4, 5]
     assert scores["rfm_monetary"].tolist() == [5, 4, 3, 2, 1]
-    assert scores["rfm_segment"].astype(str).tolist() == ["New", "Potential loyalists", "Need attention", "At risk",
-                                                          "Can't lose"]
+    assert scores["rfm_segment"].astype(str).tolist() == [
+        "New",
+        "Potential loyalists",
+        "Need attention",
+        "At risk",
+        "Can't lose",
+    ]
 
 
 def test_score_rfm_refuses_missing_columns():
@@ -132,8 +143,11 @@ def test_grid_counts_every_cell():
 
 
 def test_crosstab_has_every_segment_and_totals():
-    customers = with_rfm(_customers([0, 1, 2, 3, 4], [1, 2, 3, 4, 5], [50, 40, 30, 20, 10],
-                                    segment=["High", "High", "Low", "Medium", "Low"]))
+    customers = with_rfm(
+        _customers(
+            [0, 1, 2, 3, 4], [1, 2, 3, 4, 5], [50, 40, 30, 20, 10], segment=["High", "High", "Low", "Medium", "Low"]
+        )
+    )
     table = rfm_crosstab(customers)
     assert list(table.index) == ["Low", "Medium", "High", "All"]
     assert list(table.columns) == [*RFM_SEGMENTS, "All"]
@@ -148,8 +162,11 @@ def test_crosstab_has_every_segment_and_totals():
 
 def test_sql_gives_the_same_scores():
     duckdb = pytest.importorskip("duckdb")
-    customers = _customers([5, 3, 3, 0, 9, 1, 1, 1, 7, 2], [1, 1, 2, 1, 4, 1, 1, 3, 1, 2],
-                           [10.0, 20.0, 20.0, 5.0, 99.0, 1.0, 3.0, 3.0, 8.0, 2.0])
+    customers = _customers(
+        [5, 3, 3, 0, 9, 1, 1, 1, 7, 2],
+        [1, 1, 2, 1, 4, 1, 1, 3, 1, 2],
+        [10.0, 20.0, 20.0, 5.0, 99.0, 1.0, 3.0, 3.0, 8.0, 2.0],
+    )
     con = duckdb.connect()
     con.register("customers", customers)
     result = con.execute(rfm_sql("customers") + " ORDER BY CustomerID").df().set_index("CustomerID")
