@@ -1,0 +1,72 @@
+"""Compare: any two groups of customers side by side, with effect sizes and sentences computed from the numbers."""
+
+import streamlit as st
+
+from core.analysis.compare import compare_frame, compare_groups, default_groups, effect_table, group_labels, group_mask
+from core.charts import feature_histogram
+from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.markdown import bullet_list
+from core.present.compare_charts import group_share_bar
+from ui.charts_ui import per_view
+from ui.page import open_page
+from ui.sidebar import sidebar_filters
+from ui.widgets import download_csv
+
+st.set_page_config(page_title="Compare · Segment Studio", page_icon="assets/icon.svg", layout="wide")
+artifacts = open_page("Compare", "How do two groups of customers differ, and by how much?")
+filters, view = sidebar_filters(artifacts)
+customers = artifacts.customers
+
+labels = group_labels(customers)
+first, second = default_groups(labels, filters.is_active)
+left, right = st.columns(2)
+a = left.selectbox(
+    "Group A",
+    labels,
+    labels.index(first),
+    key="compare_a",
+    help="Segments are taken within the sidebar's selection; 'everyone else' is outside it.",
+)
+b = right.selectbox("Group B", labels, labels.index(second), key="compare_b")
+result = per_view(artifacts, filters, compare_groups, view, customers, a=a, b=b)
+if not result.a.customers or not result.b.customers:
+    st.info(result.sentences[0], icon=":material/filter_alt_off:")
+    st.stop()
+
+st.subheader("Size and headline numbers")
+st.dataframe(
+    result.kpis, column_config={c: st.column_config.NumberColumn(format="%,.2f") for c in result.kpis}, width="content"
+)
+
+st.subheader("What the numbers say")
+st.markdown(bullet_list(result.sentences))
+
+st.subheader("Differences, biggest first")
+effects = effect_table(result.features, (a, b))
+st.dataframe(
+    effects,
+    hide_index=True,
+    column_config={
+        "Ratio of medians": st.column_config.NumberColumn(format="%.2f×"),
+        "Standardised mean difference": st.column_config.NumberColumn(
+            format="%+.2f",
+            help="Difference of the means in pooled standard deviations (money on a log scale). "
+            "Below 0.2 negligible, 0.2–0.5 small, 0.5–0.8 medium, 0.8 or more large.",
+        ),
+    },
+)
+download_csv(effects, "compare", filters, key="compare_download", label="Download CSV", as_customers=False)
+
+st.subheader("Distributions")
+feature = st.selectbox(
+    "Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"), format_func=feature_label, key="compare_feature"
+)
+st.caption(FEATURES[feature].description)
+groups = compare_frame(customers[[feature]], group_mask(customers, view, a), group_mask(customers, view, b), (a, b))
+st.plotly_chart(feature_histogram(groups, feature, log=feature in MONEY_FEATURES, normalise=True))
+st.caption("Each group's bars add up to 100% of that group, so groups of different sizes compare fairly.")
+
+st.subheader("Who they are")
+left, right = st.columns(2)
+left.plotly_chart(group_share_bar(result.demographics["gender"], "gender", (a, b), "Gender"))
+right.plotly_chart(group_share_bar(result.demographics["age_band"], "age_band", (a, b), "Age band"))
