@@ -1,0 +1,124 @@
+"""Audiences: build an audience from rules, see its size live, save it for everyone, and compare saved ones."""
+
+import streamlit as st
+
+from core.analysis.audience_rules import RuleError, field_table
+from core.analysis.overlap import MAX_SETS, intersections, overlap_matrix
+from core.markdown import escape_markdown
+from core.present.audience_charts import upset_chart
+from core.profiles import format_count, format_share
+from ui.audiences import (
+    RULE_KEY,
+    audience_store,
+    cached_rule_mask,
+    condition_builder,
+    saved_masks,
+    saved_table,
+    signed_in_name,
+)
+from ui.page import open_page
+from ui.sidebar import sidebar_filters
+from ui.widgets import download_csv, kpi_row
+
+st.set_page_config(page_title="Audiences · Segment Studio", page_icon="assets/icon.svg", layout="wide")
+artifacts = open_page("Audiences", "Who should get this campaign? Build an audience from rules, save it, compare.")
+filters, view = sidebar_filters(artifacts)
+customers, store = artifacts.customers, audience_store(artifacts)
+
+st.subheader("Build an audience")
+condition_builder(customers)
+rule = st.text_area(
+    "Rule",
+    key=RULE_KEY,
+    placeholder="segment = 'High' and age between 25 and 40",
+    help="Conditions joined by 'and' / 'or', grouped with parentheses; text in quotes; dates "
+    "as 'YYYY-MM-DD'. Press Ctrl+Enter to update the size.",
+)
+with st.expander("Fields and examples"):
+    st.markdown(
+        "`segment = 'High' and (location in ('MUMBAI', 'PUNE') or balance >= 100000)` · "
+        "`rfm_segment = 'Champions' and gender = 'F'` · `age is missing` · "
+        "`last_date between '2016-08-01' and '2016-08-31'`"
+    )
+    st.dataframe(field_table(), hide_index=True)
+mask = None
+if rule.strip():
+    try:
+        mask, notes = cached_rule_mask(str(artifacts.folder), rule, customers)
+    except RuleError as exc:
+        st.error(f"This rule can't be used: {escape_markdown(exc)}", icon=":material/rule:")
+    else:
+        kpi_row(
+            [
+                ("Audience size", format_count(mask.sum()), "Customers the rule selects, of all customers."),
+                ("Share of all customers", format_share(mask.mean(), 1), "Audience size / all customers."),
+                (
+                    "Also matching the sidebar",
+                    format_count(customers.index[mask].isin(view.index).sum()),
+                    "Of the audience, those who also match the sidebar filters.",
+                ),
+            ]
+        )
+        for note in notes:
+            st.caption(f"Note: {escape_markdown(note)}.")
+
+with st.form("save_audience"):
+    name = st.text_input("Name", max_chars=80, key="audience_name")
+    description = st.text_area("Description", max_chars=500, key="audience_description", height=68)
+    author = signed_in_name() or st.text_input(
+        "Your name",
+        max_chars=120,
+        key="audience_author",
+        help="Recorded with the audience (sign-in is not configured).",
+    )
+    saved = st.form_submit_button("Save audience", type="primary", disabled=mask is None)
+if saved:
+    try:
+        audience = store.save(name, description, rule, author)
+    except ValueError as exc:
+        st.error(f"Not saved: {escape_markdown(exc)}")
+    else:
+        st.success(f"Saved **{escape_markdown(audience.name)}** ({format_count(mask.sum())} customers).")
+
+st.subheader("Saved audiences")
+audiences = store.list()
+if not audiences:
+    st.info("No audience is saved yet for this dataset. Build one above and save it.")
+    st.stop()
+masks = saved_masks(artifacts, audiences)
+sizes = [None if masks[a.name] is None else int(masks[a.name].sum()) for a in audiences]
+st.dataframe(
+    saved_table(audiences, sizes),
+    hide_index=True,
+    column_config={
+        "Link": st.column_config.LinkColumn(display_text="Open in the app", help="Every page, filtered to it."),
+        "Customers": st.column_config.NumberColumn(format="%,d", help="Empty: the rule no longer fits this dataset."),
+    },
+)
+names = [a.name for a in audiences]
+picked = st.selectbox("Audience", names, key="audience_picked")
+if masks[picked] is not None:
+    members = customers[masks[picked]]
+    download_csv(
+        members, f"audience_{picked}", None, key="audience_download", label=f"Download its {len(members):,} customers"
+    )
+confirm = st.checkbox(f"Yes, delete the audience '{picked}' for everyone", key="audience_confirm_delete")
+if st.button("Delete audience", disabled=not confirm, key="audience_delete"):
+    store.delete(picked)
+    st.session_state.pop("audience_confirm_delete", None)
+    st.rerun()
+
+st.subheader("Overlap")
+usable = [n for n in names if masks[n] is not None]
+chosen = st.multiselect(
+    f"Audiences to compare (2 to {MAX_SETS})", usable, usable[:2], max_selections=MAX_SETS, key="audience_overlap"
+)
+if len(chosen) < 2:
+    st.info("Pick at least two audiences to see how they overlap.")
+    st.stop()
+picked_masks = {n: masks[n] for n in chosen}
+st.dataframe(
+    overlap_matrix(picked_masks), column_config={n: st.column_config.NumberColumn(format="%,d") for n in chosen}
+)
+st.caption("Customers in both audiences of each pair; the diagonal is each audience's size.")
+st.plotly_chart(upset_chart(intersections(picked_masks), chosen))

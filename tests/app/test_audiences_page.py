@@ -1,0 +1,81 @@
+"""Audiences page: a rule's live size, saving, the saved list, overlap, deleting with confirmation."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.pipeline.audience_store import audience_file
+from tests.app.conftest import assert_clean, run_page
+
+PAGE = "pages/9_Audiences.py"
+
+
+@pytest.fixture
+def empty_store(app_data):
+    """No saved audience before or after the test."""
+    path = audience_file(app_data.resolve())
+    path.unlink(missing_ok=True)
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _save(at, name, rule):
+    at.text_area(key="audience_rule").input(rule).run()
+    at.text_input(key="audience_name").input(name)
+    at.text_input(key="audience_author").input("tester")
+    at.button[[b.label for b in at.button].index("Save audience")].click().run()
+    return at
+
+
+def test_no_audience_yet(empty_store):
+    at = run_page(PAGE)
+    assert_clean(at)
+    assert any("No audience is saved yet" in i.value for i in at.info)
+
+
+def test_live_size_counts_the_rule(empty_store, trained):
+    c = trained.customers
+    at = run_page(PAGE)
+    at.text_area(key="audience_rule").input("segment = 'High' and gender = 'F'").run()
+    assert_clean(at)
+    expected = int(((c["segment"] == "High") & (c["gender"] == "F")).sum())
+    assert _metric(at, "Audience size") == f"{expected:,}"
+
+
+def test_a_bad_rule_shows_a_message_not_a_traceback(empty_store):
+    at = run_page(PAGE)
+    at.text_area(key="audience_rule").input("segmnt = 'High'").run()
+    assert not at.exception
+    assert any("did you mean 'segment'" in e.value for e in at.error)
+
+
+def test_save_list_overlap_and_delete(empty_store, trained):
+    c = trained.customers
+    at = _save(run_page(PAGE), "High spenders", "segment = 'High'")
+    assert_clean(at)
+    assert any("Saved" in s.value for s in at.success)
+    at = _save(at, "Women", "gender = 'F'")
+    saved = next(d.value for d in at.dataframe if "Audience" in d.value.columns)
+    assert saved["Audience"].tolist() == ["High spenders", "Women"]
+    assert saved["Customers"].tolist() == [int((c["segment"] == "High").sum()), int((c["gender"] == "F").sum())]
+    assert saved["Created by"].tolist() == ["tester", "tester"]
+    assert saved["Link"].tolist() == ["/?audience=High+spenders", "/?audience=Women"]
+    at.multiselect(key="audience_overlap").set_value(["High spenders", "Women"]).run()
+    matrix = at.dataframe[-1].value
+    assert matrix.loc["High spenders", "Women"] == int(((c["segment"] == "High") & (c["gender"] == "F")).sum())
+    assert at.get("plotly_chart")
+    # saving the same name again is refused
+    at = _save(at, "women", "age > 30")
+    assert any("already exists" in e.value for e in at.error)
+    # deleting needs the confirmation
+    at.selectbox(key="audience_picked").select("Women").run()
+    assert at.button(key="audience_delete").disabled
+    at.checkbox(key="audience_confirm_delete").check().run()
+    at.button(key="audience_delete").click().run()
+    assert_clean(at)
+    saved = next(d.value for d in at.dataframe if "Audience" in d.value.columns)
+    assert saved["Audience"].tolist() == ["High spenders"]

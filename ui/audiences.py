@@ -1,0 +1,147 @@
+"""Audiences in the app: the active dataset's store, who is saving, cached rule masks, and the rule builder widgets."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.analysis.audience_rules import DATE_FIELDS, FIELD_LABELS, NUMBER_FIELDS, TEXT_FIELDS, rule_mask
+from core.persistence import Artifacts
+from core.pipeline.audience_store import Audience, SqliteAudienceStore, audience_file
+from ui.auth import sign_in_mode
+
+RULE_KEY = "audience_rule"
+AUDIENCE_PARAM = "audience"  # the URL parameter (and sidebar filter) of a saved audience
+OPERATORS = {
+    "text": ("=", "!=", "in", "not in"),
+    "number": (">=", "<=", "=", "!=", ">", "<", "between"),
+    "date": (">=", "<=", "between"),
+}
+
+
+def audience_store(artifacts: Artifacts) -> SqliteAudienceStore:
+    """The saved audiences of the active dataset (shared by every user of the app)."""
+    return SqliteAudienceStore(audience_file(artifacts.folder))
+
+
+def signed_in_name() -> str | None:
+    """The signed-in user's e-mail or name with OIDC sign-in; None when the app cannot tell who is using it."""
+    if sign_in_mode() != "oidc":
+        return None
+    return st.user.get("email") or st.user.get("name") or None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_rule_mask(version: str, rule: str, _customers: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """The customers a rule selects in one dataset version (a rule's text fully determines its result)."""
+    return rule_mask(rule, _customers)
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _number(value: float) -> str:
+    """A number as the rule language reads it: '1000000', '2.5'."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _kind(field: str) -> str:
+    return "text" if field in TEXT_FIELDS else ("date" if field in DATE_FIELDS else "number")
+
+
+def _append(condition: str) -> None:
+    """Add a condition to the rule being built, joined with 'and'."""
+    current = str(st.session_state.get(RULE_KEY, "")).strip()
+    st.session_state[RULE_KEY] = f"{current} and {condition}" if current else condition
+
+
+def condition_builder(customers: pd.DataFrame) -> None:
+    """Pick a field, an operator and a value, then add the condition to the rule text (joined with 'and')."""
+    fields = [f for f in (*TEXT_FIELDS, *NUMBER_FIELDS, *DATE_FIELDS) if f in customers]
+    cols = st.columns([2, 1, 3, 1], vertical_alignment="bottom")
+    field = cols[0].selectbox("Field", fields, key="builder_field", format_func=lambda f: FIELD_LABELS.get(f, f))
+    kind = _kind(field)
+    op = cols[1].selectbox("Operator", OPERATORS[kind], key=f"builder_op_{kind}")
+    if kind == "text":
+        values = pd.Series(customers[field].dropna().unique()).astype(str)
+        choices = values.sort_values().tolist()[:3_000]
+        picked = cols[2].multiselect(
+            "Values", choices, key=f"builder_values_{field}", max_selections=None if op in ("in", "not in") else 1
+        )
+        condition = (
+            (
+                f"{field} {op} ({', '.join(map(_quoted, picked))})"
+                if op in ("in", "not in")
+                else f"{field} {op} {_quoted(picked[0])}"
+            )
+            if picked
+            else None
+        )
+    elif kind == "number":
+        if op == "between":
+            low, high = cols[2].columns(2)
+            a = low.number_input("From", value=0.0, key="builder_from")
+            b = high.number_input("To", value=100.0, key="builder_to")
+            condition = f"{field} between {_number(a)} and {_number(b)}"
+        else:
+            condition = f"{field} {op} {_number(cols[2].number_input('Value', value=0.0, key='builder_value'))}"
+    else:
+        picked = cols[2].date_input(
+            "Dates" if op == "between" else "Date",
+            key=f"builder_date_{op}",
+            value=(customers[field].min(), customers[field].max()) if op == "between" else customers[field].min(),
+            format="DD/MM/YYYY",
+        )
+        dates = list(picked) if isinstance(picked, tuple | list) else [picked]
+        condition = (
+            (
+                f"{field} between '{dates[0]:%Y-%m-%d}' and '{dates[-1]:%Y-%m-%d}'"
+                if op == "between"
+                else f"{field} {op} '{dates[0]:%Y-%m-%d}'"
+            )
+            if dates and dates[0]
+            else None
+        )
+    cols[3].button(
+        "Add",
+        key="builder_add",
+        on_click=_append,
+        args=(condition,),
+        disabled=condition is None,
+        help="Adds this condition to the rule with 'and'. Edit the text for 'or' and parentheses.",
+    )
+
+
+def audience_url(name: str) -> str:
+    """A link that opens the app with this audience as the sidebar filter."""
+    return "/?" + urlencode({AUDIENCE_PARAM: name})
+
+
+def saved_table(audiences: list[Audience], sizes: list[int | None]) -> pd.DataFrame:
+    """The saved audiences as a table: name, description, rule, size, who and when, and a link."""
+    return pd.DataFrame(
+        {
+            "Audience": [a.name for a in audiences],
+            "Customers": pd.array(sizes, dtype="Int64"),
+            "Description": [a.description for a in audiences],
+            "Rule": [a.rule for a in audiences],
+            "Created by": [a.created_by for a in audiences],
+            "Created (UTC)": pd.to_datetime([a.created_at for a in audiences], utc=True).tz_localize(None),
+            "Link": [audience_url(a.name) for a in audiences],
+        }
+    )
+
+
+def saved_masks(artifacts: Artifacts, audiences: list[Audience]) -> dict[str, np.ndarray | None]:
+    """Each saved audience's customers (None when its rule no longer applies to this dataset)."""
+    out: dict[str, np.ndarray | None] = {}
+    for a in audiences:
+        try:
+            out[a.name] = cached_rule_mask(str(artifacts.folder), a.rule, artifacts.customers)[0]
+        except ValueError:
+            out[a.name] = None
+    return out
