@@ -3,10 +3,10 @@
 import streamlit as st
 
 from core.analysis.compare import compare_frame, compare_groups, default_groups, effect_table, group_labels, group_mask
-from core.charts import feature_histogram
-from core.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
-from core.markdown import bullet_list
+from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.present.charts import feature_histogram
 from core.present.compare_charts import group_share_bar
+from core.present.markdown import bullet_list
 from ui.charts_ui import per_view
 from ui.page import open_page
 from ui.sidebar import sidebar_filters

@@ -4,14 +4,15 @@ import streamlit as st
 
 from core.analysis.audience_rules import RuleError, field_table
 from core.analysis.overlap import MAX_SETS, intersections, overlap_matrix
-from core.markdown import escape_markdown
+from core.analysis.profiles import format_count, format_share
 from core.present.audience_charts import upset_chart
-from core.profiles import format_count, format_share
+from core.present.markdown import escape_markdown
 from ui.audiences import (
     RULE_KEY,
     audience_store,
     cached_rule_mask,
     condition_builder,
+    save_audience,
     saved_masks,
     saved_table,
     signed_in_name,
@@ -74,7 +75,7 @@ with st.form("save_audience"):
     saved = st.form_submit_button("Save audience", type="primary", disabled=mask is None)
 if saved:
     try:
-        audience = store.save(name, description, rule, author)
+        audience = save_audience(store, name, description, rule, author)
     except ValueError as exc:
         st.error(f"Not saved: {escape_markdown(exc)}")
     else:

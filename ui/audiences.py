@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.analysis.audience_rules import DATE_FIELDS, FIELD_LABELS, NUMBER_FIELDS, TEXT_FIELDS, rule_mask
-from core.persistence import Artifacts
+from core.analysis.audience_rules import DATE_FIELDS, FIELD_LABELS, NUMBER_FIELDS, TEXT_FIELDS, parse_rule, rule_mask
 from core.pipeline.audience_store import Audience, SqliteAudienceStore, audience_file
+from core.pipeline.persistence import Artifacts
 from ui.auth import sign_in_mode
 
 RULE_KEY = "audience_rule"
@@ -145,3 +145,9 @@ def saved_masks(artifacts: Artifacts, audiences: list[Audience]) -> dict[str, np
         except ValueError:
             out[a.name] = None
     return out
+
+
+def save_audience(store: SqliteAudienceStore, name: str, description: str, rule: str, author: str) -> Audience:
+    """Check the rule, then save; ValueError (RuleError or AudienceError) with a message when it can't be saved."""
+    parse_rule(rule)
+    return store.save(name, description, rule, author)

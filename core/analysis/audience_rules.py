@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from core.analysis.rfm import RFM_LABELS
-from core.features import FEATURES, NUMERIC_FEATURES, feature_label
+from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
 
 MAX_RULE_LENGTH = 2_000
 MAX_CONDITIONS = 50

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.explore import age_bands
-from core.features import FEATURES, NUMERIC_FEATURES, feature_label
-from core.profiles import format_count, format_inr, format_share
+from core.analysis.explore import age_bands
+from core.analysis.profiles import format_count, format_inr, format_share
+from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
 
 EFFECT_WORDS = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"), (float("inf"), "large"))
 MAX_SENTENCES = 4  # feature sentences, biggest effects first

@@ -17,8 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from core.analysis.audience_rules import parse_rule
-
 AUDIENCE_FILE = "audiences.sqlite"
 MAX_NAME_LENGTH = 80
 MAX_DESCRIPTION_LENGTH = 500
@@ -119,7 +117,11 @@ class SqliteAudienceStore:
         return Audience(*row) if row else None
 
     def save(self, name: str, description: str, rule: str, created_by: str) -> Audience:
-        """Save a new audience; AudienceError for a bad name or rule, or a name already taken."""
+        """Save a new audience; AudienceError for a bad name, an empty rule or a name already taken.
+
+        The rule is stored as written: check it with core.analysis.audience_rules.parse_rule first (the
+        pipeline layer does not import the analysis layer).
+        """
         name = clean_name(name)
         description = str(description or "").strip()
         if len(description) > MAX_DESCRIPTION_LENGTH:
@@ -127,7 +129,8 @@ class SqliteAudienceStore:
                 f"the description is {len(description)} characters long; at most {MAX_DESCRIPTION_LENGTH} are allowed"
             )
         rule = str(rule or "").strip()
-        parse_rule(rule)  # refuses a bad rule with its own message (a RuleError, also a ValueError)
+        if not rule:
+            raise AudienceError("the audience has no rule")
         author = " ".join(str(created_by or "").split())[:MAX_AUTHOR_LENGTH] or "unknown"
         audience = Audience(name, description, rule, author, datetime.now(UTC).isoformat(timespec="seconds"))
         with self._connect(write=True) as con:

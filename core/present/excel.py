@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from core.export import neutralise_formulas
-from core.features import FEATURES, feature_label
+from core.pipeline.features import FEATURES, feature_label
+from core.present.export import neutralise_formulas
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included

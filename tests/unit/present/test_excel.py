@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from core.export import customer_table
 from core.present.excel import EXCEL_MAX_ROWS, sheet_name, to_xlsx_bytes
+from core.present.export import customer_table
 
 ABOUT = [("Dataset", "default"), ("Model version", "v-20261201"), ("Filters", "Customers in segment High.")]
 

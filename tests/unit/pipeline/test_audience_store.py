@@ -7,7 +7,6 @@ import threading
 
 import pytest
 
-from core.analysis.audience_rules import RuleError
 from core.pipeline.audience_store import AUDIENCE_FILE, AudienceError, SqliteAudienceStore, audience_file
 
 
@@ -63,8 +62,8 @@ def test_bad_names_are_refused(store, name, message):
 
 
 def test_bad_rules_and_long_descriptions_are_refused(store):
-    with pytest.raises(RuleError, match="unknown field"):
-        store.save("A", "", "agee > 1", "me")
+    with pytest.raises(AudienceError, match="no rule"):
+        store.save("A", "", "  ", "me")
     with pytest.raises(AudienceError, match="at most 500"):
         store.save("A", "x" * 501, "age > 1", "me")
     assert store.list() == []
