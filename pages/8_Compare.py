@@ -7,7 +7,7 @@ from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, f
 from core.present.charts import feature_histogram
 from core.present.compare_charts import group_share_bar
 from core.present.markdown import bullet_list
-from ui.charts_ui import per_view
+from ui.cache import per_view
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import download_csv

@@ -10,13 +10,13 @@ from core.present.markdown import escape_markdown
 from ui.audiences import (
     RULE_KEY,
     audience_store,
-    cached_rule_mask,
     condition_builder,
     save_audience,
     saved_masks,
     saved_table,
     signed_in_name,
 )
+from ui.cache import cached_rule_mask
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import download_csv, kpi_row

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.analysis.audience_rules import DATE_FIELDS, FIELD_LABELS, NUMBER_FIELDS, TEXT_FIELDS, parse_rule, rule_mask
+from core.analysis.audience_rules import DATE_FIELDS, FIELD_LABELS, NUMBER_FIELDS, TEXT_FIELDS, parse_rule
 from core.pipeline.audience_store import Audience, SqliteAudienceStore, audience_file
 from core.pipeline.persistence import Artifacts
 from ui.auth import sign_in_mode
+from ui.cache import cached_rule_mask
 
 RULE_KEY = "audience_rule"
 AUDIENCE_PARAM = "audience"  # the URL parameter (and sidebar filter) of a saved audience
@@ -32,12 +33,6 @@ def signed_in_name() -> str | None:
     if sign_in_mode() != "oidc":
         return None
     return st.user.get("email") or st.user.get("name") or None
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_rule_mask(version: str, rule: str, _customers: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """The customers a rule selects in one dataset version (a rule's text fully determines its result)."""
-    return rule_mask(rule, _customers)
 
 
 def _quoted(value: str) -> str:

@@ -23,11 +23,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.analysis.audience_rules import rule_mask
 from core.analysis.explore import LINK_COLUMN, link_transactions, sample_customers
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options
+from core.analysis.rfm import RFM_COLUMNS, with_rfm
 from core.auth import SignInThrottle
 from core.pipeline.models import Models
 from core.pipeline.persistence import Artifacts, load_artifacts
@@ -41,13 +44,22 @@ BACKGROUND_POINTS = 3_000  # faint customers behind the what-if star: enough to 
 def load_version(version: str) -> Artifacts:
     """Load one version folder (checked: writer, library versions, checksums); shared by all sessions.
 
-    Transactions carry a link to their customer's row (saved at training; added here for older artifacts),
-    which makes date filters and per-segment timing about 5x faster on every rerun.
+    RFM scores and segments (core.analysis.rfm) are added to the customers here, from the saved features, so
+    artifacts of any age get them. Transactions carry a link to their customer's row (saved at training; added
+    here for older artifacts), which makes date filters and per-segment timing about 5x faster on every rerun.
     """
     artifacts = load_artifacts(Path(version))
+    if not all(column in artifacts.customers for column in RFM_COLUMNS):
+        artifacts = replace(artifacts, customers=with_rfm(artifacts.customers))  # ~0.3 s on 884k customers
     if LINK_COLUMN in artifacts.transactions:
         return artifacts
     return replace(artifacts, transactions=link_transactions(artifacts.customers, artifacts.transactions))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_rule_mask(version: str, rule: str, _customers: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """The customers an audience rule selects in one dataset version (the rule's text determines its result)."""
+    return rule_mask(rule, _customers)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
 from core.pipeline.features import FEATURES, feature_label
 from core.present.export import EXTRA_LABELS, customer_table
 
@@ -26,6 +27,9 @@ def customer_column_config() -> dict[str, Any]:
             format="D MMM YYYY", help="Date of the customer's latest transaction."
         ),
     }
+    config[RFM_LABELS[SEGMENT_COLUMN]] = st.column_config.TextColumn(help="Named segment of the R × F grid.")
+    for name in SCORE_COLUMNS:
+        config[RFM_LABELS[name]] = st.column_config.NumberColumn(format="%d", help="1 (worst) to 5 (best) quintile.")
     for name, feature in FEATURES.items():
         fmt = FORMATS.get(feature.kind)
         column = st.column_config.NumberColumn if fmt else st.column_config.TextColumn

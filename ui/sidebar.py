@@ -12,17 +12,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.analysis.filter_urls import audience_from_query, filters_from_query, filters_to_query
 from core.analysis.filters import (
     FilterOptions,
     Filters,
     describe_filters,
-    filters_from_query,
-    filters_to_query,
     normalise_filters,
 )
 from core.analysis.profiles import format_inr
 from core.pipeline.persistence import Artifacts
-from ui.cache import cached_options, cached_view
+from core.present.markdown import escape_markdown
+from ui.audiences import audience_store
+from ui.cache import cached_options, cached_rule_mask, cached_view
 from ui.navigation import draw_navigation
 from ui.state import DATASET_KEY, FILTER_KEYS, KEPT_KEY, SEEDED_KEY
 
@@ -87,6 +88,8 @@ def url_values(options: FilterOptions) -> dict:
     """Widget values for the filters in the URL, clamped to this dataset's options."""
     f = filters_from_query(st.query_params.to_dict(), options)
     seeds = {
+        "audience": audience_from_query(st.query_params.to_dict()) or "",
+        "rfm": list(f.rfm_segments),
         "segment": list(f.segments),
         "gender": list(f.genders),
         "location": list(f.locations),
@@ -183,8 +186,12 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
         )
         if not (isinstance(dates, tuple | list) and len(dates) == 2):
             dates = start["dates"]  # half-picked range: keep the previous one until the second date is chosen
+    rfm = rfm_filter(options, start)
+    audience = audience_filter(artifacts, start)
     keep_values(
         {
+            "audience": audience[0] if audience else "",
+            "rfm": rfm,
             "segment": segments,
             "gender": genders,
             "location": locations,
@@ -204,6 +211,8 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
             balance_range=None if whole_balance else balance,
             locations=locations,
             date_range=dates,
+            rfm_segments=rfm,
+            audience=audience,
         ),
         options,
     )
@@ -211,6 +220,46 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
     view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
     side.markdown(f"**{len(view):,}** of {len(artifacts.customers):,} customers match")
     if filters.is_active:
-        side.caption(describe_filters(filters))
+        side.caption(escape_markdown(describe_filters(filters)))
     draw_navigation(query)
     return filters, view
+
+
+def rfm_filter(options: FilterOptions, start: dict) -> list[str]:
+    """The RFM segment filter (when the data has RFM segments)."""
+    if not options.rfm_segments:
+        return []
+    chosen = [s for s in start.get("rfm", []) if s in options.rfm_segments]
+    return st.sidebar.multiselect(
+        "RFM segment",
+        options.rfm_segments,
+        chosen,
+        key="rfm",
+        placeholder="All RFM segments",
+        help="Recency-frequency segments, best first (see Segment profiles).",
+    )
+
+
+def audience_filter(artifacts: Artifacts, start: dict) -> tuple[str, str] | None:
+    """The saved-audience filter: (name, rule) of the chosen audience, or None for everyone."""
+    audiences = {a.name: a for a in audience_store(artifacts).list()}
+    if not audiences:
+        return None
+    names = ["", *audiences]
+    wanted = next((n for n in audiences if n.casefold() == str(start.get("audience", "")).casefold()), "")
+    picked = st.sidebar.selectbox(
+        "Audience",
+        names,
+        names.index(wanted),
+        key="audience",
+        format_func=lambda n: n or "Everyone (no audience)",
+        help="A saved audience (see the Audiences page).",
+    )
+    if not picked:
+        return None
+    try:
+        cached_rule_mask(str(artifacts.folder), audiences[picked].rule, artifacts.customers)
+    except ValueError as exc:
+        st.sidebar.warning(f"The audience {escape_markdown(picked)} can't be applied here: {escape_markdown(exc)}")
+        return None
+    return (picked, audiences[picked].rule)

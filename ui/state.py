@@ -20,7 +20,7 @@ NAV_KEY = "_navigation_container"  # the sidebar place the page links are drawn 
 SIGNED_IN_KEY = "signed_in_with_password"
 SEEDED_KEY = "_filters_seeded_for_version"  # the dataset version whose URL filters seeded the widgets
 KEPT_KEY = "_filter_values"  # the filter values kept from page to page
-FILTER_KEYS = ("segment", "gender", "age", "age_unknown", "balance", "location", "dates")  # the filter widgets
+FILTER_KEYS = ("segment", "gender", "age", "age_unknown", "balance", "location", "dates", "rfm", "audience")  # widgets
 
 
 def dataset_folder(name: str) -> Path:

@@ -1,4 +1,6 @@
-"""Customer filters: the Filters value the sidebar builds, applying it fast, and bookmarking it in the URL.
+"""Customer filters: the Filters value the sidebar builds, applying it fast, and describing it in words.
+
+Their URL form is in core.analysis.filter_urls.
 
 `apply_filters` costs tens of milliseconds on 884k customers (boolean masks on categorical codes and
 pyarrow hash lookups), so pages can call it on every rerun without caching.
@@ -9,19 +11,18 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
 
+from core.analysis.audience_rules import rule_mask
 from core.analysis.explore import GENDER_ORDER, ids_in, linked_positions
 from core.analysis.profiles import format_inr
+from core.analysis.rfm import RFM_SEGMENTS
 
-QUERY_KEYS = ("segment", "gender", "age", "age_unknown", "balance", "location", "dates")
-RANGE_SEPARATOR = ".."  # "25..40": unambiguous with negative numbers, decimals and ISO dates
 SLUG_MAX_LENGTH = 80
 GENDER_WORDS = {"M": "male", "F": "female", "other": "other", "unknown": "unknown gender"}
 
@@ -58,7 +59,8 @@ class Filters:
 
     Lists from widgets are turned into tuples, so a Filters value is hashable (usable as a cache key).
     `include_unknown_age=False` drops customers of unknown age even without an age range. Customers
-    with an unknown balance are dropped whenever a balance range is set.
+    with an unknown balance are dropped whenever a balance range is set. `audience` is a saved audience as
+    (name, rule text): the rule decides who is in it, so an edited rule is a different filter (and cache key).
     """
 
     segments: tuple[str, ...] = ()
@@ -68,12 +70,16 @@ class Filters:
     balance_range: tuple[float, float] | None = None
     locations: tuple[str, ...] = ()
     date_range: tuple[date, date] | None = None
+    rfm_segments: tuple[str, ...] = ()
+    audience: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         # Frozen, so normalise through object.__setattr__: widgets hand over lists, numpy numbers, datetimes.
         object.__setattr__(self, "segments", _texts(self.segments))
         object.__setattr__(self, "genders", _texts(self.genders))
         object.__setattr__(self, "locations", _texts(self.locations))
+        object.__setattr__(self, "rfm_segments", _texts(self.rfm_segments))
+        object.__setattr__(self, "audience", None if self.audience is None else tuple(map(str, self.audience)))
         object.__setattr__(self, "age_range", _ordered_pair(self.age_range, lambda v: int(round(float(v)))))
         object.__setattr__(self, "balance_range", _ordered_pair(self.balance_range, float))
         object.__setattr__(self, "date_range", _ordered_pair(self.date_range, _as_date))
@@ -90,6 +96,8 @@ class Filters:
             or self.balance_range
             or self.date_range
             or not self.include_unknown_age
+            or self.rfm_segments
+            or self.audience
         )
 
 
@@ -106,6 +114,7 @@ class FilterOptions:
     locations: tuple[str, ...] = ()  # biggest first
     date_min: date | None = None
     date_max: date | None = None
+    rfm_segments: tuple[str, ...] = ()  # the RFM segments that occur, best first
     location_set: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -161,6 +170,10 @@ def customer_mask(customers: pd.DataFrame, filters: Filters, transactions: pd.Da
         mask &= (balance >= filters.balance_range[0]) & (balance <= filters.balance_range[1])
     if filters.date_range:
         mask &= _date_mask(customers, filters.date_range, transactions)
+    if filters.rfm_segments:
+        mask &= _isin(customers["rfm_segment"], filters.rfm_segments)
+    if filters.audience:
+        mask &= rule_mask(filters.audience[1], customers)[0]  # a RuleError (ValueError) for a rule that can't apply
     return mask
 
 
@@ -215,7 +228,16 @@ def filter_options(customers: pd.DataFrame, transactions: pd.DataFrame | None = 
         locations=locations,
         date_min=None if pd.isna(date_lo) else _as_date(date_lo),
         date_max=None if pd.isna(date_hi) else _as_date(date_hi),
+        rfm_segments=_present_rfm(customers),
     )
+
+
+def _present_rfm(customers: pd.DataFrame) -> tuple[str, ...]:
+    """The RFM segments that occur in the data, best first (none without RFM columns)."""
+    if "rfm_segment" not in customers:
+        return ()
+    present = set(map(str, customers["rfm_segment"].dropna().unique()))
+    return tuple(s for s in RFM_SEGMENTS if s in present)
 
 
 def _clamp(pair: tuple | None, lo: object, hi: object) -> tuple | None:
@@ -255,79 +277,8 @@ def normalise_filters(filters: Filters, options: FilterOptions) -> Filters:
         age_range=_clamp(filters.age_range, options.age_min, options.age_max),
         balance_range=_clamp(filters.balance_range, options.balance_min, options.balance_max),
         date_range=_clamp(filters.date_range, options.date_min, options.date_max),
+        rfm_segments=_in_order(filters.rfm_segments, options.rfm_segments),
     )
-
-
-# ---- URL bookmarks ----------------------------------------------------------------------------------------
-
-
-def _encode_list(values: tuple[str, ...]) -> str:
-    """Comma-separated, with '%' and ',' inside a value percent-escaped (so 'DELHI, NCR' survives)."""
-    return ",".join(v.replace("%", "%25").replace(",", "%2C") for v in values)
-
-
-def _decode_list(raw: str | list[str]) -> tuple[str, ...]:
-    """The inverse of _encode_list; a list (repeated URL keys) is decoded element by element."""
-    parts = raw if isinstance(raw, list) else [raw]
-    return tuple(unquote(item) for part in parts for item in str(part).split(",") if item != "")
-
-
-def _number(value: float) -> str:
-    """A number in its shortest exact text form ('1000', not '1000.0')."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def filters_to_query(filters: Filters) -> dict[str, str]:
-    """The filters as URL query parameters (only the active ones), e.g. {'segment': 'High', 'age': '25..40'}."""
-    query: dict[str, str] = {}
-    for key, values in (("segment", filters.segments), ("gender", filters.genders), ("location", filters.locations)):
-        if values:
-            query[key] = _encode_list(values)
-    if filters.age_range:
-        query["age"] = RANGE_SEPARATOR.join(str(v) for v in filters.age_range)
-    if not filters.include_unknown_age:
-        query["age_unknown"] = "exclude"
-    if filters.balance_range:
-        query["balance"] = RANGE_SEPARATOR.join(_number(v) for v in filters.balance_range)
-    if filters.date_range:
-        query["dates"] = RANGE_SEPARATOR.join(d.isoformat() for d in filters.date_range)
-    return query
-
-
-def _last(raw: str | list[str] | None) -> str | None:
-    """A single query value (the last one when a key is repeated)."""
-    if isinstance(raw, list):
-        return str(raw[-1]) if raw else None
-    return None if raw is None else str(raw)
-
-
-def _parse_range(raw: str | list[str] | None, convert) -> tuple | None:
-    """'a..b' parsed with `convert`; None when missing or malformed (never raises)."""
-    text = _last(raw)
-    if not text or RANGE_SEPARATOR not in text:
-        return None
-    try:
-        lo, hi = (convert(part.strip()) for part in text.split(RANGE_SEPARATOR, 1))
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if any(isinstance(v, float) and not math.isfinite(v) for v in (lo, hi)):
-        return None
-    return (lo, hi) if lo <= hi else (hi, lo)
-
-
-def filters_from_query(params: Mapping[str, str | list[str]], options: FilterOptions) -> Filters:
-    """Filters read back from URL query parameters; unknown, malformed or out-of-range values are ignored."""
-    raw = {key: params[key] for key in QUERY_KEYS if key in params}
-    filters = Filters(
-        segments=_decode_list(raw.get("segment", [])),
-        genders=_decode_list(raw.get("gender", [])),
-        locations=_decode_list(raw.get("location", [])),
-        age_range=_parse_range(raw.get("age"), lambda s: int(round(float(s)))),
-        include_unknown_age=_last(raw.get("age_unknown")) != "exclude",
-        balance_range=_parse_range(raw.get("balance"), float),
-        date_range=_parse_range(raw.get("dates"), date.fromisoformat),
-    )
-    return normalise_filters(filters, options)
 
 
 # ---- words and slugs --------------------------------------------------------------------------------------
@@ -370,6 +321,10 @@ def describe_filters(filters: Filters) -> str:
         lo, hi = filters.date_range
         when = f"on {_day(lo)}" if lo == hi else f"between {_day(lo)} and {_day(hi)}"
         clauses.append(f"with a transaction {when}")
+    if filters.rfm_segments:
+        clauses.append(f"in RFM segment{'s' if len(filters.rfm_segments) > 1 else ''} {_either(filters.rfm_segments)}")
+    if filters.audience:
+        clauses.append(f"in the audience '{filters.audience[0]}'")
     return "Customers " + ", ".join(clauses) + "."
 
 
@@ -397,6 +352,10 @@ def filters_slug(filters: Filters, max_length: int = SLUG_MAX_LENGTH) -> str:
         parts.append(f"loc-{len(filters.locations)}" if many else "loc-" + "-".join(map(safe_slug, filters.locations)))
     if filters.date_range:
         parts.append("dates-" + "-".join(f"{d:%Y%m%d}" for d in filters.date_range))
+    if filters.rfm_segments:
+        parts.append("rfm-" + "-".join(map(safe_slug, filters.rfm_segments)))
+    if filters.audience:
+        parts.append("audience-" + safe_slug(filters.audience[0]))
     slug = "_".join(parts) or "all"
     if len(slug) > max_length:
         # Cut, but keep a short hash of the full slug so two long selections never share a file name.

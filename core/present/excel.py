@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS
 from core.pipeline.features import FEATURES, feature_label
 from core.present.export import neutralise_formulas
 
@@ -37,7 +38,9 @@ NUMBER_FORMATS = {  # feature kind -> Excel number format
     "datetime": "yyyy-mm-dd hh:mm:ss",
 }
 _BAD_SHEET_CHARS = str.maketrans({c: " " for c in "[]:*?/\\"})
-_LABEL_KINDS = {feature_label(name): f.kind for name, f in FEATURES.items()}
+_LABEL_KINDS = {feature_label(name): f.kind for name, f in FEATURES.items()} | {
+    RFM_LABELS[c]: "score" for c in SCORE_COLUMNS
+}
 
 
 def column_kind(name: object, column: pd.Series) -> str | None:
@@ -50,6 +53,8 @@ def column_kind(name: object, column: pd.Series) -> str | None:
     text = str(name)
     if text in FEATURES:
         return FEATURES[text].kind
+    if text in SCORE_COLUMNS:
+        return "score"
     if text in _LABEL_KINDS:
         return _LABEL_KINDS[text]
     return "money" if text.endswith("(INR)") else None

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from core.analysis.filters import Filters, filters_slug, safe_slug
+from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
 from core.pipeline.features import FEATURES, feature_label
 
 # A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"); see OWASP's guidance.
@@ -23,6 +24,7 @@ EXTRA_LABELS = {
     "segment": "Segment",
     "first_date": "First transaction",
     "last_date": "Last transaction",
+    **RFM_LABELS,
 }
 
 
@@ -113,11 +115,12 @@ def export_filename(base: str, filters: Filters, ext: str = "csv") -> str:
 
 
 def customer_table(customers: pd.DataFrame) -> pd.DataFrame:
-    """Customer rows for lists and downloads: ID, segment, every feature and dates, with readable headers.
+    """Customer rows for lists and downloads: ID, segment, RFM segment and scores, features, dates; readable headers.
 
     Money is rounded to 2 decimals, shares to 3, typical hour to 1; age is a whole number (empty if unknown).
     """
-    columns = [c for c in ("CustomerID", "segment", *FEATURES, "first_date", "last_date") if c in customers]
+    order = ("CustomerID", "segment", SEGMENT_COLUMN, *SCORE_COLUMNS, *FEATURES, "first_date", "last_date")
+    columns = [c for c in order if c in customers]
     table = customers[columns].copy(deep=False)
     for name in columns:
         kind = FEATURES[name].kind if name in FEATURES else ""

@@ -10,14 +10,13 @@ import pandas as pd
 import pytest
 
 from core.analysis.explore import link_transactions
+from core.analysis.filter_urls import filters_from_query, filters_to_query
 from core.analysis.filters import (
     Filters,
     apply_filters,
     describe_filters,
     filter_options,
-    filters_from_query,
     filters_slug,
-    filters_to_query,
     normalise_filters,
 )
 from tests.unit.fake_segments import NAMES, make_data
