@@ -28,6 +28,7 @@ from core.present.markdown import bold_lead, bullet_list
 from ui.cache import per_view
 from ui.charts_ui import show_customers
 from ui.page import open_page
+from ui.rfm_ui import rfm_section
 from ui.sidebar import sidebar_filters
 from ui.widgets import download_csv, sample_note, segment_cards, segment_heading, stop_if_empty
 
@@ -85,6 +86,8 @@ st.caption("The five biggest locations of each segment; bars show the share of t
 
 st.subheader("When they transact")
 st.plotly_chart(hourly_activity_line(per_view(artifacts, filters, timing_by_segment, view, artifacts.transactions)))
+
+rfm_section(artifacts, filters, view)
 
 st.subheader("Customer lists")
 segment = st.selectbox(

@@ -85,6 +85,7 @@ download_csv(
     key="lookup_download",
     label="Download these customers (CSV)",
     as_customers=False,
+    rows=len(table),
 )
 
 st.subheader("Customer by customer")

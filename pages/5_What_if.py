@@ -130,4 +130,5 @@ if upload is not None:
         key="batch_download",
         label="Download the scored file (CSV)",
         as_customers=False,
+        rows=len(batch),
     )

@@ -49,6 +49,13 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
         ":material/verified:",
         "How well separated are the segments, and how far can the classifiers be trusted?",
     ),
+    ("pages/8_Compare.py", "Compare", ":material/compare_arrows:", "How do two groups of customers differ?"),
+    (
+        "pages/9_Audiences.py",
+        "Audiences",
+        ":material/campaign:",
+        "Who should get this campaign? Build, save and compare audiences.",
+    ),
     ("pages/7_Data.py", "Data", ":material/upload_file:", "Which data is shown, and how do I bring my own?"),
 )
 

@@ -238,3 +238,10 @@ def rfm_sql(table: str = "customers") -> str:
         f"WITH scored AS (SELECT CustomerID, {', '.join(parts)} FROM {table}) "
         f"SELECT *, CASE {cases} END AS {SEGMENT_COLUMN} FROM scored"
     )
+
+
+def rfm_grid_table(customers: pd.DataFrame) -> pd.DataFrame:
+    """The R x F grid as text cells 'Champions: 1,234', so empty cells and the degenerate columns show."""
+    counts, names = rfm_grid(customers), grid_names()
+    cells = [[f"{names.iat[i, j]}: {counts.iat[i, j]:,}" for j in range(5)] for i in range(5)]
+    return pd.DataFrame(cells, index=counts.index, columns=counts.columns)

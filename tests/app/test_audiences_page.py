@@ -79,3 +79,21 @@ def test_save_list_overlap_and_delete(empty_store, trained):
     assert_clean(at)
     saved = next(d.value for d in at.dataframe if "Audience" in d.value.columns)
     assert saved["Audience"].tolist() == ["High spenders"]
+
+
+def test_a_saved_audience_filters_every_page_from_its_url(empty_store, trained):
+    c = trained.customers
+    _save(run_page(PAGE), "Women", "gender = 'F'")
+    at = run_page("pages/3_Segment_profiles.py", audience="women")  # any case
+    assert_clean(at)
+    assert at.selectbox(key="audience").value == "Women"
+    expected = int((c["gender"] == "F").sum())
+    assert any(f"**{expected:,}** of {len(c):,} customers match" in m.value for m in at.sidebar.markdown)
+    assert any("in the audience" in cap.value for cap in at.sidebar.caption)
+
+
+def test_an_unknown_audience_in_the_url_is_ignored(empty_store, trained):
+    at = run_page("Home.py", audience="nobody")
+    assert_clean(at)
+    c = trained.customers
+    assert any(f"**{len(c):,}** of {len(c):,} customers match" in m.value for m in at.sidebar.markdown)

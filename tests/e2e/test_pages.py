@@ -20,6 +20,8 @@ PAGES = {
     "What_if": ["stForm"],
     "Model_quality": ["stMetric", "stPlotlyChart"],
     "Data": ["stFileUploader", "stDataFrame"],
+    "Compare": ["stDataFrame", "stPlotlyChart"],
+    "Audiences": ["stTextArea"],
 }
 
 

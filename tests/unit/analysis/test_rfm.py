@@ -14,6 +14,7 @@ from core.analysis.rfm import (
     quintile_scores,
     rfm_crosstab,
     rfm_grid,
+    rfm_grid_table,
     rfm_sql,
     score_rfm,
     with_rfm,
@@ -174,3 +175,10 @@ def test_sql_gives_the_same_scores():
     for column in ("rfm_recency", "rfm_frequency", "rfm_monetary"):
         assert result[column].astype(int).tolist() == expected[column].astype(int).tolist()
     assert result["rfm_segment"].tolist() == expected["rfm_segment"].astype(str).tolist()
+
+
+def test_grid_table_names_and_counts_each_cell():
+    table = rfm_grid_table(_one_timers())
+    assert table.loc["R1", "F5"] == "Can't lose: 2"
+    assert table.loc["R5", "F1"] == "New: 2"
+    assert table.loc["R3", "F3"] == "Need attention: 0"
