@@ -7,6 +7,7 @@ from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, f
 from core.present.charts import feature_histogram
 from core.present.compare_charts import group_share_bar
 from core.present.markdown import bullet_list
+from ui.audiences import usable_audiences
 from ui.cache import per_view
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
@@ -16,8 +17,9 @@ st.set_page_config(page_title="Compare · Segment Studio", page_icon="assets/ico
 artifacts = open_page("Compare", "How do two groups of customers differ, and by how much?")
 filters, view = sidebar_filters(artifacts)
 customers = artifacts.customers
+audiences = usable_audiences(artifacts)
 
-labels = group_labels(customers)
+labels = group_labels(customers, audiences)
 first, second = default_groups(labels, filters.is_active)
 left, right = st.columns(2)
 a = left.selectbox(
@@ -25,10 +27,10 @@ a = left.selectbox(
     labels,
     labels.index(first),
     key="compare_a",
-    help="Segments are taken within the sidebar's selection; 'everyone else' is outside it.",
+    help="Segments and audiences are taken within the sidebar's selection; 'everyone else' is outside it.",
 )
 b = right.selectbox("Group B", labels, labels.index(second), key="compare_b")
-result = per_view(artifacts, filters, compare_groups, view, customers, a=a, b=b)
+result = per_view(artifacts, filters, compare_groups, view, customers, a=a, b=b, audiences=tuple(audiences.items()))
 if not result.a.customers or not result.b.customers:
     st.info(result.sentences[0], icon=":material/filter_alt_off:")
     st.stop()
@@ -62,7 +64,8 @@ feature = st.selectbox(
     "Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"), format_func=feature_label, key="compare_feature"
 )
 st.caption(FEATURES[feature].description)
-groups = compare_frame(customers[[feature]], group_mask(customers, view, a), group_mask(customers, view, b), (a, b))
+masks = (group_mask(customers, view, a, audiences), group_mask(customers, view, b, audiences))
+groups = compare_frame(customers[[feature]], *masks, (a, b))
 st.plotly_chart(feature_histogram(groups, feature, log=feature in MONEY_FEATURES, normalise=True))
 st.caption("Each group's bars add up to 100% of that group, so groups of different sizes compare fairly.")
 

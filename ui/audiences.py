@@ -146,3 +146,10 @@ def save_audience(store: SqliteAudienceStore, name: str, description: str, rule:
     """Check the rule, then save; ValueError (RuleError or AudienceError) with a message when it can't be saved."""
     parse_rule(rule)
     return store.save(name, description, rule, author)
+
+
+def usable_audiences(artifacts: Artifacts) -> dict[str, str]:
+    """Saved audiences whose rule applies to this dataset, as name -> rule."""
+    audiences = audience_store(artifacts).list()
+    masks = saved_masks(artifacts, audiences)
+    return {a.name: a.rule for a in audiences if masks[a.name] is not None}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.analysis.audience_rules import rule_mask
 from core.analysis.explore import age_bands
 from core.analysis.profiles import format_count, format_inr, format_share
 from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
@@ -234,10 +235,11 @@ SELECTION = "The current selection"
 REST = "Everyone else (not in the selection)"
 SEGMENT_PREFIX = "Segment "
 RFM_PREFIX = "RFM: "
+AUDIENCE_PREFIX = "Audience: "
 
 
-def group_labels(customers: pd.DataFrame) -> list[str]:
-    """The groups a page can offer: the selection, everyone else, each budget segment and each RFM segment."""
+def group_labels(customers: pd.DataFrame, audiences: Mapping[str, str] | None = None) -> list[str]:
+    """The groups a page can offer: the selection, everyone else, each budget and RFM segment, saved audiences."""
     labels = [SELECTION, REST]
     segment = customers.get("segment")
     if segment is not None:
@@ -248,18 +250,22 @@ def group_labels(customers: pd.DataFrame) -> list[str]:
         present = set(map(str, rfm.dropna().unique()))
         names = rfm.cat.categories if isinstance(rfm.dtype, pd.CategoricalDtype) else sorted(present)
         labels += [f"{RFM_PREFIX}{s}" for s in map(str, names) if s in present]
-    return labels
+    return labels + [f"{AUDIENCE_PREFIX}{name}" for name in (audiences or {})]
 
 
-def group_mask(customers: pd.DataFrame, view: pd.DataFrame, label: str) -> np.ndarray:
-    """The customers of one group as a mask over `customers`; segments are taken within the selection (`view`)."""
+def group_mask(
+    customers: pd.DataFrame, view: pd.DataFrame, label: str, audiences: Mapping[str, str] | None = None
+) -> np.ndarray:
+    """One group as a mask over `customers`; segments and audiences (name -> rule) are taken within `view`."""
     in_view = customers.index.isin(view.index)
     if label == SELECTION:
         return in_view
     if label == REST:
         return ~in_view
-    if label not in group_labels(customers):
-        raise ValueError(f"unknown group {label!r}; choose one of {', '.join(group_labels(customers))}")
+    if label not in group_labels(customers, audiences):
+        raise ValueError(f"unknown group {label!r}; choose one of {', '.join(group_labels(customers, audiences))}")
+    if label.startswith(AUDIENCE_PREFIX):
+        return in_view & rule_mask(audiences[label[len(AUDIENCE_PREFIX) :]], customers)[0]
     for prefix, column in ((SEGMENT_PREFIX, "segment"), (RFM_PREFIX, "rfm_segment")):
         if label.startswith(prefix) and column in customers:
             return in_view & customers[column].eq(label[len(prefix) :]).to_numpy(dtype=bool, na_value=False)
@@ -279,9 +285,12 @@ class Comparison:
     sentences: list[str]
 
 
-def compare_groups(view: pd.DataFrame, customers: pd.DataFrame, a: str, b: str) -> Comparison:
-    """Compare group `a` with group `b` (labels from group_labels; segments taken within the selection `view`)."""
-    mask_a, mask_b = group_mask(customers, view, a), group_mask(customers, view, b)
+def compare_groups(
+    view: pd.DataFrame, customers: pd.DataFrame, a: str, b: str, audiences: tuple[tuple[str, str], ...] = ()
+) -> Comparison:
+    """Compare group `a` with group `b` (labels from group_labels; `audiences` as (name, rule) pairs)."""
+    rules = dict(audiences)
+    mask_a, mask_b = group_mask(customers, view, a, rules), group_mask(customers, view, b, rules)
     ka, kb = group_kpis(customers, mask_a, a), group_kpis(customers, mask_b, b)
     features = compare_features(customers, mask_a, mask_b)
     demographics = demographic_comparison(customers, mask_a, mask_b)

@@ -97,3 +97,15 @@ def test_an_unknown_audience_in_the_url_is_ignored(empty_store, trained):
     assert_clean(at)
     c = trained.customers
     assert any(f"**{len(c):,}** of {len(c):,} customers match" in m.value for m in at.sidebar.markdown)
+
+
+def test_compare_two_saved_audiences(empty_store, trained):
+    c = trained.customers
+    at = _save(run_page(PAGE), "Women", "gender = 'F'")
+    _save(at, "Rich", "balance >= 100000")
+    at = run_page("pages/8_Compare.py")
+    at.selectbox(key="compare_a").select("Audience: Women").run()
+    at.selectbox(key="compare_b").select("Audience: Rich").run()
+    assert_clean(at)
+    kpis = at.dataframe[0].value
+    assert kpis.loc["Customers"].tolist() == [int((c["gender"] == "F").sum()), int((c["balance"] >= 100000).sum())]

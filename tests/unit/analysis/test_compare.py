@@ -152,3 +152,14 @@ def test_compare_frame_labels_each_group():
     assert len(frame) == 9
     assert frame["segment"].astype(str).tolist() == ["High"] * 3 + ["Everyone"] * 6
     assert list(frame["segment"].cat.categories) == ["High", "Everyone"]
+
+
+def test_saved_audiences_are_groups_within_the_selection():
+    c = _customers()
+    rules = {"Rich": "balance >= 1000", "Women": "gender = 'F'"}
+    assert group_labels(c, rules)[-2:] == ["Audience: Rich", "Audience: Women"]
+    view = c[c["segment"] == "High"]
+    assert group_mask(c, c, "Audience: Women", rules).tolist() == [False, False, True, True, True, True]
+    assert group_mask(c, view, "Audience: Women", rules).tolist() == [False, False, True, False, False, False]
+    with pytest.raises(ValueError, match="unknown group 'Audience: Men'"):
+        group_mask(c, c, "Audience: Men", rules)
