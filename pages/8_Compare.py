@@ -2,7 +2,15 @@
 
 import streamlit as st
 
-from core.analysis.compare import compare_frame, compare_groups, default_groups, effect_table, group_labels, group_mask
+from core.analysis.compare import (
+    compare_frame,
+    compare_groups,
+    default_groups,
+    effect_table,
+    group_labels,
+    group_mask,
+    kpi_display,
+)
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.present.charts import feature_histogram
 from core.present.compare_charts import group_share_bar
@@ -36,9 +44,7 @@ if not result.a.customers or not result.b.customers:
     st.stop()
 
 st.subheader("Size and headline numbers")
-st.dataframe(
-    result.kpis, column_config={c: st.column_config.NumberColumn(format="%,.2f") for c in result.kpis}, width="content"
-)
+st.dataframe(kpi_display(result.kpis), width="content")
 
 st.subheader("What the numbers say")
 st.markdown(bullet_list(result.sentences))
@@ -48,6 +54,7 @@ effects = effect_table(result.features, (a, b))
 st.dataframe(
     effects,
     hide_index=True,
+    placeholder="–",
     column_config={
         "Ratio of medians": st.column_config.NumberColumn(format="%.2f×"),
         "Standardised mean difference": st.column_config.NumberColumn(

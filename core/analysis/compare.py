@@ -316,6 +316,19 @@ def effect_table(features: pd.DataFrame, labels: tuple[str, str]) -> pd.DataFram
     )
 
 
+def kpi_display(kpis: pd.DataFrame) -> pd.DataFrame:
+    """The KPI table as text in the app's formats (counts, shares, rupees), one format per row."""
+    formats = {
+        "Customers": format_count,
+        "Share of all customers": lambda v: format_share(v, 1),
+        "Median account balance (INR)": format_inr,
+        "Median total spend (INR)": format_inr,
+        "Median transactions": lambda v: f"{v:,.1f}",
+        "Repeat customers": lambda v: format_share(v, 1),
+    }
+    return pd.DataFrame({c: [formats[m](v) for m, v in kpis[c].items()] for c in kpis}, index=kpis.index)
+
+
 def default_groups(labels: Sequence[str], filtered: bool) -> tuple[str, str]:
     """Selection vs everyone else when filters are set; else the highest vs the lowest budget segment."""
     segments = [s for s in labels if s.startswith(SEGMENT_PREFIX)]

@@ -108,4 +108,5 @@ def test_compare_two_saved_audiences(empty_store, trained):
     at.selectbox(key="compare_b").select("Audience: Rich").run()
     assert_clean(at)
     kpis = at.dataframe[0].value
-    assert kpis.loc["Customers"].tolist() == [int((c["gender"] == "F").sum()), int((c["balance"] >= 100000).sum())]
+    expected = [f"{(c['gender'] == 'F').sum():,}", f"{(c['balance'] >= 100000).sum():,}"]
+    assert kpis.loc["Customers"].tolist() == expected

@@ -14,8 +14,9 @@ def test_default_compares_the_highest_with_the_lowest_segment(trained):
     assert at.selectbox(key="compare_b").value == "Segment Low"
     kpis = at.dataframe[0].value
     c = trained.customers
-    assert kpis.loc["Customers", "Segment High"] == (c["segment"] == "High").sum()
-    assert kpis.loc["Median account balance (INR)", "Segment Low"] == c.loc[c["segment"] == "Low", "balance"].median()
+    assert kpis.loc["Customers", "Segment High"] == f"{(c['segment'] == 'High').sum():,}"
+    low_median = c.loc[c["segment"] == "Low", "balance"].median()
+    assert kpis.loc["Median account balance (INR)", "Segment Low"] == f"₹{low_median:,.0f}"
     assert any("Segment High has" in m.value for m in at.markdown)
     effects = at.dataframe[1].value
     assert effects["Standardised mean difference"].abs().is_monotonic_decreasing
@@ -28,7 +29,7 @@ def test_selection_against_everyone_else_when_filtered(trained):
     assert at.selectbox(key="compare_a").value == "The current selection"
     kpis = at.dataframe[0].value
     c = trained.customers
-    assert kpis.iloc[0].tolist() == [(c["gender"] == "F").sum(), (c["gender"] != "F").sum()]
+    assert kpis.iloc[0].tolist() == [f"{(c['gender'] == 'F').sum():,}", f"{(c['gender'] != 'F').sum():,}"]
 
 
 def test_an_empty_group_gives_a_message():

@@ -19,6 +19,7 @@ from core.analysis.compare import (
     group_kpis,
     group_labels,
     group_mask,
+    kpi_display,
     kpi_table,
     standardised_difference,
 )
@@ -163,3 +164,9 @@ def test_saved_audiences_are_groups_within_the_selection():
     assert group_mask(c, view, "Audience: Women", rules).tolist() == [False, False, True, False, False, False]
     with pytest.raises(ValueError, match="unknown group 'Audience: Men'"):
         group_mask(c, c, "Audience: Men", rules)
+
+
+def test_kpi_display_formats_each_row():
+    c = _customers()
+    shown = kpi_display(kpi_table(group_kpis(c, A, "High"), group_kpis(c, B, "Low")))
+    assert shown["High"].tolist() == ["3", "50.0%", "₹2,000", "₹200", "2.0", "66.7%"]
