@@ -1,0 +1,174 @@
+"""Blocks of customers, the generator's unit of work: any size is made in bounded memory, same seed same data.
+
+Block ``b`` holds the transactions ``start + 1 .. start + size`` of whole customers and draws from its own
+random stream ``(seed, b)``, so blocks can be made in any order or in parallel. Customer IDs come from one
+keyed permutation of the ID space, so they are unique across blocks (apart from the IDs two people share on
+purpose, see ``model``). Missing cells and the one gender 'T' per million rows are spread over the blocks
+so the totals are exactly the published proportions of the whole file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from core.config import PLACEHOLDER_DOB_YEAR, PUBLIC_DATASET_ROWS, RAW_COLUMNS
+from core.synthgen import model
+from core.synthgen.places import draw_locations, location_strings
+from core.synthgen.text import dmy_text, int_text, money_text, prefixed
+
+BLOCK_ROWS = 2_097_152      # transactions per block: the default file (1,048,567 rows) is one block
+# Missing cells per PUBLIC_DATASET_ROWS rows in the real file; scaled proportionally for other row counts.
+MISSING_PER_DEFAULT: dict[str, int] = {
+    "CustomerDOB": 3_397,
+    "CustGender": 1_100,
+    "CustLocation": 151,
+    "CustAccountBalance": 2_369,
+}
+PLACEHOLDER_DOB = f"1/1/{PLACEHOLDER_DOB_YEAR}"
+ODD_GENDER_MIN_ROWS = 10_000   # the real file has one gender 'T'; files this big get one per ~1M rows
+_SEVEN_DIGIT_IDS = (1_010_000, 8_090_000)   # the real IDs: C1010000 .. C9099999
+_MIN_ID_SPACE_PER_ROW = 4      # longer IDs once the file would fill more than a quarter of the 7-digit space
+# The 55 transaction dates of the public file: all of August, 22 September dates, 16 and 21 October 2016.
+_DATES = np.concatenate([
+    np.arange(np.datetime64("2016-08-01"), np.datetime64("2016-09-01")),
+    np.arange(np.datetime64("2016-09-02"), np.datetime64("2016-09-19")),
+    np.array(["2016-09-22", "2016-09-23", "2016-09-25", "2016-09-26", "2016-09-27", "2016-10-16", "2016-10-21"],
+             dtype="datetime64[D]"),
+])
+
+
+def plan_blocks(rows: int) -> list[tuple[int, int]]:
+    """(first row offset, rows) of each block: equal blocks of at most BLOCK_ROWS."""
+    count = -(-rows // BLOCK_ROWS)
+    edges = [rows * b // count for b in range(count + 1)]
+    return [(edges[b], edges[b + 1] - edges[b]) for b in range(count)]
+
+
+def id_space(rows: int) -> tuple[int, int]:
+    """(smallest ID number, how many) for a file of `rows`: 7 digits like the real file, more when needed."""
+    if rows * _MIN_ID_SPACE_PER_ROW <= _SEVEN_DIGIT_IDS[1]:
+        return _SEVEN_DIGIT_IDS
+    digits = 8
+    while 9 * 10 ** (digits - 1) < rows * _MIN_ID_SPACE_PER_ROW:
+        digits += 1
+    return 10 ** (digits - 1), 9 * 10 ** (digits - 1)
+
+
+def customer_numbers(index: np.ndarray, rows: int, seed: int) -> np.ndarray:
+    """Scatter customer indices over the ID space with a keyed Feistel permutation (distinct in, distinct out)."""
+    base, space = id_space(rows)
+    bits = int(np.ceil(np.log2(space)))
+    half = (bits + 1) // 2
+    keys = np.random.default_rng([seed, 7]).integers(1, 2**31, 4).astype(np.uint64)
+    values = _feistel(index.astype(np.uint64), keys, half)
+    outside = values >= space
+    while outside.any():          # cycle-walking: re-permute the few values beyond the space until they land in it
+        values[outside] = _feistel(values[outside], keys, half)
+        outside = values >= space
+    return base + values.astype(np.int64)
+
+
+def _feistel(x: np.ndarray, keys: np.ndarray, half: int) -> np.ndarray:
+    """A balanced Feistel network on 2 * half bits: a bijection of [0, 4 ** half)."""
+    shift, mask = np.uint64(half), np.uint64((1 << half) - 1)
+    left, right = x >> shift, x & mask
+    for key in keys:
+        mixed = (right + key) * np.uint64(0x9E3779B97F4A7C15)
+        left, right = right, left ^ ((mixed ^ (mixed >> np.uint64(29))) & mask)
+    return (left << shift) | right
+
+
+def generate_block(seed: int, index: int, start: int, size: int, total_rows: int) -> pa.Table:
+    """One block of raw transactions as an Arrow table of text columns (null where a cell is missing)."""
+    rng = np.random.default_rng([seed, index])
+    counts = model.transactions_per_customer(rng, size)
+    n = len(counts)
+    birth = model.draw_birth_dates(rng, n)
+    male = model.draw_gender(rng, birth["placeholder"])
+    place, affluence = draw_locations(rng, n)
+    host, guest = model.pair_shared_ids(rng, counts, size)
+    model.make_guests_differ(rng, host, guest, male, place, affluence)
+    budget = rng.standard_normal(n)
+    log_balance = model.draw_log_balance(rng, birth["age"], affluence, male, birth["placeholder"], budget)
+    zero_balance = rng.random(n) < 0.002
+
+    is_guest = np.zeros(n, dtype=bool)
+    is_guest[guest] = True
+    number = np.zeros(n, dtype=np.int64)
+    number[~is_guest] = customer_numbers(start + np.arange(n - len(guest)), total_rows, seed)
+    number[guest] = number[host]
+    dob = pc.if_else(pa.array(birth["placeholder"]), PLACEHOLDER_DOB,
+                     dmy_text(birth["day"], birth["month"], birth["year"]))
+
+    person = rng.permutation(np.repeat(np.arange(n), counts))      # scatter each customer's rows
+    take = pa.array(person)
+    repeat = counts[person] > 1
+    row_balance = log_balance[person] + np.where(repeat, 0.04 * rng.standard_normal(size), 0.0)
+    hour = model.draw_hours(rng, size)
+    log_amount = model.draw_log_amount(rng, birth["age"][person], affluence[person], male[person],
+                                       birth["placeholder"][person], budget[person], hour)
+    time = hour * 10_000 + rng.integers(0, 60, size) * 100 + rng.integers(0, 60, size)
+    columns = [
+        prefixed("T", np.arange(start + 1, start + size + 1)),
+        prefixed("C", number).take(take),
+        dob.take(take),
+        pa.array(np.where(male, "M", "F")).take(take),
+        pa.array(location_strings().to_numpy()).take(pa.array(place[person])),
+        money_text(model.balance_cents(row_balance, zero_balance[person])),
+        _date_text().take(pa.array(_draw_date_index(rng, size))),
+        int_text(time),
+        money_text(model.amount_cents(rng, log_amount)),
+    ]
+    keep = ~repeat & ~np.isin(person, np.concatenate([host, guest]))
+    columns = _blank_missing(rng, dict(zip(RAW_COLUMNS, columns, strict=True)), keep, start, size, total_rows)
+    return pa.table(columns)
+
+
+def _date_text() -> pa.Array:
+    """The 55 dates as d/m/yy text."""
+    days = _DATES.astype("datetime64[D]")
+    month = days.astype("datetime64[M]")
+    return dmy_text((days - month).astype(int) + 1, month.astype(int) % 12 + 1, np.full(len(days), 16))
+
+
+def _draw_date_index(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A date per transaction, with a fixed (seed-independent) day-to-day variation, busier at weekends."""
+    weekday = (_DATES.astype("datetime64[D]").astype(int) + 3) % 7        # 1970-01-01 was a Thursday (3)
+    weight = np.random.default_rng(55).uniform(0.8, 1.2, len(_DATES)) * np.where(weekday >= 5, 1.15, 1.0)
+    return rng.choice(len(_DATES), size=n, p=weight / weight.sum())
+
+
+def _share_of(total: float, start: int, size: int) -> int:
+    """This block's part of a count that grows in proportion to the rows, so the blocks add up exactly."""
+    return int(round(total * (start + size) / PUBLIC_DATASET_ROWS)) - int(round(total * start / PUBLIC_DATASET_ROWS))
+
+
+def _odd_genders(start: int, size: int, total_rows: int) -> int:
+    """How many gender 'T' cells this block has: one per ~1M rows (at least one) in files of 10,000+ rows."""
+    if total_rows < ODD_GENDER_MIN_ROWS:
+        return 0
+    upto = [0 if x == 0 else max(1, round(x / PUBLIC_DATASET_ROWS)) for x in (start, start + size)]
+    return upto[1] - upto[0]
+
+
+def _blank_missing(rng: np.random.Generator, columns: dict[str, pa.Array], keep: np.ndarray, start: int, size: int,
+                   total_rows: int) -> dict[str, pa.Array]:
+    """Blank cells in the published proportions, and the gender 'T', on rows of one-transaction customers.
+
+    Only customers with one transaction and their own ID are touched, so a customer's birth date, gender and
+    place stay the same on all of its rows and every shared ID keeps its two different people.
+    """
+    candidates = rng.permutation(np.flatnonzero(keep))
+    odd = _odd_genders(start, size, total_rows)
+    gender_t = np.zeros(size, dtype=bool)
+    gender_t[candidates[:odd]] = True
+    columns["CustGender"] = pc.if_else(pa.array(gender_t), "T", columns["CustGender"])
+    candidates = candidates[odd:]          # so no blank overwrites the 'T' and the counts stay exact
+    for column, per_default in MISSING_PER_DEFAULT.items():
+        blank = np.zeros(size, dtype=bool)
+        blank[rng.choice(candidates, size=min(_share_of(per_default, start, size), len(candidates)),
+                         replace=False)] = True
+        columns[column] = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), columns[column])
+    return columns
