@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -16,15 +17,16 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from core.errors import DataError
-from core.synthgen.blocks import generate_block, plan_blocks
+from core.pipeline.synth.blocks import generate_block, plan_blocks
 
-_GZIP_LEVEL = 3      # twice as fast as zlib's default 6 on this file, for a file ~7% bigger
+_GZIP_LEVEL = 3  # twice as fast as zlib's default 6 on this file, for a file ~7% bigger
 _PART_NAME = "part-{:05d}.parquet"
 _PARQUET_COMPRESSION = "zstd"
 
@@ -34,9 +36,15 @@ def csv_bytes(table: pa.Table, header: bool) -> bytes:
     cells = [_quote_if_needed(column.combine_chunks()) for column in table.columns]
     lines = pc.binary_join_element_wise(*cells, ",", null_handling="replace", null_replacement="")
     lines = pc.binary_join_element_wise(lines, "\n", "")
-    body = b"".join(memoryview(chunk.buffers()[2])[chunk.offsets[0].as_py(): chunk.offsets[-1].as_py()]
-                    for chunk in pa.chunked_array([lines]).chunks if len(chunk))
+    body = b"".join(_string_data(chunk) for chunk in pa.chunked_array([lines]).chunks if len(chunk))
     return ((",".join(table.column_names) + "\n").encode() if header else b"") + body
+
+
+def _string_data(array: pa.Array) -> memoryview:
+    """The concatenated bytes of a text array without nulls (its data buffer between the first and last offset)."""
+    _, offsets, data = array.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int32, count=len(array) + 1, offset=array.offset * 4)
+    return memoryview(data)[bounds[0] : bounds[-1]]
 
 
 def _quote_if_needed(column: pa.Array) -> pa.Array:
@@ -55,13 +63,16 @@ def write_csv_blocks(tables: Iterable[pa.Table], path: str | os.PathLike[str]) -
     try:
         with os.fdopen(fd, "wb") as raw:
             # mtime=0 and no file name in the gzip header, so the same rows always give the same bytes.
-            sink = (gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=_GZIP_LEVEL)
-                    if path.name.endswith(".gz") else io.BufferedWriter(raw))
+            sink = (
+                gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=_GZIP_LEVEL)
+                if path.name.endswith(".gz")
+                else io.BufferedWriter(raw)
+            )
             with sink:
                 for number, table in enumerate(tables):
                     sink.write(csv_bytes(table, header=number == 0))
-        os.chmod(tmp, 0o644)    # mkstemp makes the file private; the data file is meant to be shared
-        os.replace(tmp, path)   # atomic: readers see the old file or the whole new one, never half a file
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; the data file is meant to be shared
+        os.replace(tmp, path)  # atomic: readers see the old file or the whole new one, never half a file
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -86,18 +97,25 @@ def write_parquet_parts(rows: int, seed: int, folder: str | os.PathLike[str], wo
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
     try:
-        jobs = [(seed, index, start, size, rows, str(tmp / _PART_NAME.format(index)))
-                for index, (start, size) in enumerate(plan_blocks(rows))]
+        jobs = [
+            (seed, index, start, size, rows, str(tmp / _PART_NAME.format(index)))
+            for index, (start, size) in enumerate(plan_blocks(rows))
+        ]
         if workers <= 1 or len(jobs) == 1:
             for job in jobs:
                 _write_part(*job)
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            # spawn, not fork: a forked child would inherit Arrow's and numpy's thread pools mid-flight.
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                 list(pool.map(_write_part, *zip(*jobs, strict=True)))
         os.chmod(tmp, 0o755)
-        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent)) if folder.exists() else None
+        old = (
+            Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+            if folder.exists()
+            else None
+        )
         if old is not None:
-            os.replace(folder, old)     # a folder may be renamed onto an empty one
+            os.replace(folder, old)  # a folder may be renamed onto an empty one
         os.replace(tmp, folder)
         if old is not None:
             shutil.rmtree(old)
@@ -119,5 +137,7 @@ def _check_replaceable(folder: Path) -> None:
     if folder.is_dir():
         foreign = [p.name for p in folder.iterdir() if not (p.name.startswith("part-") and p.suffix == ".parquet")]
         if foreign:
-            raise DataError(f"{folder} holds other files ({', '.join(sorted(foreign)[:3])}); "
-                            "it is only replaced when it holds nothing but generated Parquet parts")
+            raise DataError(
+                f"{folder} holds other files ({', '.join(sorted(foreign)[:3])}); "
+                "it is only replaced when it holds nothing but generated Parquet parts"
+            )

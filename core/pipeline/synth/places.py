@@ -15,8 +15,16 @@ import pandas as pd
 
 # The ten biggest locations and their approximate share of customers in the real file.
 _TOP_LOCATIONS: tuple[tuple[str, float], ...] = (
-    ("MUMBAI", 0.099), ("NEW DELHI", 0.081), ("BANGALORE", 0.078), ("GURGAON", 0.070), ("DELHI", 0.068),
-    ("NOIDA", 0.031), ("CHENNAI", 0.028), ("PUNE", 0.024), ("HYDERABAD", 0.022), ("THANE", 0.021),
+    ("MUMBAI", 0.099),
+    ("NEW DELHI", 0.081),
+    ("BANGALORE", 0.078),
+    ("GURGAON", 0.070),
+    ("DELHI", 0.068),
+    ("NOIDA", 0.031),
+    ("CHENNAI", 0.028),
+    ("PUNE", 0.024),
+    ("HYDERABAD", 0.022),
+    ("THANE", 0.021),
 )
 # Other Indian cities and towns, roughly biggest first (our own list).
 _CITIES = """
@@ -56,41 +64,146 @@ IDUKKI|ALUVA|PERUMBAVOOR|MUVATTUPUZHA|CHALAKUDY|GURUVAYUR|TIRUR|MANJERI|VADAKARA
 # Neighbourhoods of the big metros: they add realistic long-tail strings and count as metro locations.
 _METRO_AREAS: dict[str, str] = {
     "MUMBAI": "ANDHERI|BORIVALI|MALAD|GOREGAON|KANDIVALI|BANDRA|DADAR|CHEMBUR|GHATKOPAR|MULUND|POWAI|VILE PARLE"
-              "|SANTACRUZ|KURLA|COLABA|WORLI|VIKHROLI|BHANDUP|DAHISAR|JOGESHWARI|SION|MATUNGA|PAREL|BYCULLA",
+    "|SANTACRUZ|KURLA|COLABA|WORLI|VIKHROLI|BHANDUP|DAHISAR|JOGESHWARI|SION|MATUNGA|PAREL|BYCULLA",
     "DELHI": "DWARKA|ROHINI|JANAKPURI|LAJPAT NAGAR|KAROL BAGH|SAKET|PITAMPURA|MAYUR VIHAR|VASANT KUNJ|PATEL NAGAR"
-             "|PREET VIHAR|SHAHDARA|NARELA|OKHLA|KALKAJI|MALVIYA NAGAR|RAJOURI GARDEN|PUNJABI BAGH|UTTAM NAGAR",
+    "|PREET VIHAR|SHAHDARA|NARELA|OKHLA|KALKAJI|MALVIYA NAGAR|RAJOURI GARDEN|PUNJABI BAGH|UTTAM NAGAR",
     "BANGALORE": "WHITEFIELD|KORAMANGALA|JAYANAGAR|INDIRANAGAR|ELECTRONIC CITY|HEBBAL|YELAHANKA|MARATHAHALLI"
-                 "|BANASHANKARI|MALLESWARAM|RAJAJINAGAR|BTM LAYOUT|HSR LAYOUT|JP NAGAR|BELLANDUR|KENGERI",
+    "|BANASHANKARI|MALLESWARAM|RAJAJINAGAR|BTM LAYOUT|HSR LAYOUT|JP NAGAR|BELLANDUR|KENGERI",
     "CHENNAI": "ADYAR|VELACHERY|TAMBARAM|ANNA NAGAR|T NAGAR|PORUR|MYLAPORE|AMBATTUR|AVADI|CHROMEPET|GUINDY|PERUNGUDI",
     "HYDERABAD": "GACHIBOWLI|KUKATPALLY|MADHAPUR|BANJARA HILLS|JUBILEE HILLS|KONDAPUR|MIYAPUR|DILSUKHNAGAR|AMEERPET",
     "PUNE": "HADAPSAR|KOTHRUD|HINJEWADI|WAKAD|BANER|AUNDH|VIMAN NAGAR|KHARADI|KATRAJ|WAGHOLI|PIMPLE SAUDAGAR",
     "KOLKATA": "SALT LAKE|BEHALA|DUM DUM|NEW TOWN|GARIA|JADAVPUR|TOLLYGUNGE|BALLYGUNGE|RAJARHAT|BARANAGAR",
     "GURGAON": "DLF PHASE 1|DLF PHASE 2|DLF PHASE 3|DLF PHASE 4|DLF PHASE 5|SOHNA ROAD|GOLF COURSE ROAD|MANESAR",
 }
-_SECTOR_CITIES: dict[str, int] = {"NOIDA": 168, "GURGAON": 115, "CHANDIGARH": 63, "NAVI MUMBAI": 50,
-                                  "FARIDABAD": 90, "PANCHKULA": 28, "GREATER NOIDA": 40, "MOHALI": 120}
+_SECTOR_CITIES: dict[str, int] = {
+    "NOIDA": 168,
+    "GURGAON": 115,
+    "CHANDIGARH": 63,
+    "NAVI MUMBAI": 50,
+    "FARIDABAD": 90,
+    "PANCHKULA": 28,
+    "GREATER NOIDA": 40,
+    "MOHALI": 120,
+}
 # Invented small towns: common Indian place-name stems and endings.
 _TOWN_STEMS = (
-    "RAM", "SHIV", "HARI", "KRISHNA", "GOPAL", "LAXMI", "SITA", "DEV", "INDRA", "CHANDRA", "SURAJ", "MOHAN", "KISHAN",
-    "BHAWANI", "DURGA", "GANESH", "MADHAV", "NARAYAN", "RAGHU", "SHYAM", "VIJAY", "ANAND", "AMAR", "BALA", "CHAMPA",
-    "DHARAM", "GOVIND", "HANUMAN", "JAGAT", "KAMAL", "KESHAV", "MAHESH", "NAND", "PRATAP", "RAJ", "SANT", "SUNDAR",
-    "TARA", "UMA", "VISHNU", "ARJUN", "BHIM", "CHAND", "DHAN", "GAJ", "HIRA", "JAI", "KALYAN", "LAL", "MANI", "NEEL",
-    "PADMA", "RANI", "SAGAR", "SHANTI", "SONA", "TEJ", "VEER", "ASHOK", "BASANT", "BIJAY", "DAYAL", "GANGA", "GAURI",
-    "JANAK", "KANAK", "KIRAN", "MAYA", "MOTI", "NAVAL", "PARAS", "PREM", "RATAN", "ROOP", "SHRI", "SURYA", "TULSI",
-    "UDAY", "YASH"
+    "RAM",
+    "SHIV",
+    "HARI",
+    "KRISHNA",
+    "GOPAL",
+    "LAXMI",
+    "SITA",
+    "DEV",
+    "INDRA",
+    "CHANDRA",
+    "SURAJ",
+    "MOHAN",
+    "KISHAN",
+    "BHAWANI",
+    "DURGA",
+    "GANESH",
+    "MADHAV",
+    "NARAYAN",
+    "RAGHU",
+    "SHYAM",
+    "VIJAY",
+    "ANAND",
+    "AMAR",
+    "BALA",
+    "CHAMPA",
+    "DHARAM",
+    "GOVIND",
+    "HANUMAN",
+    "JAGAT",
+    "KAMAL",
+    "KESHAV",
+    "MAHESH",
+    "NAND",
+    "PRATAP",
+    "RAJ",
+    "SANT",
+    "SUNDAR",
+    "TARA",
+    "UMA",
+    "VISHNU",
+    "ARJUN",
+    "BHIM",
+    "CHAND",
+    "DHAN",
+    "GAJ",
+    "HIRA",
+    "JAI",
+    "KALYAN",
+    "LAL",
+    "MANI",
+    "NEEL",
+    "PADMA",
+    "RANI",
+    "SAGAR",
+    "SHANTI",
+    "SONA",
+    "TEJ",
+    "VEER",
+    "ASHOK",
+    "BASANT",
+    "BIJAY",
+    "DAYAL",
+    "GANGA",
+    "GAURI",
+    "JANAK",
+    "KANAK",
+    "KIRAN",
+    "MAYA",
+    "MOTI",
+    "NAVAL",
+    "PARAS",
+    "PREM",
+    "RATAN",
+    "ROOP",
+    "SHRI",
+    "SURYA",
+    "TULSI",
+    "UDAY",
+    "YASH",
 )
 _TOWN_ENDINGS = (
-    "PUR", "NAGAR", "GANJ", "GARH", "PALLI", "PET", "WADI", "GAON", "ABAD", "KOT", "KHERA", "PURAM", "HALLI", "GUDI",
-    "BARI", "NAGRI"
+    "PUR",
+    "NAGAR",
+    "GANJ",
+    "GARH",
+    "PALLI",
+    "PET",
+    "WADI",
+    "GAON",
+    "ABAD",
+    "KOT",
+    "KHERA",
+    "PURAM",
+    "HALLI",
+    "GUDI",
+    "BARI",
+    "NAGRI",
 )
-_TOWN_VARIANTS = ("{}", "NEW {}", "{} ROAD", "{} COLONY", "{} BAZAR", "OLD {}", "{} KHURD", "{} KALAN", "{} EAST",
-                  "{} WEST", "{} CITY")
+_TOWN_VARIANTS = (
+    "{}",
+    "NEW {}",
+    "{} ROAD",
+    "{} COLONY",
+    "{} BAZAR",
+    "OLD {}",
+    "{} KHURD",
+    "{} KALAN",
+    "{} EAST",
+    "{} WEST",
+    "{} CITY",
+)
 
 
-_TAIL_SIZE = 9_500          # names below the ten big cities: the real file has about 9,000 distinct places
-_TAIL_OFFSET, _TAIL_EXPONENT = 5.0, 1.3   # Zipf-like tail weights (rank + offset) ** -exponent
-_VARIANTS = 4               # per name: as written, double spaces, trailing space, lower case
-_VARIANT_SHARES = (0.0008, 0.0002, 0.0002)   # shares of customers with a hand-typed variant
+_TAIL_SIZE = 9_500  # names below the ten big cities: the real file has about 9,000 distinct places
+_TAIL_OFFSET, _TAIL_EXPONENT = 5.0, 1.3  # Zipf-like tail weights (rank + offset) ** -exponent
+_VARIANTS = 4  # per name: as written, double spaces, trailing space, lower case
+_VARIANT_SHARES = (0.0008, 0.0002, 0.0002)  # shares of customers with a hand-typed variant
 
 
 @functools.lru_cache(maxsize=1)
@@ -122,8 +235,12 @@ def location_catalogue() -> tuple[pd.Series, np.ndarray, np.ndarray]:
 def location_strings() -> pd.Series:
     """Every name and its hand-typed variants: entry ``code * 4 + variant`` (variant 0 is the name itself)."""
     names = location_catalogue()[0]
-    variants = [names, names.str.replace(" ", "  ", regex=False).where(names.str.contains(" "), names + "  "),
-                names + " ", names.str.lower()]
+    variants = [
+        names,
+        names.str.replace(" ", "  ", regex=False).where(names.str.contains(" "), names + "  "),
+        names + " ",
+        names.str.lower(),
+    ]
     return pd.Series(np.stack([v.to_numpy() for v in variants], axis=1).ravel(), dtype="str")
 
 

@@ -16,33 +16,71 @@ from __future__ import annotations
 
 import numpy as np
 
-PLACEHOLDER_DOB_SHARE = 0.0543     # customers whose birth date was recorded as 1/1/1800 (57,000 of 1.05M rows)
-MALE_SHARE = 0.71                  # among customers with a real birth date (placeholder ones are more often M)
+PLACEHOLDER_DOB_SHARE = 0.0543  # customers whose birth date was recorded as 1/1/1800 (57,000 of 1.05M rows)
+MALE_SHARE = 0.71  # among customers with a real birth date (placeholder ones are more often M)
 MALE_SHARE_PLACEHOLDER = 0.86
-REFERENCE_DATE = np.datetime64("2016-09-15")   # ages are drawn relative to the middle of the period
+REFERENCE_DATE = np.datetime64("2016-09-15")  # ages are drawn relative to the middle of the period
 
 # Transactions per customer, 1..6: 85% single, mean 1.18 (with the shared IDs: 884k customers for 1.05M rows).
 _TXN_COUNT_PROBS = np.array([0.8465, 0.1315, 0.0177, 0.0033, 0.0008, 0.0002])
 
 # Real hour-of-day shares (%): few at night, a ramp through the day, a peak in the evening.
-_HOUR_SHARES = np.array([
-    0.07, 0.06, 0.13, 0.16, 0.16, 0.38, 0.49, 0.78, 0.80, 1.35, 1.65, 2.08,
-    3.62, 4.16, 4.70, 9.10, 8.70, 6.70, 6.72, 13.65, 15.10, 11.18, 5.76, 2.52,
-])
+_HOUR_SHARES = np.array(
+    [
+        0.07,
+        0.06,
+        0.13,
+        0.16,
+        0.16,
+        0.38,
+        0.49,
+        0.78,
+        0.80,
+        1.35,
+        1.65,
+        2.08,
+        3.62,
+        4.16,
+        4.70,
+        9.10,
+        8.70,
+        6.70,
+        6.72,
+        13.65,
+        15.10,
+        11.18,
+        5.76,
+        2.52,
+    ]
+)
 # log10 shift of amounts by hour, from the real medians: 00-05h 100, 06-09h 200, 10-17h 420, 18-21h 470, 22-23h 340.
 _HOUR_SHIFT = np.repeat([-0.62, -0.32, 0.0, 0.05, -0.09], [6, 4, 8, 4, 2])
 
 # Money in log10 rupees: centre, effects of log(age / 29), place affluence (metro 1, city 0.5, town 0),
 # women, the placeholder-DOB accounts and the shared latent budget, and the customer's own spread.
-_BALANCE = {"centre": 3.870, "age": 1.00, "place": 0.40, "female": 0.13, "placeholder": 0.45, "budget": 0.45,
-            "spread": 0.44}
-_AMOUNT = {"centre": 2.355, "age": 0.74, "place": 0.27, "female": 0.12, "placeholder": 0.40, "budget": 0.21,
-           "spread": 0.54}
-_AGE_CAP_BALANCE, _AGE_CAP_AMOUNT = 80.0, 60.0     # the age effects level off above these ages
-_NEAR_EMPTY_SHARE = 0.06       # near-empty accounts: the long lower tail of real balances (1% below 5 rupees)
-_WEALTHY_SHARE = 0.02          # savings 4-25 times what the effects predict: the heavy upper tail (mean/median 6.9)
-_BIG_PAYMENT_SHARE = 0.030     # rent, fees, purchases: 8-20 times the usual size, the heavy upper tail
-_MAX_BALANCE, _MAX_AMOUNT = 1.15e8, 1.56e6    # the real maxima: extremes are squashed towards them
+_BALANCE = {
+    "centre": 3.870,
+    "age": 1.00,
+    "place": 0.40,
+    "female": 0.13,
+    "placeholder": 0.45,
+    "budget": 0.45,
+    "spread": 0.44,
+}
+_AMOUNT = {
+    "centre": 2.355,
+    "age": 0.74,
+    "place": 0.27,
+    "female": 0.12,
+    "placeholder": 0.40,
+    "budget": 0.21,
+    "spread": 0.54,
+}
+_AGE_CAP_BALANCE, _AGE_CAP_AMOUNT = 80.0, 60.0  # the age effects level off above these ages
+_NEAR_EMPTY_SHARE = 0.06  # near-empty accounts: the long lower tail of real balances (1% below 5 rupees)
+_WEALTHY_SHARE = 0.02  # savings 4-25 times what the effects predict: the heavy upper tail (mean/median 6.9)
+_BIG_PAYMENT_SHARE = 0.030  # rent, fees, purchases: 8-20 times the usual size, the heavy upper tail
+_MAX_BALANCE, _MAX_AMOUNT = 1.15e8, 1.56e6  # the real maxima: extremes are squashed towards them
 
 # Shared IDs: people per real row whose ID another person also has, and how the two differ (62 real pairs:
 # 35 of other gender, 57 in another place; drawing places independently gives the same place 3.5% of the time).
@@ -68,17 +106,22 @@ def draw_birth_dates(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     age = 17.0 + np.exp(np.log(12.0) + 0.6 * rng.standard_normal(n))
     age = np.where(age > 85.0, rng.uniform(55.0, 85.0, n), age)
     kind = rng.random(n)
-    age = np.where(kind < 0.001, rng.uniform(3.0, 16.0, n), age)                          # born 2000-2013
-    age = np.where((kind >= 0.001) & (kind < 0.0015), rng.uniform(91.0, 111.0, n), age)   # born 1905-1925
+    age = np.where(kind < 0.001, rng.uniform(3.0, 16.0, n), age)  # born 2000-2013
+    age = np.where((kind >= 0.001) & (kind < 0.0015), rng.uniform(91.0, 111.0, n), age)  # born 1905-1925
     born = REFERENCE_DATE - np.round(age * 365.25).astype("timedelta64[D]")
     year = born.astype("datetime64[Y]")
     month = born.astype("datetime64[M]")
-    new_year = rng.random(n) < 0.01                       # clerks' favourite default: 1 January
+    new_year = rng.random(n) < 0.01  # clerks' favourite default: 1 January
     day = np.where(new_year, 1, (born - month).astype(int) + 1)
     month_number = np.where(new_year, 1, (month - year).astype(int) + 1)
     placeholder = rng.random(n) < PLACEHOLDER_DOB_SHARE
-    return {"age": np.where(placeholder, np.nan, age), "day": day, "month": month_number,
-            "year": year.astype(int) + 1970, "placeholder": placeholder}
+    return {
+        "age": np.where(placeholder, np.nan, age),
+        "day": day,
+        "month": month_number,
+        "year": year.astype(int) + 1970,
+        "placeholder": placeholder,
+    }
 
 
 def draw_gender(rng: np.random.Generator, placeholder: np.ndarray) -> np.ndarray:
@@ -86,15 +129,21 @@ def draw_gender(rng: np.random.Generator, placeholder: np.ndarray) -> np.ndarray
     return rng.random(len(placeholder)) < np.where(placeholder, MALE_SHARE_PLACEHOLDER, MALE_SHARE)
 
 
-def pair_shared_ids(rng: np.random.Generator, counts: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pick (host, guest) pairs of one-transaction people: each guest will carry its host's customer ID."""
+def pair_shared_ids(rng: np.random.Generator, counts: np.ndarray, pairs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pick `pairs` (host, guest) pairs of one-transaction people: each guest will carry its host's ID."""
     single = rng.permutation(np.flatnonzero(counts == 1))
-    pairs = min(int(round(SHARED_ID_PER_ROW * rows)), len(single) // 2)
-    return single[:pairs], single[pairs: 2 * pairs]
+    pairs = min(pairs, len(single) // 2)
+    return single[:pairs], single[pairs : 2 * pairs]
 
 
-def make_guests_differ(rng: np.random.Generator, host: np.ndarray, guest: np.ndarray, male: np.ndarray,
-                       place: np.ndarray, affluence: np.ndarray) -> None:
+def make_guests_differ(
+    rng: np.random.Generator,
+    host: np.ndarray,
+    guest: np.ndarray,
+    male: np.ndarray,
+    place: np.ndarray,
+    affluence: np.ndarray,
+) -> None:
     """Set the guests' gender and place against their hosts' in the real proportions (in place)."""
     other = rng.random(len(guest)) < _SHARED_ID_OTHER_GENDER
     male[guest] = np.where(other, ~male[host], male[host])
@@ -103,31 +152,57 @@ def make_guests_differ(rng: np.random.Generator, host: np.ndarray, guest: np.nda
     affluence[guest] = np.where(same, affluence[host], affluence[guest])
 
 
-def _effects(p: dict[str, float], age: np.ndarray, cap: float, affluence: np.ndarray, male: np.ndarray,
-             placeholder: np.ndarray) -> np.ndarray:
+def _effects(
+    p: dict[str, float], age: np.ndarray, cap: float, affluence: np.ndarray, male: np.ndarray, placeholder: np.ndarray
+) -> np.ndarray:
     """The systematic part of a log10 money value: centre plus age, place, gender and placeholder effects."""
     age_term = np.where(np.isnan(age), 0.0, np.log(np.clip(age, 18.0, cap) / 29.0))
-    return (p["centre"] + p["age"] * age_term + p["place"] * affluence + p["female"] * ~male
-            + p["placeholder"] * placeholder)
+    return (
+        p["centre"]
+        + p["age"] * age_term
+        + p["place"] * affluence
+        + p["female"] * ~male
+        + p["placeholder"] * placeholder
+    )
 
 
-def draw_log_balance(rng: np.random.Generator, age: np.ndarray, affluence: np.ndarray, male: np.ndarray,
-                     placeholder: np.ndarray, budget: np.ndarray) -> np.ndarray:
+def draw_log_balance(
+    rng: np.random.Generator,
+    age: np.ndarray,
+    affluence: np.ndarray,
+    male: np.ndarray,
+    placeholder: np.ndarray,
+    budget: np.ndarray,
+) -> np.ndarray:
     """log10 balance per customer: effects, the shared budget, a heavy-tailed spread, near-empty accounts."""
     n = len(age)
-    log_balance = (_effects(_BALANCE, age, _AGE_CAP_BALANCE, affluence, male, placeholder)
-                   + _BALANCE["budget"] * budget + _BALANCE["spread"] * rng.standard_t(7, n))
+    log_balance = (
+        _effects(_BALANCE, age, _AGE_CAP_BALANCE, affluence, male, placeholder)
+        + _BALANCE["budget"] * budget
+        + _BALANCE["spread"] * rng.standard_t(7, n)
+    )
     kind = rng.random(n)
     log_balance = np.where(kind < _WEALTHY_SHARE, log_balance + rng.uniform(0.6, 1.4, n), log_balance)
     return np.where(kind > 1.0 - _NEAR_EMPTY_SHARE, rng.uniform(-0.5, 2.6, n), log_balance)
 
 
-def draw_log_amount(rng: np.random.Generator, age: np.ndarray, affluence: np.ndarray, male: np.ndarray,
-                    placeholder: np.ndarray, budget: np.ndarray, hour: np.ndarray) -> np.ndarray:
+def draw_log_amount(
+    rng: np.random.Generator,
+    age: np.ndarray,
+    affluence: np.ndarray,
+    male: np.ndarray,
+    placeholder: np.ndarray,
+    budget: np.ndarray,
+    hour: np.ndarray,
+) -> np.ndarray:
     """log10 amount per transaction (inputs per row): effects, budget, hour of day, spread, big payments."""
     n = len(age)
-    log_amount = (_effects(_AMOUNT, age, _AGE_CAP_AMOUNT, affluence, male, placeholder)
-                  + _AMOUNT["budget"] * budget + _HOUR_SHIFT[hour] + _AMOUNT["spread"] * rng.standard_normal(n))
+    log_amount = (
+        _effects(_AMOUNT, age, _AGE_CAP_AMOUNT, affluence, male, placeholder)
+        + _AMOUNT["budget"] * budget
+        + _HOUR_SHIFT[hour]
+        + _AMOUNT["spread"] * rng.standard_normal(n)
+    )
     return np.where(rng.random(n) < _BIG_PAYMENT_SHARE, log_amount + rng.uniform(0.9, 1.3, n), log_amount)
 
 
@@ -152,11 +227,14 @@ def amount_cents(rng: np.random.Generator, log_amount: np.ndarray) -> np.ndarray
     """Amounts in paise, mostly whole rupees and many round figures, as people pay; 0.07% zeros."""
     n = len(log_amount)
     log_amount = _soften_top(log_amount, 5.3, _MAX_AMOUNT)
-    rupees = 10.0 ** log_amount
+    rupees = 10.0**log_amount
     # Round figures: steps of 1, 5 or 10 units of the second digit (437 -> 440, 450 or 400).
     step = 10.0 ** np.maximum(np.floor(log_amount) - 1.0, 0.0) * rng.choice([1.0, 5.0, 10.0], n, p=[0.5, 0.3, 0.2])
     kind = rng.random(n)
-    cents = np.where(kind < 0.40, np.round(rupees / step) * step * 100.0,
-                     np.where(kind < 0.88, np.round(rupees) * 100.0, np.round(rupees * 100.0)))
+    cents = np.where(
+        kind < 0.40,
+        np.round(rupees / step) * step * 100.0,
+        np.where(kind < 0.88, np.round(rupees) * 100.0, np.round(rupees * 100.0)),
+    )
     cents = np.where(rng.random(n) < 0.0007, 0.0, np.maximum(cents, 100.0 * (kind < 0.88)))
     return np.minimum(cents, _MAX_AMOUNT * 100.0).astype(np.int64)

@@ -14,11 +14,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.config import PLACEHOLDER_DOB_YEAR, PUBLIC_DATASET_ROWS, RAW_COLUMNS
-from core.synthgen import model
-from core.synthgen.places import draw_locations, location_strings
-from core.synthgen.text import dmy_text, int_text, money_text, prefixed
+from core.pipeline.synth import model
+from core.pipeline.synth.places import draw_locations, location_strings
+from core.pipeline.synth.text import dmy_text, int_text, money_text, prefixed
 
-BLOCK_ROWS = 2_097_152      # transactions per block: the default file (1,048,567 rows) is one block
+BLOCK_ROWS = 2_097_152  # transactions per block: the default file (1,048,567 rows) is one block
 # Missing cells per PUBLIC_DATASET_ROWS rows in the real file; scaled proportionally for other row counts.
 MISSING_PER_DEFAULT: dict[str, int] = {
     "CustomerDOB": 3_397,
@@ -27,16 +27,20 @@ MISSING_PER_DEFAULT: dict[str, int] = {
     "CustAccountBalance": 2_369,
 }
 PLACEHOLDER_DOB = f"1/1/{PLACEHOLDER_DOB_YEAR}"
-ODD_GENDER_MIN_ROWS = 10_000   # the real file has one gender 'T'; files this big get one per ~1M rows
-_SEVEN_DIGIT_IDS = (1_010_000, 8_090_000)   # the real IDs: C1010000 .. C9099999
-_MIN_ID_SPACE_PER_ROW = 4      # longer IDs once the file would fill more than a quarter of the 7-digit space
+ODD_GENDER_MIN_ROWS = 10_000  # the real file has one gender 'T'; files this big get one per ~1M rows
+_SEVEN_DIGIT_IDS = (1_010_000, 8_090_000)  # the real IDs: C1010000 .. C9099999
+_MIN_ID_SPACE_PER_ROW = 4  # longer IDs once the file would fill more than a quarter of the 7-digit space
 # The 55 transaction dates of the public file: all of August, 22 September dates, 16 and 21 October 2016.
-_DATES = np.concatenate([
-    np.arange(np.datetime64("2016-08-01"), np.datetime64("2016-09-01")),
-    np.arange(np.datetime64("2016-09-02"), np.datetime64("2016-09-19")),
-    np.array(["2016-09-22", "2016-09-23", "2016-09-25", "2016-09-26", "2016-09-27", "2016-10-16", "2016-10-21"],
-             dtype="datetime64[D]"),
-])
+_DATES = np.concatenate(
+    [
+        np.arange(np.datetime64("2016-08-01"), np.datetime64("2016-09-01")),
+        np.arange(np.datetime64("2016-09-02"), np.datetime64("2016-09-19")),
+        np.array(
+            ["2016-09-22", "2016-09-23", "2016-09-25", "2016-09-26", "2016-09-27", "2016-10-16", "2016-10-21"],
+            dtype="datetime64[D]",
+        ),
+    ]
+)
 
 
 def plan_blocks(rows: int) -> list[tuple[int, int]]:
@@ -64,7 +68,7 @@ def customer_numbers(index: np.ndarray, rows: int, seed: int) -> np.ndarray:
     keys = np.random.default_rng([seed, 7]).integers(1, 2**31, 4).astype(np.uint64)
     values = _feistel(index.astype(np.uint64), keys, half)
     outside = values >= space
-    while outside.any():          # cycle-walking: re-permute the few values beyond the space until they land in it
+    while outside.any():  # cycle-walking: re-permute the few values beyond the space until they land in it
         values[outside] = _feistel(values[outside], keys, half)
         outside = values >= space
     return base + values.astype(np.int64)
@@ -88,7 +92,7 @@ def generate_block(seed: int, index: int, start: int, size: int, total_rows: int
     birth = model.draw_birth_dates(rng, n)
     male = model.draw_gender(rng, birth["placeholder"])
     place, affluence = draw_locations(rng, n)
-    host, guest = model.pair_shared_ids(rng, counts, size)
+    host, guest = model.pair_shared_ids(rng, counts, _part(model.SHARED_ID_PER_ROW, start, size))
     model.make_guests_differ(rng, host, guest, male, place, affluence)
     budget = rng.standard_normal(n)
     log_balance = model.draw_log_balance(rng, birth["age"], affluence, male, birth["placeholder"], budget)
@@ -99,16 +103,18 @@ def generate_block(seed: int, index: int, start: int, size: int, total_rows: int
     number = np.zeros(n, dtype=np.int64)
     number[~is_guest] = customer_numbers(start + np.arange(n - len(guest)), total_rows, seed)
     number[guest] = number[host]
-    dob = pc.if_else(pa.array(birth["placeholder"]), PLACEHOLDER_DOB,
-                     dmy_text(birth["day"], birth["month"], birth["year"]))
+    dob = pc.if_else(
+        pa.array(birth["placeholder"]), PLACEHOLDER_DOB, dmy_text(birth["day"], birth["month"], birth["year"])
+    )
 
-    person = rng.permutation(np.repeat(np.arange(n), counts))      # scatter each customer's rows
+    person = rng.permutation(np.repeat(np.arange(n), counts))  # scatter each customer's rows
     take = pa.array(person)
     repeat = counts[person] > 1
     row_balance = log_balance[person] + np.where(repeat, 0.04 * rng.standard_normal(size), 0.0)
     hour = model.draw_hours(rng, size)
-    log_amount = model.draw_log_amount(rng, birth["age"][person], affluence[person], male[person],
-                                       birth["placeholder"][person], budget[person], hour)
+    log_amount = model.draw_log_amount(
+        rng, birth["age"][person], affluence[person], male[person], birth["placeholder"][person], budget[person], hour
+    )
     time = hour * 10_000 + rng.integers(0, 60, size) * 100 + rng.integers(0, 60, size)
     columns = [
         prefixed("T", np.arange(start + 1, start + size + 1)),
@@ -135,14 +141,14 @@ def _date_text() -> pa.Array:
 
 def _draw_date_index(rng: np.random.Generator, n: int) -> np.ndarray:
     """A date per transaction, with a fixed (seed-independent) day-to-day variation, busier at weekends."""
-    weekday = (_DATES.astype("datetime64[D]").astype(int) + 3) % 7        # 1970-01-01 was a Thursday (3)
+    weekday = (_DATES.astype("datetime64[D]").astype(int) + 3) % 7  # 1970-01-01 was a Thursday (3)
     weight = np.random.default_rng(55).uniform(0.8, 1.2, len(_DATES)) * np.where(weekday >= 5, 1.15, 1.0)
     return rng.choice(len(_DATES), size=n, p=weight / weight.sum())
 
 
-def _share_of(total: float, start: int, size: int) -> int:
-    """This block's part of a count that grows in proportion to the rows, so the blocks add up exactly."""
-    return int(round(total * (start + size) / PUBLIC_DATASET_ROWS)) - int(round(total * start / PUBLIC_DATASET_ROWS))
+def _part(per_row: float, start: int, size: int) -> int:
+    """This block's part of a count proportional to the rows, rounded so that the blocks add up exactly."""
+    return round(per_row * (start + size)) - round(per_row * start)
 
 
 def _odd_genders(start: int, size: int, total_rows: int) -> int:
@@ -153,8 +159,9 @@ def _odd_genders(start: int, size: int, total_rows: int) -> int:
     return upto[1] - upto[0]
 
 
-def _blank_missing(rng: np.random.Generator, columns: dict[str, pa.Array], keep: np.ndarray, start: int, size: int,
-                   total_rows: int) -> dict[str, pa.Array]:
+def _blank_missing(
+    rng: np.random.Generator, columns: dict[str, pa.Array], keep: np.ndarray, start: int, size: int, total_rows: int
+) -> dict[str, pa.Array]:
     """Blank cells in the published proportions, and the gender 'T', on rows of one-transaction customers.
 
     Only customers with one transaction and their own ID are touched, so a customer's birth date, gender and
@@ -165,10 +172,10 @@ def _blank_missing(rng: np.random.Generator, columns: dict[str, pa.Array], keep:
     gender_t = np.zeros(size, dtype=bool)
     gender_t[candidates[:odd]] = True
     columns["CustGender"] = pc.if_else(pa.array(gender_t), "T", columns["CustGender"])
-    candidates = candidates[odd:]          # so no blank overwrites the 'T' and the counts stay exact
+    candidates = candidates[odd:]  # so no blank overwrites the 'T' and the counts stay exact
     for column, per_default in MISSING_PER_DEFAULT.items():
+        count = min(_part(per_default / PUBLIC_DATASET_ROWS, start, size), len(candidates))
         blank = np.zeros(size, dtype=bool)
-        blank[rng.choice(candidates, size=min(_share_of(per_default, start, size), len(candidates)),
-                         replace=False)] = True
+        blank[rng.choice(candidates, size=count, replace=False)] = True
         columns[column] = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), columns[column])
     return columns

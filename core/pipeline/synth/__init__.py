@@ -21,11 +21,19 @@ import pyarrow as pa
 
 from core.config import DEFAULT_ROWS, DEFAULT_SEED
 from core.errors import DataError
-from core.synthgen.blocks import MISSING_PER_DEFAULT, PLACEHOLDER_DOB
-from core.synthgen.output import generated_blocks, write_csv_blocks, write_frame, write_parquet_parts
+from core.pipeline.synth.blocks import MISSING_PER_DEFAULT, PLACEHOLDER_DOB
+from core.pipeline.synth.cli import main
+from core.pipeline.synth.output import generated_blocks, write_csv_blocks, write_frame, write_parquet_parts
 
-__all__ = ["MISSING_PER_DEFAULT", "PLACEHOLDER_DOB", "generate_transactions", "write_parquet_parts",
-           "write_transactions", "write_csv_blocks"]
+__all__ = [
+    "MISSING_PER_DEFAULT",
+    "PLACEHOLDER_DOB",
+    "generate_transactions",
+    "main",
+    "write_csv_blocks",
+    "write_parquet_parts",
+    "write_transactions",
+]
 
 
 def generate_transactions(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) -> pd.DataFrame:
