@@ -93,9 +93,10 @@ def generate_block(seed: int, index: int, start: int, size: int, total_rows: int
     male = model.draw_gender(rng, birth["placeholder"])
     place, affluence = draw_locations(rng, n)
     host, guest = model.pair_shared_ids(rng, counts, _part(model.SHARED_ID_PER_ROW, start, size))
-    model.make_guests_differ(rng, host, guest, male, place, affluence)
+    model.make_guests_differ(rng, host, guest, birth, male, place, affluence)
+    age = np.where(birth["placeholder"], np.nan, birth["age"])
     budget = rng.standard_normal(n)
-    log_balance = model.draw_log_balance(rng, birth["age"], affluence, male, birth["placeholder"], budget)
+    log_balance = model.draw_log_balance(rng, age, affluence, male, birth["placeholder"], budget)
     zero_balance = rng.random(n) < 0.002
 
     is_guest = np.zeros(n, dtype=bool)
@@ -113,7 +114,7 @@ def generate_block(seed: int, index: int, start: int, size: int, total_rows: int
     row_balance = log_balance[person] + np.where(repeat, 0.04 * rng.standard_normal(size), 0.0)
     hour = model.draw_hours(rng, size)
     log_amount = model.draw_log_amount(
-        rng, birth["age"][person], affluence[person], male[person], birth["placeholder"][person], budget[person], hour
+        rng, age[person], affluence[person], male[person], birth["placeholder"][person], budget[person], hour
     )
     time = hour * 10_000 + rng.integers(0, 60, size) * 100 + rng.integers(0, 60, size)
     columns = [

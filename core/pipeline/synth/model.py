@@ -101,7 +101,7 @@ def transactions_per_customer(rng: np.random.Generator, rows: int) -> np.ndarray
 
 
 def draw_birth_dates(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Age at the reference date (NaN for placeholders), birth day, month and year, and the placeholder mask."""
+    """Age at the reference date, birth day, month and year, and the mask of 1/1/1800 placeholders."""
     # Adult ages are right-skewed with a median near 29, like the real file, which has few adults over 85.
     age = 17.0 + np.exp(np.log(12.0) + 0.6 * rng.standard_normal(n))
     age = np.where(age > 85.0, rng.uniform(55.0, 85.0, n), age)
@@ -116,7 +116,7 @@ def draw_birth_dates(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     month_number = np.where(new_year, 1, (month - year).astype(int) + 1)
     placeholder = rng.random(n) < PLACEHOLDER_DOB_SHARE
     return {
-        "age": np.where(placeholder, np.nan, age),
+        "age": age,
         "day": day,
         "month": month_number,
         "year": year.astype(int) + 1970,
@@ -140,11 +140,19 @@ def make_guests_differ(
     rng: np.random.Generator,
     host: np.ndarray,
     guest: np.ndarray,
+    birth: dict[str, np.ndarray],
     male: np.ndarray,
     place: np.ndarray,
     affluence: np.ndarray,
 ) -> None:
-    """Set the guests' gender and place against their hosts' in the real proportions (in place)."""
+    """Set the guests' birth date, gender and place against their hosts' in the real proportions (in place).
+
+    In the real rows every pair has two birth dates, so a guest never shares its host's (placeholder or not).
+    """
+    birth["placeholder"][guest] &= ~birth["placeholder"][host]
+    same_day = (birth["day"][guest] == birth["day"][host]) & (birth["month"][guest] == birth["month"][host])
+    same_day &= birth["year"][guest] == birth["year"][host]
+    birth["day"][guest] = np.where(same_day, birth["day"][guest] % 28 + 1, birth["day"][guest])
     other = rng.random(len(guest)) < _SHARED_ID_OTHER_GENDER
     male[guest] = np.where(other, ~male[host], male[host])
     same = rng.random(len(guest)) < _SHARED_ID_SAME_PLACE
