@@ -41,6 +41,7 @@ def generate_transactions(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) ->
     if rows < 1:
         raise DataError(f"the number of rows to generate must be at least 1; got {rows}")
     table = pa.concat_tables(generated_blocks(rows, seed))
+    table = table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}.get)
 
 

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from core.config import PLACEHOLDER_DOB_YEAR, PUBLIC_DATASET_ROWS, RAW_COLUMNS
 from core.pipeline.synth import model
-from core.pipeline.synth.places import draw_locations, location_strings
+from core.pipeline.synth.places import draw_locations, location_dictionary
 from core.pipeline.synth.text import dmy_text, int_text, money_text, prefixed
 
 BLOCK_ROWS = 2_097_152  # transactions per block: the default file (1,048,567 rows) is one block
@@ -101,15 +101,13 @@ def generate_block(seed: int, index: int, start: int, size: int, total_rows: int
 
     is_guest = np.zeros(n, dtype=bool)
     is_guest[guest] = True
-    number = np.zeros(n, dtype=np.int64)
-    number[~is_guest] = customer_numbers(start + np.arange(n - len(guest)), total_rows, seed)
-    number[guest] = number[host]
-    dob = pc.if_else(
-        pa.array(birth["placeholder"]), PLACEHOLDER_DOB, dmy_text(birth["day"], birth["month"], birth["year"])
-    )
+    owner = np.arange(n)
+    owner[guest] = host
+    id_code = (np.cumsum(~is_guest) - 1)[owner]  # each person's ID: its own, or its host's for a guest
+    id_text = prefixed("C", customer_numbers(start + np.arange(n - len(guest)), total_rows, seed))
+    dob_code, dob_text = _birth_date_codes(birth)
 
     person = rng.permutation(np.repeat(np.arange(n), counts))  # scatter each customer's rows
-    take = pa.array(person)
     repeat = counts[person] > 1
     row_balance = log_balance[person] + np.where(repeat, 0.04 * rng.standard_normal(size), 0.0)
     hour = model.draw_hours(rng, size)
@@ -117,20 +115,40 @@ def generate_block(seed: int, index: int, start: int, size: int, total_rows: int
         rng, age[person], affluence[person], male[person], birth["placeholder"][person], budget[person], hour
     )
     time = hour * 10_000 + rng.integers(0, 60, size) * 100 + rng.integers(0, 60, size)
-    columns = [
-        prefixed("T", np.arange(start + 1, start + size + 1)),
-        prefixed("C", number).take(take),
-        dob.take(take),
-        pa.array(np.where(male, "M", "F")).take(take),
-        pa.array(location_strings().to_numpy()).take(pa.array(place[person])),
-        money_text(model.balance_cents(row_balance, zero_balance[person])),
-        _date_text().take(pa.array(_draw_date_index(rng, size))),
-        int_text(time),
-        money_text(model.amount_cents(rng, log_amount)),
-    ]
+    date_code = _draw_date_index(rng, size)
+    amount = model.amount_cents(rng, log_amount)
     keep = ~repeat & ~np.isin(person, np.concatenate([host, guest]))
-    columns = _blank_missing(rng, dict(zip(RAW_COLUMNS, columns, strict=True)), keep, start, size, total_rows)
-    return pa.table(columns)
+    gender_t, blank = _missing_cells(rng, keep, start, size, total_rows)
+    gender_code = np.where(male, 0, 1)[person]
+    gender_code[gender_t] = 2
+    balance = money_text(model.balance_cents(row_balance, zero_balance[person]))
+    # Columns with few distinct values are dictionary-coded: no copy of the strings per row, and Parquet
+    # writes them as they are (readers see plain text).
+    columns = {
+        "TransactionID": prefixed("T", np.arange(start + 1, start + size + 1)),
+        "CustomerID": id_text.take(pa.array(id_code[person])),  # nearly one ID per row: no gain from coding
+        "CustomerDOB": _coded(dob_code[person], dob_text, blank["CustomerDOB"]),
+        "CustGender": _coded(gender_code, pa.array(["M", "F", "T"]), blank["CustGender"]),
+        "CustLocation": _coded(place[person], location_dictionary(), blank["CustLocation"]),
+        "CustAccountBalance": pc.if_else(pa.array(blank["CustAccountBalance"]), pa.scalar(None, pa.string()), balance),
+        "TransactionDate": _coded(date_code, _date_text()),
+        "TransactionTime": int_text(time),
+        "TransactionAmount (INR)": money_text(amount),
+    }
+    return pa.table([columns[name] for name in RAW_COLUMNS], names=list(RAW_COLUMNS))
+
+
+def _coded(codes: np.ndarray, dictionary: pa.Array, blank: np.ndarray | None = None) -> pa.DictionaryArray:
+    """Text column as codes into a dictionary of distinct strings, null where `blank`."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32), mask=blank), dictionary)
+
+
+def _birth_date_codes(birth: dict[str, np.ndarray]) -> tuple[np.ndarray, pa.Array]:
+    """Per person, a code into the distinct birth dates, and those dates as d/m/yy text (or 1/1/1800)."""
+    key = np.where(birth["placeholder"], -1, birth["year"] * 10_000 + birth["month"] * 100 + birth["day"])
+    distinct, code = np.unique(key, return_inverse=True)
+    text = dmy_text(distinct % 100, distinct // 100 % 100, distinct // 10_000)
+    return code, pc.if_else(pa.array(distinct < 0), PLACEHOLDER_DOB, text)
 
 
 def _date_text() -> pa.Array:
@@ -160,23 +178,22 @@ def _odd_genders(start: int, size: int, total_rows: int) -> int:
     return upto[1] - upto[0]
 
 
-def _blank_missing(
-    rng: np.random.Generator, columns: dict[str, pa.Array], keep: np.ndarray, start: int, size: int, total_rows: int
-) -> dict[str, pa.Array]:
-    """Blank cells in the published proportions, and the gender 'T', on rows of one-transaction customers.
+def _missing_cells(
+    rng: np.random.Generator, keep: np.ndarray, start: int, size: int, total_rows: int
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Rows with the gender 'T', and rows to blank per column, in the published proportions.
 
-    Only customers with one transaction and their own ID are touched, so a customer's birth date, gender and
-    place stay the same on all of its rows and every shared ID keeps its two different people.
+    Only rows in `keep` (customers with one transaction and their own ID) are chosen, so a customer's birth
+    date, gender and place stay the same on all of its rows and every shared ID keeps its two people.
     """
     candidates = rng.permutation(np.flatnonzero(keep))
     odd = _odd_genders(start, size, total_rows)
     gender_t = np.zeros(size, dtype=bool)
     gender_t[candidates[:odd]] = True
-    columns["CustGender"] = pc.if_else(pa.array(gender_t), "T", columns["CustGender"])
     candidates = candidates[odd:]  # so no blank overwrites the 'T' and the counts stay exact
+    blank = {}
     for column, per_default in MISSING_PER_DEFAULT.items():
         count = min(_part(per_default / PUBLIC_DATASET_ROWS, start, size), len(candidates))
-        blank = np.zeros(size, dtype=bool)
-        blank[rng.choice(candidates, size=count, replace=False)] = True
-        columns[column] = pc.if_else(pa.array(blank), pa.scalar(None, pa.string()), columns[column])
-    return columns
+        blank[column] = np.zeros(size, dtype=bool)
+        blank[column][rng.choice(candidates, size=count, replace=False)] = True
+    return gender_t, blank

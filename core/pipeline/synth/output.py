@@ -127,7 +127,9 @@ def write_parquet_parts(rows: int, seed: int, folder: str | os.PathLike[str], wo
 
 def _write_part(seed: int, index: int, start: int, size: int, rows: int, path: str) -> None:
     """Make one block and write it as a Parquet file (run in a worker process)."""
-    pq.write_table(generate_block(seed, index, start, size, rows), path, compression=_PARQUET_COMPRESSION)
+    # store_schema=False: readers see plain text columns, not the dictionary type used to build them.
+    table = generate_block(seed, index, start, size, rows)
+    pq.write_table(table, path, compression=_PARQUET_COMPRESSION, store_schema=False)
 
 
 def _check_replaceable(folder: Path) -> None:

@@ -12,6 +12,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 # The ten biggest locations and their approximate share of customers in the real file.
 _TOP_LOCATIONS: tuple[tuple[str, float], ...] = (
@@ -242,6 +243,12 @@ def location_strings() -> pd.Series:
         names.str.lower(),
     ]
     return pd.Series(np.stack([v.to_numpy() for v in variants], axis=1).ravel(), dtype="str")
+
+
+@functools.lru_cache(maxsize=1)
+def location_dictionary() -> pa.Array:
+    """``location_strings()`` as an Arrow array, the dictionary of the location column."""
+    return pa.array(location_strings().to_numpy(), type=pa.string())
 
 
 def draw_locations(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
