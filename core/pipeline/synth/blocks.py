@@ -95,8 +95,8 @@ def generate_block(seed: int, index: int, start: int, size: int, total_rows: int
     host, guest = model.pair_shared_ids(rng, counts, _part(model.SHARED_ID_PER_ROW, start, size))
     model.make_guests_differ(rng, host, guest, birth, male, place, affluence)
     age = np.where(birth["placeholder"], np.nan, birth["age"])
-    budget = rng.standard_normal(n)
-    log_balance = model.draw_log_balance(rng, age, affluence, male, birth["placeholder"], budget)
+    budget, near_empty = model.draw_budget(rng, n)
+    log_balance = model.draw_log_balance(rng, age, affluence, male, birth["placeholder"], budget, near_empty)
     zero_balance = rng.random(n) < 0.002
 
     is_guest = np.zeros(n, dtype=bool)

@@ -68,13 +68,13 @@ _BALANCE = {
     "spread": 0.44,
 }
 _AMOUNT = {
-    "centre": 2.355,
+    "centre": 2.37,
     "age": 0.74,
     "place": 0.27,
     "female": 0.12,
     "placeholder": 0.40,
-    "budget": 0.21,
-    "spread": 0.54,
+    "budget": 0.17,
+    "spread": 0.56,
 }
 _AGE_CAP_BALANCE, _AGE_CAP_AMOUNT = 80.0, 60.0  # the age effects level off above these ages
 _NEAR_EMPTY_SHARE = 0.06  # near-empty accounts: the long lower tail of real balances (1% below 5 rupees)
@@ -174,6 +174,16 @@ def _effects(
     )
 
 
+def draw_budget(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The latent budget per customer, and the near-empty accounts, whose budget is low.
+
+    In the real rows accounts under 300 rupees also spend little (median 136-270 rupees against 420).
+    """
+    budget = rng.standard_normal(n)
+    near_empty = rng.random(n) < _NEAR_EMPTY_SHARE
+    return np.where(near_empty, -np.abs(budget) - 0.8, budget), near_empty
+
+
 def draw_log_balance(
     rng: np.random.Generator,
     age: np.ndarray,
@@ -181,6 +191,7 @@ def draw_log_balance(
     male: np.ndarray,
     placeholder: np.ndarray,
     budget: np.ndarray,
+    near_empty: np.ndarray,
 ) -> np.ndarray:
     """log10 balance per customer: effects, the shared budget, a heavy-tailed spread, near-empty accounts."""
     n = len(age)
@@ -191,7 +202,7 @@ def draw_log_balance(
     )
     kind = rng.random(n)
     log_balance = np.where(kind < _WEALTHY_SHARE, log_balance + rng.uniform(0.6, 1.4, n), log_balance)
-    return np.where(kind > 1.0 - _NEAR_EMPTY_SHARE, rng.uniform(-0.5, 2.6, n), log_balance)
+    return np.where(near_empty, rng.uniform(-0.5, 2.6, n), log_balance)
 
 
 def draw_log_amount(
