@@ -45,7 +45,8 @@ def test_suggestion_moves_customer_up_one_segment(trained):
     models = trained.models
     low = trained.customers[trained.customers["segment"] == "Low"].iloc[0]
     move = suggest_next_segment(models, low)
-    assert move is not None and move["target"] == "Medium" and move["to"] > move["from"]
+    # "up a segment": the segment reached may be Medium or, when one raise crosses it, High (docstring)
+    assert move is not None and move["target"] in {"Medium", "High"} and move["to"] > move["from"]
     changed = low.copy()
     changed[move["feature"]] = move["to"] * 1.01
     if move["feature"] == "mean_amount":
