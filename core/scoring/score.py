@@ -383,11 +383,13 @@ def score_upload(models: Models, source, name: str | None = None) -> pd.DataFram
     """Score an uploaded file: transactions (aggregated to customers first) or a table of customer features."""
     from core.pipeline.clean import clean_transactions
     from core.pipeline.load import load_transactions, read_table
+    from core.pipeline.persons import split_persons
 
     table = read_table(source, name=name)
     lowered = {str(c).strip().lower() for c in table.columns}
     if {"customerid", "transactiondate"} <= lowered:
-        clean, _ = clean_transactions(load_transactions(source, name=name))
+        # one customer per person, as in training (an ID shared by two people scores as ID and ID#2)
+        clean, _ = clean_transactions(split_persons(load_transactions(source, name=name)))
         customers = build_customer_features(clean)
         out = pd.concat(
             [customers.reset_index(drop=True), score_customers(models, customers).reset_index(drop=True)], axis=1
