@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.config import MAX_K, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, MIN_K, RAW_COLUMNS, REQUIRED_COLUMNS
-from core.errors import DataError
+from core.errors import ArtifactError, DataError
 from core.pipeline.datasets import check_upload, inspect_upload, left_out_features, new_dataset_name, train_upload
 from core.pipeline.persistence import delete_dataset
 from core.present.markdown import escape_markdown
@@ -77,7 +77,7 @@ if upload is not None:
             dataset = new_dataset_name(name)
             with training_progress(f"Training '{dataset}'…") as progress:
                 train_upload(data, upload.name, mapping, dataset, k=k, progress=progress)
-        except DataError as exc:
+        except (DataError, ArtifactError) as exc:
             st.error(escape_markdown(str(exc)))
             st.stop()
         switch_dataset(dataset)

@@ -121,11 +121,16 @@ def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
     version.mkdir()
     try:
         return _write_version(artifacts, folder, versions, version)
-    except BaseException:
+    except BaseException as exc:
         # A failed write (disk full, an exception) must not leave a partial version filling the disk;
         # a version that did become current is never removed.
         if os.path.realpath(folder) != os.path.realpath(version):
             shutil.rmtree(version, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise ArtifactError(
+                f"cannot save the models in '{folder}': {exc.strerror or exc} (is the disk full?); the partial "
+                "copy was removed and the previous model stays active"
+            ) from exc
         raise
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DataError
+from core.errors import ArtifactError, DataError
 from core.pipeline.persistence import check_out_folder, delete_dataset, save_artifacts
 from core.pipeline.train import main
 
@@ -164,7 +164,7 @@ def test_failed_save_leaves_no_partial_version(trained, tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(persistence.joblib, "dump", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(ArtifactError, match="No space left on device .*previous model stays active"):
         save_artifacts(trained, tmp_path / "full")
     versions = tmp_path / ".versions" / "full"
     assert [p.name for p in versions.iterdir() if p.name != ".lock"] == []
