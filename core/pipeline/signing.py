@@ -146,3 +146,45 @@ def verify_signature(card: dict, folder: Path, files: tuple[str, ...], key: byte
             or not hmac.compare_digest(recorded, file_mac(key, path))
         ):
             raise ArtifactError(f"'{name}' in '{folder}' does not match its signature; refusing to load it")
+
+
+def trust_folder(version: Path, files: tuple[str, ...], key: bytes | None = None) -> dict:
+    """Sign the card of an existing version folder that its operator vouches for (e.g. trained before signing
+    existed), after checking that every file still matches the sha256 its card recorded. Returns the new card."""
+    card_path = version / "model_card.json"
+    try:
+        card = json.loads(card_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"'{card_path}' is missing or unreadable") from exc
+    for name in files:
+        digest = hashlib.sha256((version / name).read_bytes()).hexdigest() if (version / name).is_file() else None
+        if digest is None or digest != card.get("files", {}).get(name):
+            raise ArtifactError(f"'{name}' in '{version}' does not match its recorded sha256; retrain instead")
+    signed = sign_card(card, version, files, key)
+    tmp = card_path.with_name(f".{card_path.name}.{uuid.uuid4().hex[:8]}")
+    tmp.write_text(json.dumps(signed, indent=1, default=str))
+    os.replace(tmp, card_path)
+    return signed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m core.pipeline.signing DATASET_FOLDER`: sign artifacts you trained yourself before signing."""
+    import sys
+
+    from core.pipeline.persistence import CHECKED_FILES
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m core.pipeline.signing DATASET_FOLDER  (only for models you trained yourself)")
+        return 2
+    try:
+        trust_folder(Path(args[0]).resolve(), CHECKED_FILES)
+    except ArtifactError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Signed {Path(args[0])} with this installation's key.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

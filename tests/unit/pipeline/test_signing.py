@@ -131,3 +131,30 @@ def test_verify_refuses_a_missing_file(saved):
     (version / MODELS_FILE).unlink()
     with pytest.raises(ArtifactError, match="does not match its signature"):
         verify_signature(card, version, (MODELS_FILE,))
+
+
+def test_unsigned_artifacts_trained_here_can_be_trusted_by_their_operator(saved):
+    from core.pipeline.persistence import CHECKED_FILES
+    from core.pipeline.signing import main
+
+    folder, version = saved
+    card = json.loads((version / CARD_FILE).read_text())
+    (version / CARD_FILE).write_text(json.dumps({k: v for k, v in card.items() if k != SIGNATURE_FIELD}))
+    with pytest.raises(ArtifactError, match="not signed"):
+        load_artifacts(folder)
+    assert main([str(folder)]) == 0
+    assert len(load_artifacts(folder).customers) > 0
+    verify_signature(json.loads((version / CARD_FILE).read_text()), version, CHECKED_FILES)
+
+
+def test_trusting_a_tampered_folder_is_refused(saved, tmp_path, capsys):
+    from core.pipeline.signing import main
+
+    folder, version = saved
+    marker = tmp_path / "ran"
+    joblib.dump(Planted(marker), version / MODELS_FILE)  # the card's sha256 no longer matches
+    assert main([str(folder)]) == 2
+    assert "does not match its recorded sha256" in capsys.readouterr().err
+    with pytest.raises(ArtifactError):
+        load_artifacts(folder)
+    assert not marker.exists()
