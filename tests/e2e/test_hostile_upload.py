@@ -4,6 +4,7 @@ locations and a hostile customer ID is trained on the Data page; no page then ho
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -17,7 +18,8 @@ HOSTILE_NAME = "[Click for your bonus](https://evil.example/x) ![t](https://evil
 HOSTILE_LOCATION = "[CLICK](HTTPS://EVIL.EXAMPLE)"
 HOSTILE_ID = "<img/src=https://evil.example/i.png>"  # no spaces: a pasted list splits on them
 DATASET = "hostile-e2e"
-FROM_THEM = 'a[href*="evil.example" i], img[src*="evil.example" i], [data-testid="stException"]'
+FROM_THEM = 'a[href*="://evil.example" i], img[src*="://evil.example" i], [data-testid="stException"]'  # the app's own
+# navigation links carry the filters in their (URL-encoded) query, which is not a link to evil.example
 
 
 def hostile_file(customers: int = 150) -> bytes:
@@ -74,6 +76,11 @@ def test_hostile_name_location_and_id_never_become_links_or_images(server, page)
         assert page.get_by_text(re.compile(r"\[CLICK\]\(HTTPS:")).count() >= 1
         assert page.get_by_text(re.compile(r"<img/src=https:")).count() >= 1
         assert_nothing_from_them(page, "Customer lookup")
+
+        page.goto(f"{server}/?dataset={DATASET}&location={quote(HOSTILE_LOCATION)}")  # a link sent to a colleague
+        wait_until_idle(page)
+        assert page.get_by_text(re.compile(r"Customers in \[CLICK\]")).count() == 1  # the filter sentence
+        assert_nothing_from_them(page, "Home filtered on the hostile location")
 
         page.goto(f"{server}/Explore_data?dataset={DATASET}")
         wait_until_idle(page)
