@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from core.config import RAW_COLUMNS
@@ -20,10 +21,12 @@ HEADER = ",".join(f'"{c}"' if "," in c else c for c in RAW_COLUMNS) + "\n"
 DISK_BYTES = 8 * 1024 * 1024
 
 
-def small_file(path: Path, customers: int = 120) -> Path:
+def small_file(path: Path, customers: int = 120, seed: int = 0) -> Path:
+    """Two transactions per customer with heavy-tailed, seeded money (varied enough for three segments)."""
+    rng = np.random.default_rng(seed)
     lines = [
-        f"T{i},C{i % customers:04d},1/1/{50 + i % 40},{'MF'[i % 2]},PUNE,{(i * 7919) % 90_000 + 10},"
-        f"{1 + i % 28}/{1 + i % 12}/16,{(i * 37) % 235_959},{(i * 104_729) % 20_000 + 1}\n"
+        f"T{i},C{i % customers:04d},1/1/{50 + i % 40},{'MF'[i % 2]},PUNE,{rng.lognormal(9, 2):.2f},"
+        f"{1 + i % 28}/{1 + i % 12}/16,{rng.integers(0, 235_959)},{rng.lognormal(6, 1.5):.2f}\n"
         for i in range(customers * 2)
     ]
     path.write_text(HEADER + "".join(lines))
