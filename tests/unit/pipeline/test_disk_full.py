@@ -25,7 +25,8 @@ def small_file(path: Path, customers: int = 120, seed: int = 0) -> Path:
     """Two transactions per customer with heavy-tailed, seeded money (varied enough for three segments)."""
     rng = np.random.default_rng(seed)
     lines = [
-        f"T{i},C{i % customers:04d},1/1/{50 + i % 40},{'MF'[i % 2]},PUNE,{rng.lognormal(9, 2):.2f},"
+        f"T{i},C{i % customers:04d},1/1/{50 + i % customers % 40},{'MF'[i % customers % 2]},PUNE,"
+        f"{rng.lognormal(9, 2):.2f},"
         f"{1 + i % 28}/{1 + i % 12}/16,{rng.integers(0, 235_959)},{rng.lognormal(6, 1.5):.2f}\n"
         for i in range(customers * 2)
     ]
