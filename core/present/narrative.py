@@ -6,25 +6,45 @@ from datetime import UTC, datetime
 
 
 def silhouette_word(value: float) -> str:
-    """A reading of a silhouette score (Kaufman & Rousseeuw's usual bands)."""
-    if value >= 0.5:
-        return "well separated"
-    if value >= 0.25:
-        return "reasonably separated"
-    return "overlapping"
+    """Kaufman & Rousseeuw's reading of an average silhouette: above 0.70 strong, 0.51-0.70 reasonable, ..."""
+    if value > 0.70:
+        return "strong structure"
+    if value > 0.50:
+        return "reasonable structure"
+    if value > 0.25:
+        return "weak structure that could be artificial"
+    return "no substantial structure"
 
 
 def describe_segment_quality(segmentation: dict) -> str:
-    """One line: silhouette with its spread and sample, Davies-Bouldin, and what that means."""
+    """One line: the silhouette on Kaufman & Rousseeuw's scale, read against the structureless reference."""
+    from core.pipeline.evaluate import SMALL_GAP  # noqa: PLC0415 (kept local: one hunk for parallel edits)
+
     sil = segmentation["silhouette"]
     if sil["repeats"] > 1:
-        value = f"{sil['mean']:.2f} ± {sil['std']:.3f} ({sil['repeats']} samples of {sil['sample_size']:,} customers"
+        value = f"{sil['mean']:.2f} ± {sil['std']:.3f} ({sil['repeats']} samples of {sil['sample_size']:,} customers)"
     else:
-        value = f"{sil['mean']:.2f} (all {sil['sample_size']:,} customers"
-    return (
-        f"Segments are {silhouette_word(sil['mean'])}: silhouette {value}; 1 is perfect, 0 means overlapping), "
-        f"Davies–Bouldin {segmentation['davies_bouldin']:.2f} (lower is better)."
-    )
+        value = f"{sil['mean']:.2f} (all {sil['sample_size']:,} customers)"
+    band = silhouette_word(sil["mean"])
+    gap = segmentation.get("silhouette_gap")
+    if gap is None:
+        return f"Silhouette {value}: {band} on Kaufman & Rousseeuw's scale (no structureless reference measured)."
+    reference = segmentation["reference_silhouette"]["mean"]
+    if gap < SMALL_GAP:
+        text = (
+            f"The segments are budget tiers cut from a continuum: useful for targeting, but not natural groups. "
+            f"Their silhouette, {value}, would read as {band} on Kaufman & Rousseeuw's scale, yet customers with no "
+            f"groups at all, spread the same way, score {reference:.2f}."
+        )
+    else:
+        text = (
+            f"The segments are more separated than a structureless continuum would be: silhouette {value} ({band} "
+            f"on Kaufman & Rousseeuw's scale) against {reference:.2f} for data with no groups."
+        )
+    share = segmentation.get("borderline_share")
+    if share is not None:
+        text += f" {share * 100:.1f}% of customers sit on a boundary (second-nearest centre at most 10% further)."
+    return text
 
 
 def describe_model_age(card: dict, now: datetime | None = None) -> str:

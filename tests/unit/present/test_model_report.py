@@ -43,7 +43,7 @@ def test_silhouette_card_shows_spread_only_for_repeated_samples():
     }
     label, value, tip = segmentation_cards(seg)[0]
     assert (label, value) == ("Silhouette", "0.33 ± 0.003")
-    assert "3 random samples of 10,000 customers" in tip and "reasonably separated" in tip
+    assert "3 random samples of 10,000 customers" in tip and "weak structure that could be artificial" in tip
     seg["silhouette"].update(repeats=1, sample_size=6_000)
     assert segmentation_cards(seg)[0][1] == "0.33"
     assert silhouette_sample_text(seg["silhouette"]) == "all 6,000 customers"
