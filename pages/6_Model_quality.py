@@ -21,7 +21,7 @@ from core.present.model_report import (
     prospect_model_cards,
     segmentation_cards,
 )
-from core.present.narrative import describe_model_age
+from core.present.narrative import describe_model_age, describe_segment_quality
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.widgets import kpi_row
@@ -41,6 +41,7 @@ st.caption(
 
 st.header("Segments")
 kpi_row(segmentation_cards(segmentation))
+st.info(describe_segment_quality(segmentation), icon=":material/insights:")
 elbow, chosen_k = elbow_frame(segmentation), card["params"]["k"]
 left, right = st.columns(2)
 left.plotly_chart(elbow_chart(elbow["k"], elbow["inertia"], chosen_k), key="elbow")

@@ -197,9 +197,10 @@ def importance_note(model: Mapping) -> str:
     """How the importances were measured, for a caption under the chart."""
     rows = min(model["n_test"], MAX_IMPORTANCE_ROWS)
     return (
-        f"Importance: how much worse the model gets (drop in macro-F1) when one feature's values are shuffled "
-        f"among {rows:,} held-out customers; longer bars matter more, a bar near 0 means the model does not "
-        "need that feature."
+        f"Importance: how much worse the model gets (drop in macro-F1) when one group of related features is "
+        f"shuffled together among {rows:,} held-out customers; longer bars matter more. A bar near 0 means the "
+        "model gets no extra help from that group once it knows the others (it may still be related to the "
+        "segment); a bar below 0 is noise from the shuffle, not a harmful feature."
     )
 
 

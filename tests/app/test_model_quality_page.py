@@ -65,3 +65,12 @@ def test_model_card_table_lists_versions_rows_and_checksum(page, trained):
     assert values["Customers"] == f"{trained.card['rows']['customers']:,}"
     assert values["k"] == str(trained.card["params"]["k"])
     assert "Stage timings" in set(card["Section"])
+
+
+def test_separation_is_read_against_the_structureless_reference(page):
+    """The silhouette cards come with the same reading as Home: against data with no groups at all."""
+    text = " ".join(info.value for info in page.info)
+    assert "Kaufman & Rousseeuw" in text
+    assert "no groups" in text
+    captions = " ".join(c.value for c in page.caption)
+    assert "a bar below 0 is noise" in captions
