@@ -3,7 +3,8 @@
 import streamlit as st
 
 from core.analysis.explore import summarise_view
-from core.analysis.profiles import format_count, format_inr, format_inr_short, format_share, profile_segments
+from core.analysis.profiles import profile_segments
+from core.present.formats import format_count, format_inr, format_inr_short, format_share
 from core.present.markdown import escape_markdown
 from core.present.narrative import describe_model_age, describe_segment_quality
 from ui.auth import sign_in_mode
@@ -39,12 +40,12 @@ kpi_row(
 st.caption(
     f"Data from {summary['date_min']:%d %b %Y} to {summary['date_max']:%d %b %Y} · "
     f"{describe_model_age(artifacts.card)} · "
-    f"source: {escape_markdown(artifacts.card.get('source') or 'generated default')}"
+    f"source: {escape_markdown(artifacts.card.source or 'generated default')}"
 )
 
 st.subheader("Segments")
 segment_cards(per_view(artifacts, filters, profile_segments, view))
-st.info(describe_segment_quality(artifacts.quality["segmentation"]), icon=":material/insights:")
+st.info(describe_segment_quality(artifacts.quality.segmentation), icon=":material/insights:")
 
 st.subheader("What each page answers")
 page_directory()

@@ -16,7 +16,7 @@ import sys
 import time
 
 from core.config import DATASETS_DIR, DEFAULT_DATASET, ROOT
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy, wait_until_idle
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy, wait_until_idle
 from ui.navigation import PAGES as NAV_PAGES
 
 NAV = '[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]'
@@ -26,7 +26,8 @@ PAGES = [label for _script, label, _icon, _question in NAV_PAGES[1:]]
 def time_what_if(repeats: int = 20) -> list[float]:
     """Milliseconds for the scoring calls of one what-if submit on the default models."""
     from core.pipeline.persistence import load_artifacts
-    from core.scoring.score import predict_prospect, score_customers, suggest_next_segment
+    from core.scoring.moves import suggest_next_segment
+    from core.scoring.score import predict_prospect, score_customers
 
     artifacts = load_artifacts(DATASETS_DIR / DEFAULT_DATASET)
     row = artifacts.customers.drop(columns="segment").iloc[[len(artifacts.customers) // 2]]

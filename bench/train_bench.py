@@ -50,15 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     artifacts = run_training(raw, OUT / "datasets" / "default", progress=print_progress)
     total = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    size = artifacts.card["model_size_mb"]
+    size = artifacts.card.model_size_mb
     print(f"{'Whole training':<32} {total:6.2f} s   (goal <= 20 s)")
     print(f"{'Peak memory':<32} {peak_mb:6.0f} MB  (goal <= 2,048 MB)")
     print(f"{'Saved model size':<32} {size:6.2f} MB  (goal <= 50 MB)")
     one = artifacts.customers.iloc[[len(artifacts.customers) // 2]]
     print(f"{'One prediction (median of 50)':<32} {time_one_prediction(artifacts, one):6.1f} ms  (goal <= 20 ms)")
     print(
-        f"Customers {artifacts.card['rows']['customers']:,}; segments "
-        + ", ".join(f"{k} {v:,}" for k, v in artifacts.quality["segmentation"]["sizes"].items())
+        f"Customers {artifacts.card.rows.customers:,}; segments "
+        + ", ".join(f"{k} {v:,}" for k, v in artifacts.quality.segmentation["sizes"].items())
     )
     return 0
 

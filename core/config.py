@@ -54,3 +54,20 @@ SIGNING_KEY_FILE = Path(
 )
 SECRETS_FILE = Path(os.environ.get("SEGMENTATION_SECRETS_FILE", ROOT / ".streamlit" / "secrets.toml"))
 REAL_DATA_DIR = ROOT.parent / "shared" / "data" / "real"  # real rows for validation only; never copied here
+
+# ---- tunables: sample sizes, limits and plot caps
+MAX_SCATTER_POINTS = 50_000  # WebGL stays smooth up to here; larger inputs are sampled (and the title says so)
+SEARCH_ROUNDS = 3  # a grid of SEARCH_POINTS, refined SEARCH_ROUNDS times: 1000x range to about 0.02%
+SEARCH_POINTS = 32  # grid points per round of the next-segment search
+MAX_RAISE = 1000.0  # the next-segment search tries raises of up to this many times a money feature
+MAX_LOOKUP = 5_000  # IDs looked up at once; more are reported as skipped
+MAX_DETAILS = 20  # customers shown one by one below the summary table
+MAX_ID_OPTIONS = 5_000  # IDs offered in the picker (the whole base would be 884k options)
+TOP_REASONS = 3  # features listed as what sets a customer apart
+TOP_LOCATIONS_PER_SEGMENT = 5  # locations shown per segment in the demographic mix
+CORRELATION_SAMPLE = 100_000  # ranks of 100k rows estimate a correlation to about +-0.005
+MAX_LOCATION_OPTIONS = 3_000  # the long tail beyond this holds a handful of customers each
+BACKGROUND_POINTS = 3_000  # faint customers behind the what-if star: enough to see each segment's cloud
+MAX_SHOWN_ROWS = 1_000  # rows of a scored upload shown in the page (the download has all)
+PREVIEW_ROWS = 20  # rows of an upload shown before training
+MAP_POINTS = 20_000  # a stratified sample this size keeps WebGL smooth and every segment visible

@@ -4,30 +4,15 @@ import streamlit as st
 
 from core.analysis.activity import transaction_activity
 from core.analysis.explore import age_distribution, feature_correlations, gender_mix, top_locations
-from core.analysis.profiles import format_count
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
-from core.pipeline.quality import QualityReport
-from core.present.charts import (
-    age_band_bar,
-    correlation_heatmap,
-    daily_activity_line,
-    feature_histogram,
-    gender_mix_bar,
-    hourly_activity_line,
-    location_bar,
-    weekday_bar,
-)
+from core.present.activity_charts import daily_activity_line, hourly_activity_line, weekday_bar
+from core.present.charts import age_band_bar, correlation_heatmap, feature_histogram, gender_mix_bar, location_bar
+from core.present.formats import format_count
 from ui.cache import per_view
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
-from ui.widgets import kpi_row, stop_if_empty
-
-ACTIONS = {  # what each action of the quality report means, for the table's tooltip
-    "fixed": "fixed = the value was corrected or set to unknown; the row was kept",
-    "excluded": "excluded = the row was left out of the analysis",
-    "flagged": "flagged = kept as it is, but worth knowing",
-    "note": "note = about the file as a whole",
-}
+from ui.tables import show_quality_report
+from ui.widgets import stop_if_empty
 
 st.set_page_config(page_title="Explore data · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Explore data", "What does the data look like, and what was fixed when it was cleaned?")
@@ -100,29 +85,4 @@ if relations.open:
 
 if quality.open:
     with quality:
-        report = QualityReport.from_dict(artifacts.quality["data"])
-        kpi_row(
-            [
-                ("Rows read", format_count(report.rows_in), "Transactions in the file used for training."),
-                ("Rows kept", format_count(report.rows_out), "Transactions used to describe customers."),
-                ("Rows excluded", format_count(report.rows_excluded), "Rows left out, for the reasons below."),
-            ]
-        )
-        st.caption(
-            "What cleaning did to the whole training file (the filters don't apply here). Point at *Action* "
-            "for what each action means."
-        )
-        st.dataframe(
-            report.to_frame(),
-            hide_index=True,
-            column_config={
-                "column": st.column_config.TextColumn(
-                    "Column in the file", help="Column of the uploaded transactions."
-                ),
-                "issue": st.column_config.TextColumn("What was found and done", width="large"),
-                "action": st.column_config.TextColumn("Action", help="; ".join(ACTIONS.values())),
-                "count": st.column_config.NumberColumn("Rows", format="%,d", help="Transactions affected."),
-            },
-        )
-        with st.expander("The same as one paragraph, to copy into a report"):
-            st.code(report.summary(), language=None, wrap_lines=True)
+        show_quality_report(artifacts.quality.data)

@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from core.analysis.explore import sample_customers
-from core.analysis.profiles import pca_projection, segment_centroids
+from core.analysis.profiles import segment_centroids
+from core.analysis.projection import pca_projection
+from core.analysis.sampling import sample_customers
 from core.analysis.selection import customers_by_id, describe_selection
+from core.config import MAP_POINTS
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
-from core.present.charts import segment_scatter, selected_customer_ids
 from core.present.markdown import escape_markdown
+from core.present.scatter import segment_scatter, selected_customer_ids
 from core.present.segment_map import pca_scatter, pca_scatter_3d
-from ui.charts_ui import show_customers
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
+from ui.tables import show_customers
 from ui.widgets import download_csv, sample_note, stop_if_empty
 
-MAP_POINTS = 20_000  # a stratified sample this size keeps WebGL smooth and every segment visible
 LOG_HELP = "Equal steps are equal multiples (₹10 → ₹100 → ₹1,000): best for money, which spans eight powers of ten."
 VIEWS = {"features": "Two features", "pca2": "Main directions (2-D)", "pca3": "Main directions (3-D)"}
 

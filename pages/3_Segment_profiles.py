@@ -2,34 +2,33 @@
 
 import streamlit as st
 
-from core.analysis.explore import sample_customers
 from core.analysis.profiles import (
     compare_to_base,
     demographic_mix,
-    describe_personas,
     feature_summary,
     profile_segments,
-    segment_insights,
-    segment_names,
     timing_by_segment,
 )
+from core.analysis.sampling import sample_customers
+from core.analysis.segments import segment_names
 from core.analysis.selection import customers_in_segment
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.present.activity_charts import hourly_activity_line
 from core.present.charts import (
     age_band_bar,
     feature_box_by_segment,
     gender_mix_bar,
-    hourly_activity_line,
     location_bar,
-    segment_colour_map,
     segment_comparison_heatmap,
 )
+from core.present.figures import segment_colour_map
+from core.present.insights import describe_personas, segment_insights
 from core.present.markdown import bold_lead, bullet_list
 from ui.cache import per_view
-from ui.charts_ui import show_customers
 from ui.page import open_page
 from ui.rfm_ui import rfm_section
 from ui.sidebar import sidebar_filters
+from ui.tables import show_customers
 from ui.widgets import download_csv, sample_note, segment_cards, segment_heading, stop_if_empty
 
 PREVIEW_ROWS = 1_000  # rows of a segment's list shown on the page; the download has all of them

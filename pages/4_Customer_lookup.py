@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from core.config import MAX_DETAILS, MAX_LOOKUP
 from core.present.markdown import escape_markdown
-from core.scoring.lookup import MAX_DETAILS, MAX_LOOKUP, id_options, look_up_customers
+from core.scoring.lookup import id_options, look_up_customers, parse_id_list
 from core.scoring.lookup import scores_table as readable_scores
-from core.scoring.score import parse_id_list
-from ui.forms import coloured_segments, customer_details, lookup_columns, score_column_config
+from ui.forms import customer_details, lookup_columns
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
+from ui.tables import coloured_segments, score_column_config
 from ui.widgets import download_csv, segment_heading
 
 st.set_page_config(page_title="Customer lookup · Segment Studio", page_icon="assets/icon.svg", layout="wide")

@@ -2,27 +2,18 @@
 
 import streamlit as st
 
-from core.analysis.profiles import format_share
-from core.errors import DataError
-from core.present.charts import customer_position_chart, probability_bar
-from core.present.markdown import escape_markdown
-from core.present.model_report import describe_prospect_quality
-from core.scoring.lookup import describe_scored
-from core.scoring.lookup import scores_table as readable_scores
-from core.scoring.score import (
-    describe_move,
-    describe_prospect_guess,
-    predict_prospect,
-    score_customers,
-    segment_probabilities,
-    suggest_next_segment,
-)
+from core.present.formats import format_share
+from core.present.model_charts import probability_bar
+from core.present.scatter import customer_position_chart
+from core.present.score_text import describe_move
+from core.scoring.moves import suggest_next_segment
+from core.scoring.score import score_customers, segment_probabilities
 from core.scoring.whatif import coherence_notes, segment_centres, what_if_fields, what_if_row
-from ui.cache import cached_background, cached_score_upload
-from ui.forms import feature_inputs, show_scored
+from ui.cache import cached_background
+from ui.forms import batch_scoring, feature_inputs, prospect_result
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
-from ui.widgets import download_csv, segment_heading
+from ui.widgets import segment_heading
 
 st.set_page_config(page_title="What-if · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("What-if", "Which segment would a customer with these numbers fall in? What would move them up?")
@@ -60,19 +51,7 @@ with st.form("what_if_prospect" if prospect else "what_if"):
 row = what_if_row(values)
 
 if prospect:
-    guess = predict_prospect(models, row).iloc[0]
-    left, right = st.columns([2, 3])
-    with left:
-        segment_heading(str(guess["predicted_segment"]), names, prefix="Most likely segment: ")
-        st.metric(
-            "Probability of that segment",
-            format_share(guess[f"p_{guess['predicted_segment']}"]),
-            help="The prospect model's probability for its most likely segment.",
-            border=True,
-        )
-        st.caption(describe_prospect_guess(segment_probabilities(guess, names)))
-        st.info(describe_prospect_quality(artifacts.quality["prospect_model"]), icon=":material/info:")
-    right.plotly_chart(probability_bar(segment_probabilities(guess, names), names), key="prospect_probabilities")
+    prospect_result(models, row, artifacts.quality.prospect_model)
 else:
     scored = score_customers(models, row).iloc[0]
     segment = str(scored["segment"])
@@ -108,27 +87,4 @@ else:
     )
     left.plotly_chart(probability_bar(segment_probabilities(scored, names), names), key="what_if_probabilities")
 
-st.subheader("Score a file of customers")
-st.caption(
-    "A CSV (or .csv.gz / Parquet) of customer features (columns named like the app's downloads, e.g. "
-    "'Account balance (INR)', or balance, mean_amount, total_amount…) or of raw transactions (the bank's "
-    "export schema). Each customer gets a segment, probabilities and distances."
-)
-upload = st.file_uploader("Customers or transactions file", type=["csv", "gz", "parquet"], key="batch_upload")
-if upload is not None:
-    try:
-        batch = cached_score_upload(version, upload.getvalue(), upload.name, models)
-    except DataError as exc:
-        st.error(f"This file can't be scored: {escape_markdown(exc)}")
-        st.stop()
-    st.success(describe_scored(batch, names), icon=":material/task_alt:")
-    show_scored(batch, names)
-    download_csv(
-        lambda: readable_scores(batch),
-        f"scored_{upload.name.split('.')[0]}",
-        None,
-        key="batch_download",
-        label="Download the scored file (CSV)",
-        as_customers=False,
-        rows=len(batch),
-    )
+batch_scoring(models, version)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.present.charts import (
+from core.present.model_charts import (
     confusion_matrix_heatmap,
     elbow_chart,
     importance_bar,
@@ -32,7 +32,7 @@ artifacts = open_page(
 )
 sidebar_filters(artifacts)
 quality, card = artifacts.quality, artifacts.card
-segmentation = quality["segmentation"]
+segmentation = quality.segmentation
 names = list(artifacts.models.segment_names)
 st.caption(
     f"Measured once at training time on every customer of the dataset (the sidebar filters don't change "
@@ -42,7 +42,7 @@ st.caption(
 st.header("Segments")
 kpi_row(segmentation_cards(segmentation))
 st.info(describe_segment_quality(segmentation), icon=":material/insights:")
-elbow, chosen_k = elbow_frame(segmentation), card["params"]["k"]
+elbow, chosen_k = elbow_frame(segmentation), card.params.k
 left, right = st.columns(2)
 left.plotly_chart(elbow_chart(elbow["k"], elbow["inertia"], chosen_k), key="elbow")
 right.plotly_chart(silhouette_by_k_chart(elbow["k"], elbow["silhouette"], chosen_k=chosen_k), key="silhouette_k")
@@ -84,7 +84,7 @@ for model_key, heading, intro, cards in [
         prospect_model_cards,
     ),
 ]:
-    model = quality[model_key]
+    model = getattr(quality, model_key)
     st.header(heading)
     st.caption(intro)
     kpi_row(cards(model))

@@ -4,8 +4,8 @@ import streamlit as st
 
 from core.analysis.audience_rules import RuleError, field_table
 from core.analysis.overlap import MAX_SETS, intersections, overlap_matrix
-from core.analysis.profiles import format_count, format_share
 from core.present.audience_charts import upset_chart
+from core.present.formats import format_count, format_share
 from core.present.markdown import escape_markdown
 from ui.audiences import (
     RULE_KEY,

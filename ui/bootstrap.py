@@ -19,10 +19,10 @@ from ui.state import active_dataset_name, available_datasets, dataset_folder
 from ui.training import training_progress
 
 # What the pages import (plotly, the chart and form modules): imported at warm-up so the first visitor doesn't pay it.
-PAGE_MODULES = ("ui.page", "ui.sidebar", "ui.widgets", "ui.charts_ui", "ui.forms", "core.present.narrative")
+PAGE_MODULES = ("ui.page", "ui.sidebar", "ui.widgets", "ui.tables", "ui.forms", "core.present.narrative")
 
 
-def build_default_dataset() -> None:
+def _build_default_dataset() -> None:
     """Generate the default data and train on it, showing each stage in a status box."""
     from core.pipeline.synth import generate_transactions, write_transactions
     from core.pipeline.train import run_training
@@ -40,7 +40,7 @@ def build_default_dataset() -> None:
 def get_artifacts() -> Artifacts:
     """The active dataset's artifacts; builds the default dataset first if nothing is trained yet."""
     if not available_datasets():
-        build_default_dataset()
+        _build_default_dataset()
     folder = dataset_folder(active_dataset_name())
     try:
         return load_version(str(folder.resolve()))

@@ -28,16 +28,17 @@ import pandas as pd
 import streamlit as st
 
 from core.analysis.audience_rules import rule_mask
-from core.analysis.explore import LINK_COLUMN, link_transactions, sample_customers
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options
 from core.analysis.rfm import RFM_COLUMNS, with_rfm
+from core.analysis.sampling import sample_customers
 from core.auth import SignInThrottle
+from core.config import BACKGROUND_POINTS
+from core.pipeline.link import LINK_COLUMN, link_transactions
 from core.pipeline.models import Models
 from core.pipeline.persistence import Artifacts, load_artifacts
-from core.scoring.score import score_upload
+from core.scoring.batch import score_upload
 
 T = TypeVar("T")
-BACKGROUND_POINTS = 3_000  # faint customers behind the what-if star: enough to see each segment's cloud
 
 
 @st.cache_resource(show_spinner="Loading segments and models…", max_entries=4)

@@ -1,26 +1,25 @@
-"""Streamlit glue of the model pages (lookup, what-if): feature inputs, score tables, one customer's details."""
+"""Streamlit glue of the model pages (lookup, what-if): feature inputs, results, batch scoring, one customer."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from core.pipeline.features import FEATURES, feature_label
+from core.errors import DataError
+from core.pipeline.features import FEATURES
 from core.pipeline.models import Models
-from core.present.charts import segment_colour_map
+from core.present.formats import format_share, format_value
 from core.present.markdown import escape_markdown
-from core.scoring.lookup import KEY_FEATURES, SCORE_LABELS, format_value, reason_table, segment_fit_table
+from core.present.model_charts import probability_bar
+from core.present.model_report import describe_prospect_quality
+from core.present.score_text import describe_prospect_guess
+from core.scoring.lookup import KEY_FEATURES, describe_scored, reason_table, segment_fit_table
+from core.scoring.lookup import scores_table as readable_scores
+from core.scoring.score import predict_prospect, segment_probabilities
 from core.scoring.whatif import InputField
-
-MAX_SHOWN_ROWS = 1_000  # rows of a scored upload shown in the page (the download has all)
-NUMBER_FORMATS = {
-    "money": "₹%,.0f",
-    "count": "%,d",
-    "days": "%d days",
-    "hour": "%.1f",
-    "share": "percent",
-    "years": "%d",
-}
+from ui.cache import cached_score_upload
+from ui.tables import show_scored
+from ui.widgets import download_csv, segment_heading
 
 
 def feature_inputs(fields: list[InputField], key_prefix: str, n_columns: int = 3) -> dict[str, object]:
@@ -55,50 +54,6 @@ def feature_inputs(fields: list[InputField], key_prefix: str, n_columns: int = 3
     return values
 
 
-def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
-    """Column headers, formats and tooltips for tables of customers with scores (lookup, batch scoring)."""
-    config: dict = {
-        "CustomerID": st.column_config.TextColumn("Customer ID", pinned=True),
-        "segment": st.column_config.TextColumn("Segment", help="Budget segment (exact K-Means)."),
-    }
-    for name, feature in FEATURES.items():
-        fmt = NUMBER_FORMATS.get(feature.kind)
-        help_text = feature.description
-        if fmt is None:
-            config[name] = st.column_config.TextColumn(feature_label(name), help=help_text)
-        else:
-            config[name] = st.column_config.NumberColumn(feature_label(name), help=help_text, format=fmt)
-    for name in names:
-        config[f"p_{name}"] = st.column_config.ProgressColumn(
-            f"P({name})",
-            format="percent",
-            min_value=0.0,
-            max_value=1.0,
-            help=f"How likely the classifier finds it that this customer is {name}.",
-        )
-        config[f"distance_{name}"] = st.column_config.NumberColumn(
-            f"Distance to {name}",
-            format="%.2f",
-            help=f"Distance to the centre of {name} in the segmentation's units (log money, standardised): "
-            "the smallest distance decides the segment.",
-        )
-    config["in_filters"] = st.column_config.CheckboxColumn(
-        SCORE_LABELS["in_filters"], help="Whether this customer matches the sidebar filters."
-    )
-    config["stands_out"] = st.column_config.TextColumn(
-        SCORE_LABELS["stands_out"],
-        width=300,
-        help="Features at least one standard deviation away from the typical customer (money on a log scale).",
-    )
-    config["closest_other"] = st.column_config.TextColumn(
-        SCORE_LABELS["closest_other"],
-        help="The segment whose centre is next closest: where a change would move this customer first.",
-    )
-    config["first_date"] = st.column_config.DateColumn("First transaction", format="DD/MM/YYYY")
-    config["last_date"] = st.column_config.DateColumn("Last transaction", format="DD/MM/YYYY")
-    return config
-
-
 def lookup_columns(names: list[str] | tuple[str, ...]) -> list[str]:
     """The columns the lookup table shows first (the download has them all)."""
     return [
@@ -110,27 +65,6 @@ def lookup_columns(names: list[str] | tuple[str, ...]) -> list[str]:
         *KEY_FEATURES,
         "in_filters",
     ]
-
-
-def show_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...], max_rows: int = MAX_SHOWN_ROWS) -> None:
-    """A scored upload: ID, segment and probabilities first, then the file's own columns; capped in the page."""
-    first = [c for c in ("CustomerID", "segment", *[f"p_{n}" for n in names]) if c in scored]
-    order = first + [c for c in scored.columns if c not in first]
-    st.dataframe(
-        coloured_segments(scored.head(max_rows), names),
-        hide_index=True,
-        column_order=order,
-        column_config=score_column_config(names),
-        placeholder="–",
-    )
-    if len(scored) > max_rows:
-        st.caption(f"Showing the first {max_rows:,} of {len(scored):,} rows; the download has them all.")
-
-
-def coloured_segments(table: pd.DataFrame, names: list[str] | tuple[str, ...]):
-    """The table with each segment name written in its segment colour (a pandas Styler)."""
-    colours = segment_colour_map(names)
-    return table.style.map(lambda v: f"color: {colours.get(str(v), 'inherit')}; font-weight: 600", subset=["segment"])
 
 
 def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[str, ...]) -> None:
@@ -170,3 +104,50 @@ def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[st
             )
         },
     )
+
+
+def prospect_result(models: Models, row: pd.DataFrame, prospect_quality: dict) -> None:
+    """A prospect's most likely segment, how sure the prospect model is, and every segment's probability."""
+    names = list(models.segment_names)
+    guess = predict_prospect(models, row).iloc[0]
+    left, right = st.columns([2, 3])
+    with left:
+        segment_heading(str(guess["predicted_segment"]), names, prefix="Most likely segment: ")
+        st.metric(
+            "Probability of that segment",
+            format_share(guess[f"p_{guess['predicted_segment']}"]),
+            help="The prospect model's probability for its most likely segment.",
+            border=True,
+        )
+        st.caption(describe_prospect_guess(segment_probabilities(guess, names)))
+        st.info(describe_prospect_quality(prospect_quality), icon=":material/info:")
+    right.plotly_chart(probability_bar(segment_probabilities(guess, names), names), key="prospect_probabilities")
+
+
+def batch_scoring(models: Models, version: str) -> None:
+    """Upload a file of customers or transactions, score it (cached per file), show and offer the result."""
+    names = list(models.segment_names)
+    st.subheader("Score a file of customers")
+    st.caption(
+        "A CSV (or .csv.gz / Parquet) of customer features (columns named like the app's downloads, e.g. "
+        "'Account balance (INR)', or balance, mean_amount, total_amount…) or of raw transactions (the bank's "
+        "export schema). Each customer gets a segment, probabilities and distances."
+    )
+    upload = st.file_uploader("Customers or transactions file", type=["csv", "gz", "parquet"], key="batch_upload")
+    if upload is not None:
+        try:
+            batch = cached_score_upload(version, upload.getvalue(), upload.name, models)
+        except DataError as exc:
+            st.error(f"This file can't be scored: {escape_markdown(exc)}")
+            st.stop()
+        st.success(describe_scored(batch, names), icon=":material/task_alt:")
+        show_scored(batch, names)
+        download_csv(
+            lambda: readable_scores(batch),
+            f"scored_{upload.name.split('.')[0]}",
+            None,
+            key="batch_download",
+            label="Download the scored file (CSV)",
+            as_customers=False,
+            rows=len(batch),
+        )

@@ -13,21 +13,17 @@ import pandas as pd
 import streamlit as st
 
 from core.analysis.filter_urls import audience_from_query, filters_from_query, filters_to_query
-from core.analysis.filters import (
-    FilterOptions,
-    Filters,
-    describe_filters,
-    normalise_filters,
-)
-from core.analysis.profiles import format_inr
+from core.analysis.filters import FilterOptions, Filters, normalise_filters
+from core.config import MAX_LOCATION_OPTIONS
 from core.pipeline.persistence import Artifacts
+from core.present.filter_text import describe_filters
+from core.present.formats import format_inr, gender_label
 from core.present.markdown import escape_markdown
 from ui.audiences import audience_store
 from ui.cache import cached_options, cached_rule_mask, cached_view
 from ui.navigation import draw_navigation
 from ui.state import DATASET_KEY, FILTER_KEYS, KEPT_KEY, SEEDED_KEY
 
-GENDER_LABELS = {"M": "Male", "F": "Female", "other": "Other", "unknown": "Unknown"}
 # Balances span 0 to 10^8: a slider over round, log-spaced steps is usable where a linear one is not.
 BALANCE_STEPS = (
     0,
@@ -50,22 +46,21 @@ BALANCE_STEPS = (
     50_000_000,
     100_000_000,
 )
-MAX_LOCATION_OPTIONS = 3_000  # the long tail beyond this holds a handful of customers each
 
 
-def balance_steps(options: FilterOptions) -> list[int]:
+def _balance_steps(options: FilterOptions) -> list[int]:
     """The round balance steps covering this dataset's balances."""
     top = options.balance_max or 0
     steps = [s for s in BALANCE_STEPS if s < top] + [int(np.ceil(top))]
     return sorted(set(steps))
 
 
-def nearest_step(value: float, steps: list[int]) -> int:
+def _nearest_step(value: float, steps: list[int]) -> int:
     """The balance step closest to a value from the URL."""
     return min(steps, key=lambda s: abs(s - value))
 
 
-def restore_filters(options: FilterOptions, version: str) -> dict:
+def _restore_filters(options: FilterOptions, version: str) -> dict:
     """The filter values to start the widgets with: from the URL on a new session or dataset, else the kept copy.
 
     The URL seeds a session once (a bookmark or a shared link); after that the values kept from page to page
@@ -75,16 +70,16 @@ def restore_filters(options: FilterOptions, version: str) -> dict:
         for key in FILTER_KEYS:  # widget state of another dataset may lie outside this one's ranges
             st.session_state.pop(key, None)
         st.session_state[SEEDED_KEY] = version
-        st.session_state[KEPT_KEY] = url_values(options)
+        st.session_state[KEPT_KEY] = _url_values(options)
     return st.session_state[KEPT_KEY]
 
 
-def keep_values(values: dict) -> None:
+def _keep_values(values: dict) -> None:
     """Remember the widgets' values for the next page (Streamlit drops a widget's state on pages without it)."""
     st.session_state[KEPT_KEY] = values
 
 
-def url_values(options: FilterOptions) -> dict:
+def _url_values(options: FilterOptions) -> dict:
     """Widget values for the filters in the URL, clamped to this dataset's options."""
     f = filters_from_query(st.query_params.to_dict(), options)
     seeds = {
@@ -98,15 +93,15 @@ def url_values(options: FilterOptions) -> dict:
     if options.age_min is not None:
         seeds["age"] = f.age_range or (options.age_min, options.age_max)
     if options.balance_max is not None:
-        steps = balance_steps(options)
+        steps = _balance_steps(options)
         lo, hi = f.balance_range or (steps[0], steps[-1])
-        seeds["balance"] = (nearest_step(lo, steps), nearest_step(hi, steps))
+        seeds["balance"] = (_nearest_step(lo, steps), _nearest_step(hi, steps))
     if options.date_min is not None:
         seeds["dates"] = f.date_range or (options.date_min, options.date_max)
     return seeds
 
 
-def write_url(filters: Filters) -> dict[str, str]:
+def _write_url(filters: Filters) -> dict[str, str]:
     """Put the active filters (and the dataset) in the URL so the view can be bookmarked; return that query."""
     query = filters_to_query(filters)
     if DATASET_KEY in st.query_params:
@@ -120,7 +115,7 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
     """Draw the filters; return them and the matching customers, and say how many match."""
     version = str(artifacts.folder)
     options = cached_options(version, artifacts.customers, artifacts.transactions)
-    start = restore_filters(options, version)
+    start = _restore_filters(options, version)
     side = st.sidebar
     side.header("Filters")
     segments = side.multiselect(
@@ -137,7 +132,7 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
         start["gender"],
         key="gender",
         placeholder="All genders",
-        format_func=lambda g: GENDER_LABELS.get(g, g),
+        format_func=gender_label,
     )
     age, include_unknown, balance, dates = None, True, None, None
     if options.age_min is not None and options.age_min == options.age_max:  # a slider needs min < max
@@ -153,7 +148,7 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
             help="Age in years at the latest transaction.",
         )
         include_unknown = side.checkbox("Include customers of unknown age", start["age_unknown"], key="age_unknown")
-    steps = balance_steps(options) if options.balance_max is not None else []
+    steps = _balance_steps(options) if options.balance_max is not None else []
     if len(steps) == 1:
         side.caption(f"Account balance: at most {format_inr(steps[0])} for every customer.")
     elif steps:
@@ -188,7 +183,7 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
             dates = start["dates"]  # half-picked range: keep the previous one until the second date is chosen
     rfm = rfm_filter(options, start)
     audience = audience_filter(artifacts, start)
-    keep_values(
+    _keep_values(
         {
             "audience": audience[0] if audience else "",
             "rfm": rfm,
@@ -216,7 +211,7 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
         ),
         options,
     )
-    query = write_url(filters)
+    query = _write_url(filters)
     view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
     side.markdown(f"**{len(view):,}** of {len(artifacts.customers):,} customers match")
     if filters.is_active:

@@ -9,11 +9,13 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from core.analysis.filters import Filters, describe_filters
-from core.analysis.profiles import format_count, format_inr, segment_names
-from core.present.charts import segment_colour_map
+from core.analysis.filters import Filters
+from core.analysis.segments import segment_names
 from core.present.excel import XLSX_MIME, to_xlsx_bytes
 from core.present.export import customer_table, export_filename, to_csv_bytes
+from core.present.figures import segment_colour_map
+from core.present.filter_text import describe_filters
+from core.present.formats import format_count, format_inr
 from ui.state import active_dataset_name, dataset_folder
 
 EXCEL_OFFERED_ROWS = 100_000

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.analysis.explore import activity_by_date, activity_by_hour, activity_by_weekday, select_transactions
+from core.analysis.explore import activity_by_date, activity_by_hour, activity_by_weekday
+from core.analysis.joins import select_transactions
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ import pandas as pd
 
 from core.analysis.audience_rules import rule_mask
 from core.analysis.explore import age_bands
-from core.analysis.profiles import format_count, format_inr, format_share
 from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
+from core.present.formats import format_count, format_inr, format_share
 
 EFFECT_WORDS = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"), (float("inf"), "large"))
 MAX_SENTENCES = 4  # feature sentences, biggest effects first

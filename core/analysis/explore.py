@@ -1,4 +1,4 @@
-"""Small tidy aggregations for the "Explore data" page, plus the fast customer-id joins other modules share.
+"""Small tidy aggregations for the "Explore data" page (id joins: core.analysis.joins; samples: .sampling).
 
 Every function takes frames that are already filtered and returns a small frame (tens of rows), so a page
 can chart or tabulate the result directly. Nothing here keeps state between calls.
@@ -10,119 +10,16 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from core.errors import DataError
-from core.pipeline.features import MONEY_FEATURES, NUMERIC_FEATURES
+from core.analysis.joins import select_transactions
+from core.config import CORRELATION_SAMPLE
+from core.pipeline.features import NUMERIC_FEATURES
 
 AGE_BAND_EDGES: tuple[float, ...] = (-np.inf, 25, 35, 45, 60, np.inf)  # right-closed: 46-60 includes 60
 AGE_BAND_LABELS: tuple[str, ...] = ("18-25", "26-35", "36-45", "46-60", "60+")
 UNKNOWN_AGE = "Unknown"
 GENDER_ORDER: tuple[str, ...] = ("M", "F", "other", "unknown")
 WEEKDAY_NAMES: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-LINK_COLUMN = "customer_row"  # see link_transactions
-SPOT_CHECKS = 64
-CORRELATION_SAMPLE = 100_000  # ranks of 100k rows estimate a correlation to about +-0.005
-
-
-def _arrow(values: pd.Series | Sequence) -> pa.Array:
-    """The values as one plain pyarrow array (zero-copy for pandas' default pyarrow-backed strings)."""
-    arr = pa.Array.from_pandas(values) if isinstance(values, pd.Series) else pa.array(list(values), from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
-
-
-def _aligned(values: pa.Array, keys: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """The two arrays with one common type (as text when they disagree, e.g. numeric ids vs strings)."""
-    if values.type == keys.type:
-        return values, keys
-    try:
-        return values, keys.cast(values.type)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return values.cast(pa.large_string()), keys.cast(pa.large_string())
-
-
-def ids_in(values: pd.Series, candidates: pd.Series | Sequence) -> np.ndarray:
-    """Boolean mask: which `values` occur in `candidates` (a pyarrow hash lookup: tens of ms on 884k ids)."""
-    if len(values) == 0:
-        return np.zeros(0, dtype=bool)
-    # pandas' own isin on strings takes ~0.5 s at this size; pyarrow's is_in is ~25x faster.
-    vals, keys = _aligned(_arrow(values), _arrow(candidates))
-    found = pc.is_in(vals, value_set=keys)
-    return found.to_numpy(zero_copy_only=False).astype(bool, copy=False)
-
-
-def id_positions(values: pd.Series, lookup: pd.Series) -> np.ndarray:
-    """For each of `values`, its position in `lookup` (int64), or -1 where it is absent (first match wins)."""
-    if len(values) == 0 or len(lookup) == 0:
-        return np.full(len(values), -1, dtype=np.int64)
-    vals, keys = _aligned(_arrow(values), _arrow(lookup))
-    pos = pc.index_in(vals, value_set=keys)
-    return pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-
-
-def link_transactions(customers: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
-    """Transactions plus `customer_row`: the row position of each one's customer in `customers` (-1 if none).
-
-    Joining 1M transaction ids to 884k customer ids by value costs ~0.2 s. Do it once when the data is
-    loaded (and cache the result): afterwards date filters, select_transactions and timing_by_segment join
-    any filtered view in ~10 ms through the view's index labels. `customers` must be the full frame with
-    its default RangeIndex (filtered views keep those labels). Everything still works without the link.
-    """
-    if not customers.index.equals(pd.RangeIndex(len(customers))):
-        raise DataError(
-            "link the transactions to the full customers table with its default row numbers, "
-            "before any filtering or re-indexing"
-        )
-    rows = id_positions(transactions["customer_id"], customers["CustomerID"]).astype(np.int32)
-    return transactions.assign(**{LINK_COLUMN: rows})
-
-
-def _spot_check(customers: pd.DataFrame, transactions: pd.DataFrame, pos: np.ndarray) -> bool:
-    """True when a few linked transactions really belong to the customers they point at."""
-    linked = np.flatnonzero(pos >= 0)
-    if len(linked) == 0:
-        return True
-    probe = linked[np.linspace(0, len(linked) - 1, min(SPOT_CHECKS, len(linked))).astype(np.int64)]
-    tx_ids = transactions["customer_id"].iloc[probe].astype(str).to_numpy()
-    cust_ids = customers["CustomerID"].iloc[pos[probe]].astype(str).to_numpy()
-    return bool((tx_ids == cust_ids).all())
-
-
-def linked_positions(customers: pd.DataFrame, transactions: pd.DataFrame) -> np.ndarray | None:
-    """Through the `customer_row` link: each transaction's row position in `customers` (-1 if not in it).
-
-    None when the transactions are not linked, or the link does not fit this customers frame (e.g. its
-    index was reset after filtering); callers then fall back to joining by id.
-    """
-    if LINK_COLUMN not in transactions or not pd.api.types.is_integer_dtype(customers.index.dtype):
-        return None
-    labels = customers.index.to_numpy()
-    rows = transactions[LINK_COLUMN].to_numpy().astype(np.int64)
-    if len(labels) and labels.min() < 0:
-        return None
-    size = max(int(labels.max(initial=-1)), int(rows.max(initial=-1))) + 1
-    lookup = np.full(size, -1, dtype=np.int64)
-    lookup[labels] = np.arange(len(labels))
-    pos = np.where(rows >= 0, lookup[np.maximum(rows, 0)], -1) if size else np.full(len(rows), -1)
-    return pos if _spot_check(customers, transactions, pos) else None
-
-
-def transaction_positions(customers: pd.DataFrame, transactions: pd.DataFrame) -> np.ndarray:
-    """Each transaction's row position in `customers` (-1 when its customer is not there): link or id join."""
-    pos = linked_positions(customers, transactions)
-    return pos if pos is not None else id_positions(transactions["customer_id"], customers["CustomerID"])
-
-
-def select_transactions(transactions: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
-    """The transactions of the given (filtered) customers: join on customer_id == CustomerID."""
-    if len(transactions) == 0:
-        return transactions
-    pos = linked_positions(customers, transactions)
-    keep = pos >= 0 if pos is not None else ids_in(transactions["customer_id"], customers["CustomerID"])
-    return transactions[keep]
 
 
 def _share(counts: pd.Series | np.ndarray) -> np.ndarray:
@@ -294,62 +191,3 @@ def feature_correlations(
         rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
     ranks = pd.DataFrame({f: _average_ranks(customers[f].to_numpy(dtype="float64")[rows]) for f in features})
     return ranks.corr(method="pearson")
-
-
-def _group_codes(customers: pd.DataFrame, by: str | None) -> np.ndarray:
-    """Integer group codes for stratification (-1 for a missing group; 0 everywhere when by is None)."""
-    if by is None or by not in customers:
-        return np.zeros(len(customers), dtype=np.int64)
-    return pd.factorize(customers[by], use_na_sentinel=True)[0].astype(np.int64)
-
-
-def _quotas(sizes: np.ndarray, n: int) -> np.ndarray:
-    """Per-group sample sizes summing to n: proportional, but every group gets at least a small floor."""
-    floor = np.minimum(sizes, max(1, n // (10 * len(sizes))))  # keeps small segments visible in a scatter
-    quota = floor.copy()
-    room = sizes - floor
-    rest = n - int(floor.sum())
-    if rest > 0 and room.sum() > 0:
-        ideal = rest * room / room.sum()
-        quota += np.minimum(room, np.floor(ideal).astype(np.int64))
-        # Hand out what flooring left over, largest remainder first (k <= 8, so this loop is tiny).
-        for i in np.argsort(-(ideal - np.floor(ideal)), kind="stable"):
-            if quota.sum() >= n:
-                break
-            if quota[i] < sizes[i]:
-                quota[i] += 1
-    return quota
-
-
-def sample_customers(customers: pd.DataFrame, n: int, seed: int = 0, by: str | None = "segment") -> pd.DataFrame:
-    """A deterministic sample of n customers, stratified by `by` so every group present keeps rows.
-
-    Groups get rows in proportion to their size, but each gets a floor (n/10k rows, or all it has), so a
-    tiny segment still shows in a scatter; only when n is below the number of groups is the sample larger
-    than n (one row per group). Rows keep their original order. `sample.attrs["sampled_from"]` holds the
-    number of rows sampled from, so a page can say "showing 20,000 of 884,000 customers".
-    """
-    if len(customers) <= n:
-        out = customers
-    else:
-        codes = _group_codes(customers, by)
-        groups, inverse = np.unique(codes, return_inverse=True)
-        sizes = np.bincount(inverse)
-        quota = _quotas(sizes, n)
-        rng = np.random.default_rng(seed)
-        order = np.argsort(inverse, kind="stable")  # positions grouped by group, original order within
-        starts = np.concatenate([[0], np.cumsum(sizes)])
-        picks = [rng.choice(order[starts[g] : starts[g + 1]], quota[g], replace=False) for g in range(len(groups))]
-        out = customers.iloc[np.sort(np.concatenate(picks))]
-    out = out.copy(deep=False) if out is customers else out  # own attrs, no data copied
-    out.attrs["sampled_from"] = len(customers)
-    return out
-
-
-def log_money(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
-    """The features as float, with money features on log1p scale (negatives clipped to 0) for distances."""
-    out = frame[list(features)].astype("float64")
-    for name in features:
-        if name in MONEY_FEATURES:
-            out[name] = np.log1p(out[name].clip(lower=0))
-    return out

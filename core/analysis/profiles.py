@@ -1,4 +1,4 @@
-"""Segment profiles: per-segment summaries, comparisons with the whole base, PCA views and plain-English insights.
+"""Segment profiles as numbers: per-segment summaries, comparisons with the whole base, mixes, timing, centres.
 
 All functions take a customers frame with an ordered Categorical `segment` column. Output frames keep
 `segment` as a Categorical with the *full* list of segment names, so charts colour a filtered view the
@@ -7,96 +7,27 @@ same way as the whole base. Segments with no customers in the input are left out
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from core.analysis.explore import GENDER_ORDER, age_bands, log_money, transaction_positions
+from core.analysis.explore import GENDER_ORDER, age_bands
+from core.analysis.joins import transaction_positions
+from core.analysis.segments import segment_codes, segment_column
+from core.config import TOP_LOCATIONS_PER_SEGMENT
 from core.errors import DataError
 from core.pipeline.features import NUMERIC_FEATURES
+from core.pipeline.segment import log_money
 
-TOP_LOCATIONS_PER_SEGMENT = 5
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)  # box whiskers at the 5th/95th percentiles, not min/max
-WEALTHY_RATIO = 5.0  # a median balance 5x the typical customer's reads "Wealthy" rather than "Affluent"
-SIMILAR_RATIO = 1.1  # segments closer than 10% are described as similar rather than "1.0× higher"
-DAYPARTS = ((5, "morning"), (12, "afternoon"), (17, "evening"), (22, "night"))  # start hour of each part
 
 
 # ---- formatting -------------------------------------------------------------------------------------------
 
 
-def _missing(value: object) -> bool:
-    """True for None, NaN and pandas' NA."""
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def format_inr(value: float | None, decimals: int = 0) -> str:
-    """Rupees with thousands separators, e.g. '₹1,234,567' (and '-₹50'); '–' for a missing value."""
-    if _missing(value) or not math.isfinite(float(value)):
-        return "–"
-    sign = "-" if value < 0 else ""
-    return f"{sign}₹{abs(float(value)):,.{decimals}f}"
-
-
-def format_inr_short(value: float | None) -> str:
-    """Large rupee amounts in the Indian units a bank's team reads: '₹8,834 Cr', '₹12.5 lakh'; small ones in full."""
-    if _missing(value) or not math.isfinite(float(value)):
-        return "–"
-    amount = abs(float(value))
-    sign = "-" if value < 0 else ""
-    if amount >= 1e7:
-        return f"{sign}₹{amount / 1e7:,.0f} Cr" if amount >= 1e9 else f"{sign}₹{amount / 1e7:,.1f} Cr"
-    if amount >= 1e5:
-        return f"{sign}₹{amount / 1e5:,.1f} lakh"
-    return format_inr(value)
-
-
-def format_count(value: float | None) -> str:
-    """A whole number with thousands separators, e.g. '884,000'; '–' when missing."""
-    return "–" if _missing(value) else f"{float(value):,.0f}"
-
-
-def format_share(value: float | None, decimals: int = 0) -> str:
-    """A 0-1 share as a percentage, e.g. '78%'; '–' when missing."""
-    return "–" if _missing(value) else f"{float(value):.{decimals}%}"
-
-
-def format_ratio(value: float) -> str:
-    """A multiple such as '9.2×' (whole numbers from 10× up, so '14×' rather than '14.3×')."""
-    return f"{value:.0f}×" if value >= 10 else f"{value:.1f}×"
-
-
 # ---- segment plumbing -------------------------------------------------------------------------------------
-
-
-def segment_names(frame: pd.DataFrame) -> list[str]:
-    """All segment names in order: the Categorical's categories (kept after filtering), else sorted values."""
-    if "segment" not in frame:
-        raise DataError("the customers have no 'segment' column yet: train the segmentation first")
-    seg = frame["segment"]
-    if isinstance(seg.dtype, pd.CategoricalDtype):
-        return [str(c) for c in seg.cat.categories]
-    return sorted(map(str, seg.dropna().unique()))
-
-
-def segment_codes(frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """Integer codes of each row's segment (-1 when missing) and the full ordered list of names."""
-    names = segment_names(frame)
-    seg = frame["segment"]
-    if isinstance(seg.dtype, pd.CategoricalDtype):
-        return seg.cat.codes.to_numpy().astype(np.int64), names
-    return pd.Categorical(seg.astype(str).where(seg.notna()), categories=names).codes.astype(np.int64), names
-
-
-def _segment_column(codes: np.ndarray, names: list[str]) -> pd.Categorical:
-    """Segment codes as an ordered Categorical over the full list of names."""
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=names, ordered=True)
 
 
 # ---- profiles ---------------------------------------------------------------------------------------------
@@ -161,19 +92,8 @@ def profile_segments(customers: pd.DataFrame) -> pd.DataFrame:
     """
     codes, names = segment_codes(customers)
     table = _profile_table(customers, codes)
-    table.insert(0, "segment", _segment_column(table.index.to_numpy(), names))
+    table.insert(0, "segment", segment_column(table.index.to_numpy(), names))
     return table.reset_index(drop=True)
-
-
-def _base_profile(customers: pd.DataFrame) -> pd.Series:
-    """The few whole-base statistics personas compare with: median balance and transaction, mean frequency."""
-    return pd.Series(
-        {
-            "median_balance": customers["balance"].median(),
-            "median_mean_amount": customers["mean_amount"].median(),
-            "mean_n_transactions": customers["n_transactions"].mean(),
-        }
-    )
 
 
 def compare_to_base(
@@ -221,7 +141,7 @@ def _mix(codes: np.ndarray, names: list[str], other: pd.Categorical, column: str
     shares = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
     return pd.DataFrame(
         {
-            "segment": _segment_column(np.repeat(present, m), names),
+            "segment": segment_column(np.repeat(present, m), names),
             column: np.tile(np.asarray(other.categories, dtype=object), len(present)),
             "customers": counts.ravel().astype("int64"),
             "share": shares.ravel(),
@@ -287,7 +207,7 @@ def feature_summary(customers: pd.DataFrame, feature: str) -> pd.DataFrame:
     q.columns = ["p05", "q1", "median", "q3", "p95"]
     out = pd.DataFrame({"n": g.size().astype("int64"), "mean": g.mean()}).join(q)
     out.insert(0, "feature", feature)
-    out.insert(0, "segment", _segment_column(out.index.to_numpy(), names))
+    out.insert(0, "segment", segment_column(out.index.to_numpy(), names))
     return out.reset_index(drop=True)[["segment", "feature", "n", "p05", "q1", "median", "q3", "p95", "mean"]]
 
 
@@ -296,279 +216,8 @@ def segment_centroids(customers: pd.DataFrame, features: Sequence[str]) -> pd.Da
     codes, names = segment_codes(customers)
     values = customers[list(features)].astype("float64")
     med = values[codes >= 0].groupby(codes[codes >= 0], sort=True).median()
-    med.insert(0, "segment", _segment_column(med.index.to_numpy(), names))
+    med.insert(0, "segment", segment_column(med.index.to_numpy(), names))
     return med.reset_index(drop=True)
 
 
-def pca_projection(
-    customers_sample: pd.DataFrame, features: Sequence[str] | None = None, n_components: int = 2
-) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """Project a customer sample onto its first principal components (log money, median-imputed, standardised).
-
-    Returns (frame with CustomerID, segment, PC1..PCn; centroids with segment, PC1..PCn as segment means;
-    explained variance ratio per component). Pass a sample (e.g. sample_customers(view, 20_000)), not 884k rows.
-    Uses numpy's SVD rather than scikit-learn so pages do not pay scikit-learn's import time.
-    """
-    features = [f for f in (features or NUMERIC_FEATURES) if f in customers_sample]
-    columns = [f"PC{i + 1}" for i in range(max(1, min(n_components, len(features))))]
-    if len(customers_sample) < 2:  # nothing to decompose: empty coordinates, no variance explained
-        frame = customers_sample[["CustomerID", "segment"]].reset_index(drop=True).assign(**dict.fromkeys(columns, 0.0))
-        return frame, _segment_means(frame, columns), np.full(len(columns), np.nan)
-    values = log_money(customers_sample, features)
-    values = values.fillna(values.median()).fillna(0.0)
-    x = values.to_numpy()
-    std = x.std(axis=0)
-    x = (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)
-    u, s, vt = np.linalg.svd(x, full_matrices=False)
-    # Fix each component's sign (largest loading positive) so the picture is the same on every run.
-    signs = np.sign(vt[np.arange(len(vt)), np.abs(vt).argmax(axis=1)])
-    scores = np.zeros((len(x), len(columns)))
-    m = min(len(columns), len(s))
-    scores[:, :m] = (u * s * signs)[:, :m]
-    ratio = np.zeros(len(columns))
-    ratio[:m] = (s**2 / max((s**2).sum(), 1e-12))[:m]
-    frame = pd.DataFrame(scores, columns=columns)
-    frame.insert(0, "segment", customers_sample["segment"].array)  # .array keeps the Categorical's full order
-    frame.insert(0, "CustomerID", customers_sample["CustomerID"].to_numpy())
-    centroids = _segment_means(frame, columns)
-    return frame, centroids, ratio
-
-
-def _segment_means(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Mean of the given columns per segment (used for PCA coordinates, where means are natural)."""
-    codes, names = segment_codes(frame)
-    mean = frame[list(columns)][codes >= 0].groupby(codes[codes >= 0], sort=True).mean()
-    mean.insert(0, "segment", _segment_column(mean.index.to_numpy(), names))
-    return mean.reset_index(drop=True)
-
-
 # ---- words ------------------------------------------------------------------------------------------------
-
-
-def _extremes(profile: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series] | None:
-    """The profile rows with the highest and lowest value of a column, or None if fewer than two are known."""
-    known = profile[profile[column].notna()]
-    if len(known) < 2:
-        return None
-    return known.loc[known[column].idxmax()], known.loc[known[column].idxmin()]
-
-
-def _most(profile: pd.DataFrame, superlative: str, comparative: str) -> str:
-    """'most' wording for three or more segments, 'more' wording for two."""
-    return superlative if len(profile) > 2 else comparative
-
-
-def _insight_size(p: pd.DataFrame) -> str | None:
-    """Largest and smallest segment by customers."""
-    top, low = p.loc[p["customers"].idxmax()], p.loc[p["customers"].idxmin()]
-    if top["segment"] == low["segment"]:
-        return None
-    return (
-        f"{top['segment']} is the largest segment with {format_count(top['customers'])} customers "
-        f"({format_share(top['share'])}); {low['segment']} is the smallest with "
-        f"{format_count(low['customers'])} ({format_share(low['share'])})."
-    )
-
-
-def _insight_money(p: pd.DataFrame, column: str, what: str) -> str | None:
-    """'X's median <what> (₹a) is n× Y's (₹b).' for the highest and lowest segment (or that they are similar)."""
-    pair = _extremes(p, column)
-    if pair is None:
-        return None
-    hi, lo = pair
-    if lo[column] <= 0:
-        return (
-            f"{hi['segment']}'s median {what} is {format_inr(hi[column])} against "
-            f"{format_inr(lo[column])} for {lo['segment']}."
-        )
-    if hi[column] / lo[column] < SIMILAR_RATIO:
-        return f"The median {what} is similar across segments ({format_inr(lo[column])}–{format_inr(hi[column])})."
-    return (
-        f"{hi['segment']}'s median {what} ({format_inr(hi[column])}) is {format_ratio(hi[column] / lo[column])} "
-        f"{lo['segment']}'s ({format_inr(lo[column])})."
-    )
-
-
-def _insight_frequency(p: pd.DataFrame) -> str | None:
-    """Which segment transacts most often."""
-    pair = _extremes(p, "mean_n_transactions")
-    if pair is None or round(pair[0]["mean_n_transactions"], 2) == round(pair[1]["mean_n_transactions"], 2):
-        return None
-    hi, lo = pair
-    return (
-        f"{hi['segment']} transacts {_most(p, 'most', 'more')} often: {hi['mean_n_transactions']:.2f} "
-        f"transactions per customer vs {lo['mean_n_transactions']:.2f} for {lo['segment']}."
-    )
-
-
-def _insight_age(p: pd.DataFrame) -> str | None:
-    """Oldest vs youngest segment by median age (or that ages are similar)."""
-    pair = _extremes(p, "median_age")
-    if pair is None:
-        return None
-    hi, lo = pair
-    if hi["median_age"] - lo["median_age"] < 2:
-        span = (
-            f"{lo['median_age']:.0f}–{hi['median_age']:.0f}"
-            if hi["median_age"] - lo["median_age"] >= 1
-            else (f"about {hi['median_age']:.0f}")
-        )
-        return f"Median age is similar across segments ({span} years)."
-    return (
-        f"{hi['segment']} customers are {_most(p, 'the oldest', 'older')}: median age {hi['median_age']:.0f} "
-        f"vs {lo['median_age']:.0f} for {lo['segment']}."
-    )
-
-
-def _insight_gender(p: pd.DataFrame) -> str | None:
-    """Where women are most and least represented (or that the mix is similar)."""
-    pair = _extremes(p, "share_female")
-    if pair is None:
-        return None
-    hi, lo = pair
-    if hi["share_female"] - lo["share_female"] < 0.03:
-        return f"The gender mix is similar across segments (about {format_share(p['share_female'].mean())} women)."
-    return (
-        f"Women are {_most(p, 'most', 'more')} represented in {hi['segment']} ({format_share(hi['share_female'])}) "
-        f"and {_most(p, 'least', 'less')} in {lo['segment']} ({format_share(lo['share_female'])})."
-    )
-
-
-def _insight_recency(p: pd.DataFrame) -> str | None:
-    """Which segment was active most recently."""
-    pair = _extremes(p, "median_recency_days")
-    if pair is None or pair[0]["median_recency_days"] - pair[1]["median_recency_days"] < 2:
-        return None  # a day's difference is noise, not an insight
-    stale, fresh = pair
-    return (
-        f"{fresh['segment']} was active {_most(p, 'most', 'more')} recently: median "
-        f"{fresh['median_recency_days']:.0f} days since the last transaction vs "
-        f"{stale['median_recency_days']:.0f} for {stale['segment']}."
-    )
-
-
-def _insight_single(row: pd.Series) -> str:
-    """The one-segment case: describe it on its own."""
-    return (
-        f"Only {row['segment']} is in this selection: {format_count(row['customers'])} customers, median "
-        f"transaction {format_inr(row['median_mean_amount'])}, median balance {format_inr(row['median_balance'])}."
-    )
-
-
-def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = None) -> list[str]:
-    """Data-driven sentences comparing segments, each with its numbers (empty list for no customers).
-
-    Pass `profile` (profile_segments of the same customers) when the page already has it, to skip recomputing.
-    """
-    profile = profile_segments(customers) if profile is None else profile
-    if profile.empty:
-        return []
-    if len(profile) == 1:
-        return [_insight_single(profile.iloc[0])]
-    candidates = (
-        _insight_size(profile),
-        _insight_money(profile, "median_mean_amount", "transaction"),
-        _insight_money(profile, "median_balance", "balance"),
-        _insight_frequency(profile),
-        _insight_recency(profile),
-        _insight_age(profile),
-        _insight_gender(profile),
-    )
-    return [c for c in candidates if c]
-
-
-def _level(ratio: float) -> str:
-    """'high', 'low' or 'mid' for a ratio to the base (at least 1.5× away counts as different)."""
-    if _missing(ratio):
-        return "mid"
-    return "high" if ratio >= 1.5 else "low" if ratio <= 1 / 1.5 else "mid"
-
-
-_HEADLINES = {  # (balance level, transaction-size level) -> persona name
-    ("high", "high"): "Affluent big spenders",
-    ("high", "mid"): "Comfortable savers",
-    ("high", "low"): "Affluent savers",
-    ("mid", "high"): "Big-ticket spenders",
-    ("mid", "mid"): "Mainstream customers",
-    ("mid", "low"): "Small-ticket spenders",
-    ("low", "high"): "Stretch spenders",
-    ("low", "mid"): "Everyday customers on modest balances",
-    ("low", "low"): "Budget customers",
-}
-
-
-def _ratio(value: float, base: float) -> float:
-    """value / base, NaN when either is missing or the base is not positive."""
-    return value / base if not (_missing(value) or _missing(base)) and base > 0 else float("nan")
-
-
-def _balance_phrase(ratio: float, median: float) -> str | None:
-    """'median balance 6.0× the typical customer's (₹102,000)' (or 'close to', or 'n% of')."""
-    if _missing(ratio):
-        return None
-    if 1 / SIMILAR_RATIO < ratio < SIMILAR_RATIO:
-        rel = "close to"
-    else:
-        rel = format_ratio(ratio) if ratio >= 1 else f"{format_share(ratio)} of"
-    return f"median balance {rel} the typical customer's ({format_inr(median)})"
-
-
-def _transaction_phrase(size_ratio: float, freq_ratio: float, median: float) -> str | None:
-    """'large occasional transactions (median ₹2,300)'."""
-    if _missing(size_ratio):
-        return None
-    size = {"high": "large", "low": "small", "mid": "typical-size"}[_level(size_ratio)]
-    freq = ""
-    if not _missing(freq_ratio) and abs(freq_ratio - 1) >= 0.1:  # within 10% of the base is just "transactions"
-        freq = "frequent " if freq_ratio > 1 else "occasional "
-    return f"{size} {freq}transactions (median {format_inr(median)})"
-
-
-def _daypart(hour: float) -> str | None:
-    """'mostly in the afternoon' from a typical hour of day."""
-    if _missing(hour):
-        return None
-    part = "night"
-    for start, name in DAYPARTS:
-        if hour >= start:
-            part = name
-    return f"mostly in the {part}" if part != "night" else "mostly at night"
-
-
-def _gender_phrase(row: pd.Series) -> str | None:
-    """'78% male' (whichever of male/female is larger)."""
-    if _missing(row["share_male"]) or _missing(row["share_female"]):
-        return None
-    male = row["share_male"] >= row["share_female"]
-    return f"{format_share(row['share_male'] if male else row['share_female'])} {'male' if male else 'female'}"
-
-
-def _persona(row: pd.Series, base: pd.Series) -> str:
-    """One persona sentence for a profile row relative to the base profile."""
-    bal = _ratio(row["median_balance"], base["median_balance"])
-    size = _ratio(row["median_mean_amount"], base["median_mean_amount"])
-    freq = _ratio(row["mean_n_transactions"], base["mean_n_transactions"])
-    parts = [
-        _balance_phrase(bal, row["median_balance"]),
-        _transaction_phrase(size, freq, row["median_mean_amount"]),
-        _daypart(row["mean_hour"]),
-        _gender_phrase(row),
-        None if _missing(row["median_age"]) else f"typically {row['median_age']:.0f} years old",
-    ]
-    headline = _HEADLINES[(_level(bal), _level(size))]
-    if not _missing(bal) and bal >= WEALTHY_RATIO:
-        headline = headline.replace("Affluent", "Wealthy").replace("Comfortable", "Wealthy")
-    return f"{headline}: " + ", ".join(p for p in parts if p) + "."
-
-
-def describe_personas(
-    customers: pd.DataFrame, base: pd.DataFrame | None = None, profile: pd.DataFrame | None = None
-) -> dict[str, str]:
-    """A short data-driven persona per segment present, relative to `base` (default: the same customers).
-
-    Pass the whole customer base as `base` when `customers` is a filtered view, so "typical customer"
-    keeps meaning the typical customer of the bank; pass `profile` to reuse profile_segments(customers).
-    """
-    profile = profile_segments(customers) if profile is None else profile
-    reference = _base_profile(customers if base is None else base)
-    return {str(row["segment"]): _persona(row, reference) for _, row in profile.iterrows()}

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from core.analysis.explore import ids_in
-from core.analysis.profiles import format_count, format_share, segment_codes
+from core.analysis.segments import segment_codes
 from core.errors import DataError
+from core.pipeline.link import ids_in
+from core.present.formats import format_count, format_share
 
 
 def customers_by_id(customers: pd.DataFrame, ids: Sequence[str]) -> pd.DataFrame:

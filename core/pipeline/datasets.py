@@ -12,15 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.config import DATASETS_DIR, DEFAULT_K, DEFAULT_SEED, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from core.config import DATASETS_DIR, DEFAULT_K, DEFAULT_SEED, OPTIONAL_COLUMNS, PREVIEW_ROWS, REQUIRED_COLUMNS
 from core.errors import DataError
 from core.pipeline.clean import clean_transactions
 from core.pipeline.load import load_transactions, read_table, suggest_column_mapping
 from core.pipeline.persistence import Artifacts, check_name, slugify_name
 from core.pipeline.quality import QualityReport
 from core.pipeline.train import Progress, run_training
-
-PREVIEW_ROWS = 20
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from core.pipeline.features import MONEY_FEATURES, NUMERIC_FEATURES
-from core.pipeline.segment import SegmentModel
+from core.pipeline.segment import SegmentModel, money_scale
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Models:
 def to_comparable(name: str, values: pd.Series | np.ndarray) -> np.ndarray:
     """Put a feature on the scale used to compare customers: log for money, as-is otherwise."""
     values = np.asarray(values, dtype="float64")
-    return np.log1p(np.clip(values, 0, None)) if name in MONEY_FEATURES else values
+    return money_scale(values) if name in MONEY_FEATURES else values
 
 
 def compute_base_stats(customers: pd.DataFrame) -> pd.DataFrame:

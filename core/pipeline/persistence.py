@@ -36,20 +36,17 @@ import sklearn
 
 from core.config import DATASETS_DIR
 from core.errors import ArtifactError, DataError
+from core.pipeline.card import ModelCard, TrainingQuality
+from core.pipeline.files import CARD_FILE, CHECKED_FILES, CUSTOMERS_FILE, MODELS_FILE, QUALITY_FILE, TRANSACTIONS_FILE
 from core.pipeline.models import Models
 from core.pipeline.signing import sign_card, verify_signature
 
 WRITER = "bank-segmentation-dashboard"
 FORMAT_VERSION = 1
-CUSTOMERS_FILE = "customers.parquet"
-TRANSACTIONS_FILE = "transactions.parquet"
-MODELS_FILE = "models.joblib"
-QUALITY_FILE = "quality.json"
-CARD_FILE = "model_card.json"
-CHECKED_FILES = (CUSTOMERS_FILE, TRANSACTIONS_FILE, MODELS_FILE, QUALITY_FILE)
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 VERSION_PATTERN = re.compile(r"^\d{8}T\d{6}-[0-9a-f]{8}$")  # the only folders this app ever deletes
 LINKED_MARKER = ".was-current"  # written once a version has been made current
+LOAD_ATTEMPTS = 5  # reads restarted because a save replaced the version being read
 STALE_SECONDS = 3600  # unfinished version folders older than this are left-overs of killed runs
 
 
@@ -60,12 +57,12 @@ class Artifacts:
     customers: pd.DataFrame
     transactions: pd.DataFrame
     models: Models
-    card: dict
-    quality: dict
+    card: ModelCard
+    quality: TrainingQuality
     folder: Path | None = None  # the resolved version folder, when loaded from disk
 
 
-def library_versions() -> dict[str, str]:
+def _library_versions() -> dict[str, str]:
     """Versions that must match for a saved model to load reliably."""
     return {
         "python": sys.version.split()[0],
@@ -139,27 +136,28 @@ def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: 
     artifacts.customers.to_parquet(version / CUSTOMERS_FILE, index=False)
     artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, index=False)
     joblib.dump(artifacts.models, version / MODELS_FILE, compress=3)
-    (version / QUALITY_FILE).write_text(json.dumps(artifacts.quality, indent=1, default=str))
-    card = dict(
+    (version / QUALITY_FILE).write_text(json.dumps(artifacts.quality.to_dict(), indent=1, default=str))
+    card = replace(
         artifacts.card,
         writer=WRITER,
         format_version=FORMAT_VERSION,
-        versions=library_versions(),
+        versions=_library_versions(),
         files={f: sha256_file(version / f) for f in CHECKED_FILES},
         model_size_mb=round((version / MODELS_FILE).stat().st_size / 1e6, 2),
     )
-    card = sign_card(card, version, CHECKED_FILES)
+    signed = sign_card(card.to_dict(), version, CHECKED_FILES)  # the JSON form is what is signed and written
+    card = ModelCard.from_dict(signed)
     # The card is written last: a version folder without one is unfinished and is never loaded.
-    (version / CARD_FILE).write_text(json.dumps(card, indent=1, default=str))
+    (version / CARD_FILE).write_text(json.dumps(signed, indent=1, default=str))
     # Two sessions may save the same dataset at once: linking and clean-up happen one at a time.
     with file_lock(versions / ".lock"):
-        point_link(folder, version)
+        _point_link(folder, version)
         (version / LINKED_MARKER).touch()
-        remove_old_versions(versions, keep=version)
+        _remove_old_versions(versions, keep=version)
     return replace(artifacts, card=card, folder=version)
 
 
-def is_artifact_link(folder: Path) -> bool:
+def _is_artifact_link(folder: Path) -> bool:
     """True when `folder` is a symlink this app made: it points at one of its own version folders."""
     if not folder.is_symlink():
         return False
@@ -187,7 +185,7 @@ def check_out_folder(out: Path, inputs: tuple[Path, ...] = ()) -> Path:
             "(lower-case letters, digits, '-' or '_', at most 40 characters)"
         )
     if out.is_symlink():
-        if is_artifact_link(out):
+        if _is_artifact_link(out):
             return out
         raise DataError(f"--out '{out}' is a link this app did not make; refusing to replace it")
     if out.exists():
@@ -202,7 +200,7 @@ def _is_inside_versions(source: Path, out: Path) -> bool:
     return versions in source.parents
 
 
-def point_link(folder: Path, version: Path) -> None:
+def _point_link(folder: Path, version: Path) -> None:
     """Atomically make `folder` a symlink to `version`; anything else in its place is refused, never moved."""
     check_out_folder(folder)
     tmp = folder.parent / f".{folder.name}.link-{uuid.uuid4().hex[:8]}"
@@ -226,7 +224,7 @@ def file_lock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def remove_old_versions(versions: Path, keep: Path) -> None:
+def _remove_old_versions(versions: Path, keep: Path) -> None:
     """Delete superseded versions (ever linked, no longer current) and stale left-overs of killed runs.
 
     A version another session has written but not linked yet is never linked-before, so it is kept.
@@ -241,7 +239,7 @@ def remove_old_versions(versions: Path, keep: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def resolve_version(folder: Path) -> Path:
+def _resolve_version(folder: Path) -> Path:
     """The complete version folder behind a dataset folder, or an ArtifactError saying what is missing."""
     folder = Path(folder)
     if not folder.exists():
@@ -249,9 +247,14 @@ def resolve_version(folder: Path) -> Path:
     return folder.resolve()
 
 
-def read_card(folder: Path) -> dict:
+def _read_card(folder: Path) -> ModelCard:
     """The model card of a dataset, refusing folders this app did not write."""
-    path = resolve_version(folder) / CARD_FILE
+    return ModelCard.from_dict(_read_card_json(folder))
+
+
+def _read_card_json(folder: Path) -> dict:
+    """model_card.json as written (the form the signature covers), refusing folders this app did not write."""
+    path = _resolve_version(folder) / CARD_FILE
     try:
         card = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
@@ -261,21 +264,21 @@ def read_card(folder: Path) -> dict:
     return card
 
 
-def verify_versions(card: dict) -> None:
+def _verify_versions(card: ModelCard) -> None:
     """Refuse models saved with another scikit-learn or joblib: unpickling across versions is unreliable."""
-    current = library_versions()
+    current = _library_versions()
     for lib in ("scikit-learn", "joblib"):
-        saved = card.get("versions", {}).get(lib)
+        saved = card.versions.get(lib)
         if saved != current[lib]:
             raise ArtifactError(
                 f"the model was trained with {lib} {saved}, this is {current[lib]}: retrain with `make train`"
             )
 
 
-def verify_checksums(version: Path, card: dict) -> None:
+def _verify_checksums(version: Path, card: ModelCard) -> None:
     """Refuse any artifact file whose sha256 differs from the one recorded at training time."""
     for name in CHECKED_FILES:
-        expected = card.get("files", {}).get(name)
+        expected = card.files.get(name)
         if expected is None or not (version / name).exists() or sha256_file(version / name) != expected:
             raise ArtifactError(f"'{name}' in '{version}' does not match its recorded checksum; refusing to load it")
 
@@ -304,18 +307,37 @@ def _load_models(path: Path) -> object:
 
 
 def load_artifacts(folder: Path) -> Artifacts:
-    """Load a dataset's artifacts after checking writer, library versions and checksums."""
-    version = resolve_version(folder)
-    card = read_card(version)
-    verify_signature(card, version, CHECKED_FILES)  # before anything is unpickled
-    verify_versions(card)
-    verify_checksums(version, card)
+    """Load a dataset's artifacts after checking writer, library versions and checksums.
+
+    A save by another session may swap the link and delete the version being read; the read then starts
+    again from the new version, so a reader always gets one whole version.
+    """
+    for _ in range(LOAD_ATTEMPTS):
+        version = _resolve_version(folder)
+        try:
+            return _load_version(version)
+        except (OSError, ArtifactError):
+            if _resolve_version(folder) == version:
+                raise  # nothing changed underneath: the problem is real
+    raise ArtifactError(f"'{folder}' was replaced {LOAD_ATTEMPTS} times while it was being read; try again")
+
+
+def _load_version(version: Path) -> Artifacts:
+    """Load one version folder (checked: writer, library versions, checksums)."""
+    raw_card = _read_card_json(version)
+    verify_signature(raw_card, version, CHECKED_FILES)  # before anything is unpickled
+    card = ModelCard.from_dict(raw_card)
+    _verify_versions(card)
+    _verify_checksums(version, card)
     models = _load_models(version / MODELS_FILE)
     if not isinstance(models, Models):
         raise ArtifactError(f"'{version / MODELS_FILE}' does not hold this app's models; refusing it")
     customers = pd.read_parquet(version / CUSTOMERS_FILE)
     transactions = pd.read_parquet(version / TRANSACTIONS_FILE)
-    quality = json.loads((version / QUALITY_FILE).read_text())
+    try:
+        quality = TrainingQuality.from_dict(json.loads((version / QUALITY_FILE).read_text()))
+    except ValueError as exc:
+        raise ArtifactError(f"'{version / QUALITY_FILE}' is unreadable ({exc}): retrain") from exc
     return Artifacts(customers, transactions, models, card, quality, version)
 
 
@@ -328,15 +350,15 @@ def list_datasets(root: Path = DATASETS_DIR) -> list[dict]:
         if path.name.startswith(".") or not path.is_dir():
             continue
         try:
-            card = read_card(path)
+            card = _read_card(path)
         except ArtifactError:
             continue
         found.append(
             {
                 "name": path.name,
-                "created": card.get("created"),
-                "customers": card.get("rows", {}).get("customers"),
-                "source": card.get("source"),
+                "created": card.created,
+                "customers": card.rows.customers,
+                "source": card.source,
                 "version": path.resolve().name,
             }
         )
@@ -349,7 +371,7 @@ def delete_dataset(name: str, root: Path = DATASETS_DIR) -> None:
     link = root / name
     if not link.exists() and not link.is_symlink():
         raise DataError(f"there is no dataset named '{name}'")
-    if not is_artifact_link(link):
+    if not _is_artifact_link(link):
         raise DataError(f"'{link}' was not written by this app; nothing was deleted")
     versions = root / ".versions" / name
     link.unlink()

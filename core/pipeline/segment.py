@@ -10,6 +10,7 @@ arbitrary label numbers: the same data gives the same names on every run.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,7 @@ from threadpoolctl import threadpool_limits
 
 from core.config import DEFAULT_K, DEFAULT_SEED, MAX_K, MIN_K
 from core.errors import DataError
+from core.pipeline.features import MONEY_FEATURES
 
 # Money held and money spent, half each in the budget score.
 SEGMENT_WEIGHTS: dict[str, float] = {"balance": 0.5, "mean_amount": 0.5}
@@ -67,6 +69,20 @@ def segment_params(k: int, seed: int, features: tuple[str, ...] = SEGMENT_FEATUR
     """Parameters for the segmentation features the data has, their weights rescaled to sum to 1."""
     total = sum(SEGMENT_WEIGHTS[f] for f in features)
     return SegmentParams(k=k, seed=seed, features=features, weights=tuple(SEGMENT_WEIGHTS[f] / total for f in features))
+
+
+def money_scale(values) -> np.ndarray:
+    """The one money transform of the app: log(1 + x) with overdrafts counted as 0 (segments, distances, PCA)."""
+    return np.log1p(np.clip(np.asarray(values, dtype="float64"), 0, None))
+
+
+def log_money(frame: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
+    """The features as float, with money features on the money scale (money_scale) for distances."""
+    out = frame[list(features)].astype("float64")
+    for name in features:
+        if name in MONEY_FEATURES:
+            out[name] = money_scale(out[name].to_numpy())
+    return out
 
 
 class LogMoney(TransformerMixin, BaseEstimator):

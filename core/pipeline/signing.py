@@ -27,6 +27,7 @@ from pathlib import Path
 
 from core.config import SECRETS_FILE, SIGNING_KEY_FILE
 from core.errors import ArtifactError
+from core.pipeline.files import CHECKED_FILES
 
 SECRETS_SECTION = "model_signing"
 SIGNATURE_FIELD = "signature"  # in the card: {"card": hmac, "files": {name: hmac}}
@@ -170,8 +171,6 @@ def trust_folder(version: Path, files: tuple[str, ...], key: bytes | None = None
 def main(argv: list[str] | None = None) -> int:
     """`python -m core.pipeline.signing DATASET_FOLDER`: sign artifacts you trained yourself before signing."""
     import sys
-
-    from core.pipeline.persistence import CHECKED_FILES
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:

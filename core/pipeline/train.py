@@ -13,18 +13,20 @@ import hashlib
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from core.analysis.explore import link_transactions
 from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_K, DEFAULT_SEED, MAX_K, MAX_SEED, MIN_K
 from core.errors import ArtifactError, DataError
-from core.pipeline.classify import FULL_FEATURES, PROSPECT_FEATURES, ClassifierParams, fit_classifier
+from core.pipeline.card import ModelCard, TrainingQuality
+from core.pipeline.classify import FULL_FEATURES, PROSPECT_FEATURES, ClassifierParams, ClassifierResult, fit_classifier
 from core.pipeline.clean import clean_transactions
 from core.pipeline.evaluate import evaluate_segmentation
 from core.pipeline.features import FEATURES, build_customer_features
+from core.pipeline.link import link_transactions
 from core.pipeline.load import load_transactions
 from core.pipeline.models import Models, compute_base_stats
 from core.pipeline.persistence import Artifacts, check_out_folder, clean_file_name, save_artifacts
@@ -89,7 +91,7 @@ def clean_by_person(raw: pd.DataFrame) -> tuple[pd.DataFrame, QualityReport]:
     return clean, report
 
 
-def segment_customers(customers: pd.DataFrame, k: int, seed: int, unavailable: tuple[str, ...] = ()):
+def _segment_customers(customers: pd.DataFrame, k: int, seed: int, unavailable: tuple[str, ...] = ()):
     """Fit the segmenter on the money features the input has; return it with the customers labelled."""
     features = tuple(f for f in SEGMENT_FEATURES if f not in unavailable)
     model = fit_segmenter(customers, segment_params(k, seed, features))
@@ -97,7 +99,7 @@ def segment_customers(customers: pd.DataFrame, k: int, seed: int, unavailable: t
     return model, labelled
 
 
-def fit_both_classifiers(customers: pd.DataFrame, seed: int, unavailable: tuple[str, ...]):
+def _fit_both_classifiers(customers: pd.DataFrame, seed: int, unavailable: tuple[str, ...]):
     """The full-feature surrogate and the prospect model, each without features the input lacked."""
     params = ClassifierParams(seed=seed)
     full_features = tuple(f for f in FULL_FEATURES if f not in unavailable)
@@ -107,7 +109,7 @@ def fit_both_classifiers(customers: pd.DataFrame, seed: int, unavailable: tuple[
     return full, prospect
 
 
-def find_unavailable(customers: pd.DataFrame) -> tuple[str, ...]:
+def _find_unavailable(customers: pd.DataFrame) -> tuple[str, ...]:
     """Features with no value at all (their column was absent from the input): left out, not faked."""
     missing = []
     for name in FEATURES:
@@ -122,21 +124,27 @@ def find_unavailable(customers: pd.DataFrame) -> tuple[str, ...]:
     return tuple(missing)
 
 
-def train_from_raw(
-    raw: pd.DataFrame,
-    k: int = DEFAULT_K,
-    seed: int = DEFAULT_SEED,
-    progress: Progress | None = None,
-    source: str = "",
-    input_sha256: str = "",
-    timer: StageTimer | None = None,
-) -> Artifacts:
-    """Clean, build features, segment, evaluate and fit classifiers on an already-loaded raw frame."""
-    timer = timer or StageTimer(progress)
+@dataclass
+class Fitted:
+    """Everything fitted on one raw frame, before it is described: the input to build_card and build_quality."""
+
+    clean: pd.DataFrame
+    report: QualityReport
+    customers: pd.DataFrame
+    transactions: pd.DataFrame
+    models: Models
+    segmentation: dict
+    full: ClassifierResult
+    prospect: ClassifierResult
+    warnings: tuple[str, ...] = ()
+
+
+def fit_from_raw(raw: pd.DataFrame, k: int, seed: int, timer: StageTimer) -> Fitted:
+    """Clean, build features, segment, evaluate and fit the classifiers on an already-loaded raw frame."""
     clean, report = timer.run("clean", clean_by_person, raw)
     customers = timer.run("features", build_customer_features, clean)
     check_enough_customers(len(customers), k)
-    unavailable = find_unavailable(customers)
+    unavailable = _find_unavailable(customers)
     warnings = data_warnings(clean, customers, unavailable)
     for warning in warnings:
         report.add("(whole file)", warning, "note", len(customers))
@@ -147,10 +155,10 @@ def train_from_raw(
             "note",
             len(customers),
         )
-    segmenter, customers = timer.run("segment", segment_customers, customers, k, seed, unavailable)
+    segmenter, customers = timer.run("segment", _segment_customers, customers, k, seed, unavailable)
     ranks = customers["segment"].cat.codes.to_numpy()
     seg_quality = timer.run("quality", evaluate_segmentation, segmenter, customers, ranks, seed)
-    full, prospect = timer.run("classifiers", fit_both_classifiers, customers, seed, unavailable)
+    full, prospect = timer.run("classifiers", _fit_both_classifiers, customers, seed, unavailable)
     models = Models(
         segment=segmenter,
         full=full.pipeline,
@@ -163,12 +171,18 @@ def train_from_raw(
     )
     # Saved with each transaction's customer row, so the app joins filtered views without re-matching ids.
     transactions = link_transactions(customers, clean[TRANSACTION_COLUMNS].reset_index(drop=True))
-    quality = {
-        "data": report.to_dict(),
-        "segmentation": seg_quality,
-        "full_model": full.metrics,
-        "prospect_model": prospect.metrics,
-    }
+    return Fitted(clean, report, customers, transactions, models, seg_quality, full, prospect, tuple(warnings))
+
+
+def build_quality(fitted: Fitted) -> TrainingQuality:
+    """quality.json: the data-quality report and the measured quality of segments and classifiers."""
+    return TrainingQuality(fitted.report, fitted.segmentation, fitted.full.metrics, fitted.prospect.metrics)
+
+
+def build_card(fitted: Fitted, k: int, seed: int, source: str, input_sha256: str, timings: dict) -> ModelCard:
+    """model_card.json (before saving adds the writer, library versions, checksums and the signature)."""
+    segmenter, seg_quality = fitted.models.segment, fitted.segmentation
+    full, prospect, clean, report = fitted.full, fitted.prospect, fitted.clean, fitted.report
     card = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "source": source,
@@ -183,9 +197,13 @@ def train_from_raw(
             "kmeans": segmenter.fit_info,
             "classifier": vars(ClassifierParams(seed=seed)),
         },
-        "rows": {"input": int(report.rows_in), "transactions": int(len(clean)), "customers": int(len(customers))},
+        "rows": {
+            "input": int(report.rows_in),
+            "transactions": int(len(clean)),
+            "customers": int(len(fitted.customers)),
+        },
         "date_range": [str(clean["date"].min().date()), str(clean["date"].max().date())],
-        "unavailable_features": list(unavailable),
+        "unavailable_features": list(fitted.models.unavailable),
         "metrics": {
             "silhouette_mean": seg_quality["silhouette"]["mean"],
             "silhouette_std": seg_quality["silhouette"]["std"],
@@ -204,13 +222,29 @@ def train_from_raw(
             "baseline_accuracy": prospect.metrics["baseline_accuracy"],
             "prospect": {key: prospect.metrics[key] for key in PROSPECT_CARD_KEYS},
         },
-        "warnings": warnings,
-        "timings": timer.timings,
+        "warnings": list(fitted.warnings),
+        "timings": timings,
     }
-    return Artifacts(customers, transactions, models, card, quality)
+    return ModelCard.from_dict(card)
 
 
-def sha256_of(source) -> str:
+def train_from_raw(
+    raw: pd.DataFrame,
+    k: int = DEFAULT_K,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    source: str = "",
+    input_sha256: str = "",
+    timer: StageTimer | None = None,
+) -> Artifacts:
+    """Fit everything on an already-loaded raw frame, then describe it in the model card and quality.json."""
+    timer = timer or StageTimer(progress)
+    fitted = fit_from_raw(raw, k, seed, timer)
+    card = build_card(fitted, k, seed, source, input_sha256, timer.timings)
+    return Artifacts(fitted.customers, fitted.transactions, fitted.models, card, build_quality(fitted))
+
+
+def _sha256_of(source) -> str:
     """sha256 of a path's bytes or of in-memory bytes."""
     data = source if isinstance(source, bytes | bytearray) else Path(source).read_bytes()
     return hashlib.sha256(data).hexdigest()
@@ -231,10 +265,10 @@ def run_training(
     timer = StageTimer(progress)
     raw = timer.run("load", load_transactions, source, name=name, mapping=mapping)
     label = clean_file_name(name or (Path(source).name if isinstance(source, str | Path) else "upload"))
-    artifacts = train_from_raw(raw, k, seed, source=label, input_sha256=sha256_of(source), timer=timer)
+    artifacts = train_from_raw(raw, k, seed, source=label, input_sha256=_sha256_of(source), timer=timer)
     saved = timer.run("save", save_artifacts, artifacts, Path(out))
-    saved.card["timings"] = timer.timings  # the card on disk was written before "save" finished timing
-    return saved
+    # the card on disk was written before "save" finished timing; the returned one has every stage
+    return replace(saved, card=replace(saved.card, timings=dict(timer.timings)))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -247,7 +281,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def check_arguments(k: int, seed: int) -> None:
+def _check_arguments(k: int, seed: int) -> None:
     """Refuse out-of-range options before reading anything."""
     if not MIN_K <= k <= MAX_K:
         raise DataError(f"--k {k} is out of range: choose {MIN_K} to {MAX_K} segments")
@@ -260,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     path = Path(args.input)
     try:
-        check_arguments(args.k, args.seed)
+        _check_arguments(args.k, args.seed)
         if not path.is_file():
             raise DataError(f"input file '{path}' does not exist")
         start = time.perf_counter()
@@ -271,17 +305,17 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("error: the file is too large for this machine's memory", file=sys.stderr)
         return 2
-    sizes = artifacts.quality["segmentation"]["sizes"]
+    sizes = artifacts.quality.segmentation["sizes"]
     total = time.perf_counter() - start
     print(f"{'Total':<32} {total:6.2f} s")
     print(
-        f"{artifacts.card['rows']['customers']:,} customers in {len(sizes)} segments: "
+        f"{artifacts.card.rows.customers:,} customers in {len(sizes)} segments: "
         + ", ".join(f"{n} {v:,}" for n, v in sizes.items())
     )
-    m = artifacts.card["metrics"]
+    m = artifacts.card.metrics
     print(
-        f"Saved to {Path(args.out)} (silhouette {m['silhouette_mean']:.3f}, {m['silhouette_method']} on "
-        f"{m['silhouette_sample_size']:,} customers; structureless reference {m['reference_silhouette']:.3f})"
+        f"Saved to {Path(args.out)} (silhouette {m.silhouette_mean:.3f}, {m.extra['silhouette_method']} on "
+        f"{m.silhouette_sample_size:,} customers; structureless reference {m.extra['reference_silhouette']:.3f})"
     )
     return 0
 

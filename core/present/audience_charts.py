@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.present.charts import BASE_COLOUR, TEMPLATE
+from core.present.figures import BASE_COLOUR, TEMPLATE
 
 OFF_COLOUR = "#E2E8F0"
 

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.present.charts import TEMPLATE, segment_colour_map
+from core.present.figures import TEMPLATE, segment_colour_map
 
 GENDER_NAMES = {"M": "Male", "F": "Female", "other": "Other", "unknown": "Unknown"}
 

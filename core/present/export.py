@@ -10,22 +10,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from core.analysis.filters import Filters, filters_slug, safe_slug
+from core.analysis.filters import Filters
 from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
-from core.pipeline.features import FEATURES, feature_label
+from core.pipeline.clean import FORMULA_STARTS
+from core.pipeline.features import FEATURES
+from core.present.filter_text import filters_slug, safe_slug
+from core.present.formats import KIND_FORMATS, feature_kind, header, kind_format
+
+FEATURE_KINDS_ROUNDED = frozenset(k for k, f in KIND_FORMATS.items() if f.decimals is not None)
 
 # A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"); see OWASP's guidance.
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@")  # checked after leading whitespace and NFKC folding
+# FORMULA_STARTS (the cleaner's: "=", "+", "-", "@") are checked after leading whitespace and NFKC folding
 CONTROL_PREFIXES: tuple[str, ...] = ("\t", "\r")  # checked on the raw text
 PLAIN_SIGNED_NUMBER = r"[+-][ ]?\d[\d ,]*(?:\.\d+)?"  # -500, -0, +91 98765 43210, -1,234.50: read as numbers
-ROUNDING = {"money": 2, "share": 3, "hour": 1}  # decimals per feature kind in customer tables
-EXTRA_LABELS = {
-    "CustomerID": "Customer ID",
-    "segment": "Segment",
-    "first_date": "First transaction",
-    "last_date": "Last transaction",
-    **RFM_LABELS,
-}
 
 
 def _is_text(column: pd.Series) -> bool:
@@ -123,10 +120,10 @@ def customer_table(customers: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in order if c in customers]
     table = customers[columns].copy(deep=False)
     for name in columns:
-        kind = FEATURES[name].kind if name in FEATURES else ""
-        if kind in ROUNDING:
-            table[name] = table[name].astype("float64").round(ROUNDING[kind])
+        kind, decimals = feature_kind(name), kind_format(name).decimals
+        if kind in FEATURE_KINDS_ROUNDED and decimals is not None:
+            table[name] = table[name].astype("float64").round(decimals)
         elif kind == "years":
             table[name] = table[name].round().astype("Int64")
-    table.columns = [EXTRA_LABELS.get(c) or feature_label(c) for c in columns]
+    table.columns = [RFM_LABELS.get(c) or header(c) for c in columns]
     return table.reset_index(drop=True)

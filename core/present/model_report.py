@@ -7,12 +7,14 @@ exactly what was measured when the models were trained, never a recomputation.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, fields
 
 import pandas as pd
 
-from core.analysis.profiles import format_count, format_share
+from core.pipeline.card import ModelCard
 from core.pipeline.classify import MAX_IMPORTANCE_ROWS
 from core.pipeline.features import FEATURES
+from core.present.formats import format_count, format_share
 from core.present.narrative import silhouette_word
 
 Card = tuple[str, str, str]  # (label, value, tooltip) as ui.widgets.kpi_row takes them
@@ -230,30 +232,33 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s" if value < 120 else f"{int(value // 60)} min {int(value % 60):02d} s"
 
 
-def model_card_table(card: Mapping) -> pd.DataFrame:
+def model_card_table(card: ModelCard) -> pd.DataFrame:
     """The model card as rows of (Section, Item, Value), all text, for a readable table."""
+    size = f"{card.model_size_mb:.2f} MB" if card.model_size_mb is not None else "–"
     rows: list[tuple[str, str, str]] = [
-        ("Training", "Created (UTC)", str(card.get("created", "–")).replace("T", " ").split("+")[0]),
-        ("Training", "Source file", str(card.get("source") or "generated default data")),
-        ("Training", "Input sha256", str(card.get("input_sha256", "–"))),
-        ("Training", "Model file size", f"{card['model_size_mb']:.2f} MB" if "model_size_mb" in card else "–"),
+        ("Training", "Created (UTC)", card.created.replace("T", " ").split("+")[0]),
+        ("Training", "Source file", card.source or "generated default data"),
+        ("Training", "Input sha256", card.input_sha256 or "–"),
+        ("Training", "Model file size", size),
     ]
-    if card.get("date_range"):
-        rows.append(("Training", "Transactions from – to", " – ".join(map(str, card["date_range"]))))
+    if card.date_range:
+        rows.append(("Training", "Transactions from – to", " – ".join(card.date_range)))
     labels = {"input": "Rows in the file", "transactions": "Transactions kept", "customers": "Customers"}
-    rows += [("Rows", labels.get(k, k), f"{v:,}") for k, v in card.get("rows", {}).items()]
-    params = dict(card.get("params", {}))
-    classifier = params.pop("classifier", {})
+    rows += [("Rows", labels[k], f"{v:,}") for k, v in asdict(card.rows).items()]
+    params = {
+        f.name: getattr(card.params, f.name) for f in fields(card.params) if f.name not in ("classifier", "extra")
+    }
+    params.update(card.params.extra)
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
     rows += [("Segmentation", item, text) for item, text in _setting_rows(params)]
-    rows += [("Classifiers", item, text) for item, text in _setting_rows(classifier)]
-    unavailable = card.get("unavailable_features") or []
+    rows += [("Classifiers", item, text) for item, text in _setting_rows(card.params.classifier)]
     rows.append(
         (
             "Features",
             "Left out (not in the data)",
-            ", ".join(FEATURES[f].label if f in FEATURES else f for f in unavailable) or "none",
+            ", ".join(FEATURES[f].label if f in FEATURES else f for f in card.unavailable_features) or "none",
         )
     )
-    rows += [("Stage timings", stage, _seconds(float(sec))) for stage, sec in card.get("timings", {}).items()]
-    rows += [("Library versions", lib, str(ver)) for lib, ver in card.get("versions", {}).items()]
+    rows += [("Stage timings", stage, _seconds(float(sec))) for stage, sec in card.timings.items()]
+    rows += [("Library versions", lib, str(ver)) for lib, ver in card.versions.items()]
     return pd.DataFrame(rows, columns=["Section", "Item", "Value"])

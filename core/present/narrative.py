@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from core.pipeline.card import ModelCard
+
 
 def silhouette_word(value: float) -> str:
     """Kaufman & Rousseeuw's reading of an average silhouette: above 0.70 strong, 0.51-0.70 reasonable, ..."""
@@ -47,9 +49,9 @@ def describe_segment_quality(segmentation: dict) -> str:
     return text
 
 
-def describe_model_age(card: dict, now: datetime | None = None) -> str:
+def describe_model_age(card: ModelCard, now: datetime | None = None) -> str:
     """'Model trained 3 hours ago (26 Nov 2026 14:02 UTC)' from the model card."""
-    created = datetime.fromisoformat(card["created"])
+    created = datetime.fromisoformat(card.created)
     now = now or datetime.now(UTC)
     seconds = max((now - created).total_seconds(), 0)
     if seconds < 120:

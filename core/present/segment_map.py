@@ -11,8 +11,9 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.present.charts import segment_scatter, segment_scatter_3d
+from core.present.scatter import segment_scatter, segment_scatter_3d
 
+DIRECTIONS_3D = ("Direction 1", "Direction 2", "Direction 3")  # the components' names in hover text
 PCA_TITLE = "Segments on the two main directions of variation"
 PCA_3D_TITLE = "Segments on the three main directions of variation"
 PCA_SUBTITLE = (
@@ -31,7 +32,8 @@ def pca_scatter(
     projected: pd.DataFrame, centroids: pd.DataFrame | None = None, explained: Sequence[float] | None = None
 ) -> go.Figure:
     """Customers on PC1/PC2 of analysis.profiles.pca_projection, one WebGL trace per segment, centres as crosses."""
-    fig = segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids)
+    labels = {"PC1": "Direction 1", "PC2": "Direction 2"}
+    fig = segment_scatter(projected, "PC1", "PC2", log_x=False, log_y=False, centroids=centroids, labels=labels)
     fig.update_layout(
         title={"text": PCA_TITLE, "subtitle": {"text": PCA_SUBTITLE}},
         margin={"t": 80},
@@ -40,10 +42,6 @@ def pca_scatter(
     if not projected.empty:
         fig.update_xaxes(title={"text": direction_title(0, explained)})
         fig.update_yaxes(title={"text": direction_title(1, explained)})
-        for trace in fig.data:
-            if trace.type == "scattergl":  # the centres' hover has no PC text, so this only changes the points
-                hover = trace.hovertemplate.replace("PC1:", "Direction 1:")
-                trace.hovertemplate = hover.replace("PC2:", "Direction 2:")
     return fig
 
 
@@ -51,7 +49,7 @@ def pca_scatter_3d(
     projected: pd.DataFrame, centroids: pd.DataFrame | None = None, explained: Sequence[float] | None = None
 ) -> go.Figure:
     """Customers on PC1-PC3 (core.present.charts.segment_scatter_3d) with the same axis words as the 2-D view."""
-    fig = segment_scatter_3d(projected, centroids, explained)
+    fig = segment_scatter_3d(projected, centroids, explained, axis_labels=DIRECTIONS_3D)
     fig.update_layout(
         title={"text": PCA_3D_TITLE, "subtitle": {"text": PCA_SUBTITLE}},
         margin={"t": 80},
@@ -64,11 +62,4 @@ def pca_scatter_3d(
                 for i, axis in enumerate(("xaxis", "yaxis", "zaxis"))
             }
         )
-        for trace in fig.data:
-            if trace.customdata is not None:
-                trace.hovertemplate = (
-                    trace.hovertemplate.replace("PC1", "Direction 1")
-                    .replace("PC2", "Direction 2")
-                    .replace("PC3", "Direction 3")
-                )
     return fig

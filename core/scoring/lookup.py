@@ -8,22 +8,26 @@ the customer matches the sidebar filters (a lookup searches the whole base).
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from core.analysis.filters import Filters, customer_mask
-from core.analysis.profiles import format_count, format_inr, format_share
-from core.pipeline.features import FEATURES, feature_label
+from core.config import MAX_ID_OPTIONS, MAX_LOOKUP
+from core.pipeline.features import FEATURES
+from core.pipeline.link import ids_in
 from core.pipeline.models import Models
-from core.scoring.score import describe_standouts, explain_customer, lookup_customers, score_customers
-from core.scoring.whatif import GENDER_LABELS
+from core.present.formats import (
+    HEADERS,
+    format_value,
+    header,
+    kind_format,
+)
+from core.scoring.explain import describe_standouts, explain_customer
+from core.scoring.score import score_customers
 
-MAX_LOOKUP = 5_000  # IDs looked up at once; more are reported as skipped
-MAX_DETAILS = 20  # customers shown one by one below the summary table
-MAX_ID_OPTIONS = 5_000  # IDs offered in the picker (the whole base would be 884k options)
 KEY_FEATURES: tuple[str, ...] = (
     "balance",
     "mean_amount",
@@ -34,7 +38,6 @@ KEY_FEATURES: tuple[str, ...] = (
     "gender",
     "location",
 )
-SCORE_LABELS = {"in_filters": "Matches filters", "stands_out": "Stands out", "closest_other": "Next closest segment"}
 
 
 @dataclass
@@ -85,33 +88,6 @@ def look_up_customers(
     return Lookup(table, unknown, max(len(unique) - limit, 0))
 
 
-def format_value(name: str, value: object) -> str:
-    """A feature value as a marketer reads it: '₹14,065', '3', '51 days', '18:00', '25%', '35 years'."""
-    kind = FEATURES[name].kind if name in FEATURES else ""
-    if kind == "category":
-        if value is None or pd.isna(value):
-            return "–"
-        return GENDER_LABELS.get(str(value), str(value)) if name == "gender" else str(value)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    if not math.isfinite(number):
-        return "–"
-    if kind == "money":
-        return format_inr(number)
-    if kind == "share":
-        return format_share(number)
-    if kind == "days":
-        return f"{number:,.0f} day" + ("" if round(number) == 1 else "s")
-    if kind == "hour":
-        minutes = int(round(number * 60)) % (24 * 60)
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
-    if kind == "years":
-        return f"{number:.0f} years"
-    return format_count(number)
-
-
 def reason_table(models: Models, row: pd.Series) -> pd.DataFrame:
     """What sets one customer apart, ready to show: feature, this customer, typical customer, vs typical (words)."""
     reasons = explain_customer(models, row)
@@ -139,7 +115,7 @@ def segment_fit_table(row: pd.Series, names: list[str] | tuple[str, ...]) -> pd.
 
 
 def scores_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A scored table for download: readable headers, money to 2 decimals, probabilities to 3, distances to 2.
+    """A scored table for download: readable headers, features rounded by kind, probabilities to 3, distances to 2.
 
     Columns the app does not know (extra columns of an uploaded file) are kept as they are.
     """
@@ -148,27 +124,14 @@ def scores_table(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         name = str(column)
         if name in FEATURES:
-            kind = FEATURES[name].kind
-            if kind == "money":
-                out[column] = pd.to_numeric(out[column], errors="coerce").round(2)
-            elif kind == "share":
-                out[column] = pd.to_numeric(out[column], errors="coerce").round(3)
-            rename[column] = feature_label(name)
-        elif name.startswith("p_"):
-            out[column] = out[column].astype("float64").round(3)
-            rename[column] = f"Probability {name[2:]}"
-        elif name.startswith("distance_"):
-            out[column] = out[column].astype("float64").round(2)
-            rename[column] = f"Distance to {name[9:]} centre"
-        elif name in SCORE_LABELS:
-            rename[column] = SCORE_LABELS[name]
-        elif name in ("CustomerID", "segment", "first_date", "last_date"):
-            rename[column] = {
-                "CustomerID": "Customer ID",
-                "segment": "Segment",
-                "first_date": "First transaction",
-                "last_date": "Last transaction",
-            }[name]
+            decimals = kind_format(name).decimals
+            if decimals is not None:
+                out[column] = pd.to_numeric(out[column], errors="coerce").round(decimals)
+        elif name.startswith(("p_", "distance_")):
+            out[column] = out[column].astype("float64").round(3 if name.startswith("p_") else 2)
+        elif name not in HEADERS:
+            continue
+        rename[column] = header(name)
     return out.rename(columns=rename)
 
 
@@ -184,3 +147,29 @@ def describe_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...]) ->
     if missing:
         text += " Not in the file, so scored as unknown: " + ", ".join(FEATURES[f].label for f in missing) + "."
     return text
+
+
+def lookup_customers(customers: pd.DataFrame, ids: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Rows for the requested customer IDs (order kept, duplicates removed, any letter case) and the unknown IDs.
+
+    Scans the ID column once against the few requested IDs (a pyarrow hash join: a few ms on 884k customers).
+    """
+    wanted = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
+    variants = list(dict.fromkeys(v for w in wanted for v in (w, w.upper(), w.lower())))
+    rows = np.flatnonzero(ids_in(customers["CustomerID"].astype(str), variants)) if wanted else np.array([], int)
+    position = {}
+    for r, found_id in zip(rows, customers["CustomerID"].iloc[rows].astype(str), strict=True):
+        position.setdefault(found_id.upper(), r)
+    order, unknown = [], []
+    for w in wanted:
+        p = position.get(w.upper())
+        if p is None:
+            unknown.append(w)
+        elif p not in order:
+            order.append(p)
+    return customers.iloc[order], unknown
+
+
+def parse_id_list(text: str) -> list[str]:
+    """Customer IDs pasted as text: separated by commas, semicolons, spaces, tabs or new lines."""
+    return [t for t in re.split(r"[,;\s]+", text or "") if t]

@@ -13,12 +13,11 @@ import numpy as np
 import pandas as pd
 
 from core.analysis.explore import GENDER_ORDER
-from core.analysis.profiles import format_inr
 from core.config import MAX_AGE, MIN_AGE
 from core.pipeline.features import FEATURES, feature_label
 from core.pipeline.models import Models
+from core.present.formats import GENDER_LABELS, format_inr
 
-GENDER_LABELS = {"M": "Male", "F": "Female", "other": "Other", "unknown": "Unknown"}
 UNKNOWN_LOCATION = "UNKNOWN"
 
 
@@ -55,7 +54,7 @@ def nice_ceiling(value: float) -> float:
     return float(next(m * power for m in (1, 2, 5, 10) if m * power >= value))
 
 
-def money_step(median: float) -> int:
+def _money_step(median: float) -> int:
     """A step of about a tenth of the typical value's order of magnitude: ₹1,000 for balances near ₹14,000."""
     if not math.isfinite(median) or median < 100:
         return 1
@@ -83,7 +82,7 @@ def _number_field(name: str, median: float, p99: float) -> InputField:
     label, help_text = feature_label(name), FEATURES[name].description
     if kind == "money":
         top = nice_ceiling(p99 * 10) if math.isfinite(p99) else 1e8
-        lo, hi, step = 0.0, top, float(money_step(median))
+        lo, hi, step = 0.0, top, float(_money_step(median))
     elif kind == "count":
         lo, hi, step = 1, int(max(100, math.ceil(p99 * 10) if math.isfinite(p99) else 100)), 1
     elif kind == "days":

@@ -83,7 +83,7 @@ def test_relationships_tab_shows_rank_correlations(trained):
 def test_quality_tab_shows_rows_in_and_out_and_every_fix(trained):
     at = open_tab(run_page(PAGE), "Data quality")
     assert_clean(at)
-    report = trained.quality["data"]
+    report = trained.quality.data.to_dict()
     kept = len(trained.transactions)  # the clean transactions that were saved
     assert metric(at, "Rows kept") == f"{kept:,}"
     assert metric(at, "Rows read") == f"{report['rows_in']:,}"

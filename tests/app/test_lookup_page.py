@@ -1,6 +1,6 @@
 """Customer lookup page: paste or pick IDs, see the found customers and their segments, unknown IDs listed."""
 
-from core.scoring.lookup import MAX_DETAILS
+from core.config import MAX_DETAILS
 from tests.app.conftest import assert_clean, run_page
 
 PAGE = "pages/4_Customer_lookup.py"

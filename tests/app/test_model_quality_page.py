@@ -19,7 +19,7 @@ def metrics(at) -> list[tuple[str, str]]:
 
 
 def test_segmentation_metrics_match_the_saved_quality(page, trained):
-    seg = trained.quality["segmentation"]
+    seg = trained.quality.segmentation
     sil = seg["silhouette"]
     shown = dict(metrics(page)[:4])
     spread = f" ± {sil['std']:.3f}" if sil["repeats"] > 1 else ""
@@ -33,7 +33,7 @@ def test_segmentation_metrics_match_the_saved_quality(page, trained):
 
 
 def test_classifier_metrics_match_the_saved_quality(page, trained):
-    full, prospect = trained.quality["full_model"], trained.quality["prospect_model"]
+    full, prospect = trained.quality.full_model, trained.quality.prospect_model
     shown = metrics(page)
     assert ("Agreement with the segments", f"{full['accuracy']:.1%}") in shown
     assert ("Held-out customers", f"{full['n_test']:,}") in shown
@@ -50,7 +50,7 @@ def test_per_segment_tables_hold_precision_recall_and_f1(page, trained):
     per_class = [t for t in tables if "Recall" in t.columns]
     assert len(per_class) == 2
     for table, key in zip(per_class, ("full_model", "prospect_model"), strict=True):
-        saved = trained.quality[key]["per_class"]
+        saved = getattr(trained.quality, key)["per_class"]
         assert list(table["Segment"]) == list(trained.models.segment_names)
         for _, row in table.iterrows():
             assert row["Recall"] == pytest.approx(saved[row["Segment"]]["recall"])
@@ -60,10 +60,10 @@ def test_per_segment_tables_hold_precision_recall_and_f1(page, trained):
 def test_model_card_table_lists_versions_rows_and_checksum(page, trained):
     card = page.table[0].value
     values = dict(zip(card["Item"], card["Value"], strict=True))
-    assert values["Input sha256"] == trained.card["input_sha256"]
-    assert values["scikit-learn"] == trained.card["versions"]["scikit-learn"]
-    assert values["Customers"] == f"{trained.card['rows']['customers']:,}"
-    assert values["k"] == str(trained.card["params"]["k"])
+    assert values["Input sha256"] == trained.card.input_sha256
+    assert values["scikit-learn"] == trained.card.versions["scikit-learn"]
+    assert values["Customers"] == f"{trained.card.rows.customers:,}"
+    assert values["k"] == str(trained.card.params.k)
     assert "Stage timings" in set(card["Section"])
 
 

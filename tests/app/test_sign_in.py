@@ -1,10 +1,12 @@
 """Optional sign-in: with a shared-password hash in secrets every page asks for it; without, the app is open."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.auth import hash_password
 from core.config import ROOT
 from tests.app.conftest import TIMEOUT
+from ui.navigation import PAGES
 
 
 def app_with_password(page: str = "Home.py") -> AppTest:
@@ -27,10 +29,12 @@ def test_page_is_locked_until_the_right_password():
     assert not at.exception and at.metric
 
 
-def test_every_page_is_locked():
-    for page in ["pages/5_What_if.py", "pages/7_Data.py"]:
-        at = app_with_password(page)
-        assert [t.value for t in at.title] == ["Sign in"], page
+@pytest.mark.parametrize("page", [script for script, *_ in PAGES])
+def test_every_page_is_locked(page):
+    at = app_with_password(page)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
 
 
 def test_without_configuration_home_says_it_is_open():

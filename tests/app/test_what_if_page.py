@@ -109,7 +109,7 @@ def test_prospect_mode_uses_the_prospect_model(trained):
     X = pd.DataFrame([values])[list(trained.models.prospect_features)]
     rank = int(trained.models.prospect.predict(X)[0])
     assert shown_segment(at, "Most likely segment:") == trained.models.segment_names[rank]
-    prospect = trained.quality["prospect_model"]
+    prospect = trained.quality.prospect_model
     info = at.info[0].value
     assert f"{prospect['accuracy']:.0%}" in info and f"{prospect['baseline_accuracy']:.0%}" in info
     assert f"{prospect['macro_f1']:.2f} vs {prospect['baseline_macro_f1']:.2f}" in info

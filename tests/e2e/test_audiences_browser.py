@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.pipeline.audience_store import audience_file
-from tests.e2e.conftest import wait_until_idle
+from tests.browser import wait_until_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from core.config import DATASETS_DIR, RAW_COLUMNS
-from tests.e2e.conftest import SHOTS, wait_until_idle
+from tests.browser import SHOTS, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import SHOTS, wait_until_idle
+from tests.browser import SHOTS, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -63,7 +63,7 @@ def test_first_start_builds_the_default_dataset_with_progress(browser, tmp_path)
     import sys
 
     from core.config import ROOT
-    from tests.e2e.conftest import free_port, wait_healthy
+    from tests.browser import free_port, wait_healthy
 
     port = free_port()
     env = {

@@ -14,7 +14,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.config import PLACEHOLDER_DOB_YEAR, PUBLIC_DATASET_ROWS, RAW_COLUMNS
-from core.pipeline.synth import model
+from core.pipeline.synth.model import (
+    SHARED_ID_PER_ROW,
+    amount_cents,
+    balance_cents,
+    draw_birth_dates,
+    draw_budget,
+    draw_gender,
+    draw_hours,
+    draw_log_amount,
+    draw_log_balance,
+    make_guests_differ,
+    pair_shared_ids,
+    transactions_per_customer,
+)
 from core.pipeline.synth.places import draw_locations, location_dictionary
 from core.pipeline.synth.text import dmy_text, int_text, money_text, prefixed
 
@@ -87,16 +100,16 @@ def _feistel(x: np.ndarray, keys: np.ndarray, half: int) -> np.ndarray:
 def generate_block(seed: int, index: int, start: int, size: int, total_rows: int) -> pa.Table:
     """One block of raw transactions as an Arrow table of text columns (null where a cell is missing)."""
     rng = np.random.default_rng([seed, index])
-    counts = model.transactions_per_customer(rng, size)
+    counts = transactions_per_customer(rng, size)
     n = len(counts)
-    birth = model.draw_birth_dates(rng, n)
-    male = model.draw_gender(rng, birth["placeholder"])
+    birth = draw_birth_dates(rng, n)
+    male = draw_gender(rng, birth["placeholder"])
     place, affluence = draw_locations(rng, n)
-    host, guest = model.pair_shared_ids(rng, counts, _part(model.SHARED_ID_PER_ROW, start, size))
-    model.make_guests_differ(rng, host, guest, birth, male, place, affluence)
+    host, guest = pair_shared_ids(rng, counts, _part(SHARED_ID_PER_ROW, start, size))
+    make_guests_differ(rng, host, guest, birth, male, place, affluence)
     age = np.where(birth["placeholder"], np.nan, birth["age"])
-    budget, near_empty = model.draw_budget(rng, n)
-    log_balance = model.draw_log_balance(rng, age, affluence, male, birth["placeholder"], budget, near_empty)
+    budget, near_empty = draw_budget(rng, n)
+    log_balance = draw_log_balance(rng, age, affluence, male, birth["placeholder"], budget, near_empty)
     zero_balance = rng.random(n) < 0.002
 
     is_guest = np.zeros(n, dtype=bool)
@@ -110,18 +123,18 @@ def generate_block(seed: int, index: int, start: int, size: int, total_rows: int
     person = rng.permutation(np.repeat(np.arange(n), counts))  # scatter each customer's rows
     repeat = counts[person] > 1
     row_balance = log_balance[person] + np.where(repeat, 0.04 * rng.standard_normal(size), 0.0)
-    hour = model.draw_hours(rng, size)
-    log_amount = model.draw_log_amount(
+    hour = draw_hours(rng, size)
+    log_amount = draw_log_amount(
         rng, age[person], affluence[person], male[person], birth["placeholder"][person], budget[person], hour
     )
     time = hour * 10_000 + rng.integers(0, 60, size) * 100 + rng.integers(0, 60, size)
     date_code = _draw_date_index(rng, size)
-    amount = model.amount_cents(rng, log_amount)
+    amount = amount_cents(rng, log_amount)
     keep = ~repeat & ~np.isin(person, np.concatenate([host, guest]))
     gender_t, blank = _missing_cells(rng, keep, start, size, total_rows)
     gender_code = np.where(male, 0, 1)[person]
     gender_code[gender_t] = 2
-    balance = money_text(model.balance_cents(row_balance, zero_balance[person]))
+    balance = money_text(balance_cents(row_balance, zero_balance[person]))
     # Columns with few distinct values are dictionary-coded: no copy of the strings per row, and Parquet
     # writes them as they are (readers see plain text).
     columns = {

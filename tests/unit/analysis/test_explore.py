@@ -13,18 +13,14 @@ from core.analysis.explore import (
     age_distribution,
     feature_correlations,
     gender_mix,
-    id_positions,
-    ids_in,
-    link_transactions,
-    linked_positions,
-    sample_customers,
-    select_transactions,
     summarise_dataset,
     summarise_view,
     top_locations,
-    transaction_positions,
 )
+from core.analysis.joins import linked_positions, select_transactions, transaction_positions
+from core.analysis.sampling import sample_customers
 from core.errors import DataError
+from core.pipeline.link import id_positions, ids_in, link_transactions
 
 
 def test_ids_in_matches_pandas_isin():

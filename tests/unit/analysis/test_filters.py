@@ -9,16 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.analysis.explore import link_transactions
 from core.analysis.filter_urls import filters_from_query, filters_to_query
 from core.analysis.filters import (
     Filters,
     apply_filters,
-    describe_filters,
     filter_options,
-    filters_slug,
     normalise_filters,
 )
+from core.pipeline.link import link_transactions
+from core.present.filter_text import describe_filters, filters_slug
 from tests.unit.fake_segments import NAMES, make_data
 
 

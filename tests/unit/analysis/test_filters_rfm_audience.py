@@ -8,7 +8,8 @@ import pytest
 
 from core.analysis.audience_rules import RuleError
 from core.analysis.filter_urls import audience_from_query, filters_from_query, filters_to_query
-from core.analysis.filters import Filters, apply_filters, describe_filters, filter_options, filters_slug
+from core.analysis.filters import Filters, apply_filters, filter_options
+from core.present.filter_text import describe_filters, filters_slug
 
 
 @pytest.fixture

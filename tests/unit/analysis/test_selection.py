@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.analysis.explore import sample_customers
+from core.analysis.sampling import sample_customers
 from core.analysis.selection import customers_by_id, customers_in_segment, describe_selection
 from core.errors import DataError
-from core.present.charts import segment_scatter, selected_customer_ids
+from core.present.scatter import segment_scatter, selected_customer_ids
 
 NAMES = ["Low", "Medium", "High"]
 

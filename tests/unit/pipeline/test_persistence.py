@@ -34,7 +34,7 @@ def test_round_trip_keeps_customers_and_models(saved, trained):
     assert len(loaded.customers) == len(trained.customers)
     assert list(loaded.customers["segment"].cat.categories) == ["Low", "Medium", "High"]
     assert loaded.models.segment_names == ("Low", "Medium", "High")
-    assert loaded.card["files"][MODELS_FILE] and loaded.card["versions"]["scikit-learn"]
+    assert loaded.card.files[MODELS_FILE] and loaded.card.versions["scikit-learn"]
     assert (loaded.models.segment.assign(loaded.customers) == loaded.customers["segment"]).all()
 
 

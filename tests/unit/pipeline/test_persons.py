@@ -66,7 +66,7 @@ def test_real_rows_count_the_shared_ids_and_the_excluded_customers(real_csv):
 
     raw = load_transactions(real_csv)
     artifacts = train_from_raw(raw)
-    issues = " | ".join(i["issue"] for i in artifacts.quality["data"]["items"])
+    issues = " | ".join(i["issue"] for i in artifacts.quality.data.to_dict()["items"])
     assert "rows of 62 customer IDs shared by people with different birth dates (62 IDs) or genders (35 IDs)" in issues
     assert "customers whose every row was excluded (15 customers" in issues
     customers = artifacts.customers

@@ -42,10 +42,10 @@ def test_segments_follow_both_balance_and_spending(artifacts):
     medians = c.groupby("segment", observed=True)[["balance", "mean_amount"]].median()
     assert medians["balance"].is_monotonic_increasing and medians["balance"].is_unique
     assert medians["mean_amount"].is_monotonic_increasing and medians["mean_amount"].is_unique
-    params = artifacts.card["params"]
+    params = artifacts.card.params.extra
     assert params["segment_weights"] == {"balance": 0.5, "mean_amount": 0.5}
     assert "half" in params["segment_weights_reason"]
-    agreement = artifacts.quality["segmentation"]["agreement"]
+    agreement = artifacts.quality.segmentation["agreement"]
     assert agreement["balance"] == pytest.approx(tercile_agreement(c["balance"], c["segment"]), abs=0.02)
 
 
@@ -53,28 +53,28 @@ def test_borderline_share_is_the_customers_near_a_cut(artifacts):
     c, model = artifacts.customers, artifacts.models.segment
     d = np.sort(model.distances(c), axis=1)
     expected = float((d[:, 1] <= 1.1 * d[:, 0]).mean())
-    assert artifacts.quality["segmentation"]["borderline_share"] == pytest.approx(expected)
+    assert artifacts.quality.segmentation["borderline_share"] == pytest.approx(expected)
     assert 0 < expected < 0.25
 
 
 def test_separation_is_measured_against_a_structureless_reference(artifacts):
-    metrics = artifacts.card["metrics"]
+    metrics = artifacts.card.to_dict()["metrics"]
     assert 0 < metrics["reference_silhouette"] < 1
     assert metrics["silhouette_gap"] == pytest.approx(metrics["silhouette_mean"] - metrics["reference_silhouette"])
-    elbow = artifacts.quality["segmentation"]["elbow"]
+    elbow = artifacts.quality.segmentation["elbow"]
     assert [row["k"] for row in elbow] == list(range(2, 9))
     assert all("reference_silhouette" in row for row in elbow)
 
 
 @pytest.mark.real
 def test_real_segments_are_tiers_of_a_continuum(real_trained):
-    segmentation = real_trained.quality["segmentation"]
+    segmentation = real_trained.quality.segmentation
     assert abs(segmentation["silhouette_gap"]) < 0.05  # measured: real 0.531 vs reference 0.536
     assert max(row["gap"] for row in segmentation["elbow"]) < 0.05  # no k stands out above the reference
 
 
 def test_prospect_model_is_honest_calibrated_and_judged_by_ranking(artifacts):
-    m = artifacts.card["metrics"]["prospect"]
+    m = artifacts.card.metrics.extra["prospect"]
     models = artifacts.models
     assert not {"n_transactions", "recency_days", "active_span_days", "balance"} & set(models.prospect_features)
     assert isinstance(models.prospect, CalibratedClassifierCV)
@@ -86,12 +86,12 @@ def test_prospect_model_is_honest_calibrated_and_judged_by_ranking(artifacts):
     proba = models.prospect.predict_proba(c[list(models.prospect_features)])
     shares = c["segment"].value_counts(normalize=True, sort=False).to_numpy()
     assert proba.mean(axis=0) == pytest.approx(shares, abs=0.03)  # calibrated on average
-    quality = artifacts.quality["prospect_model"]
+    quality = artifacts.quality.prospect_model
     assert quality["accuracy"] >= quality["baseline_accuracy"]
 
 
 def test_importances_are_grouped(artifacts):
-    full = artifacts.quality["full_model"]
+    full = artifacts.quality.full_model
     spending = next(row for row in full["importances"] if "mean_amount" in row["features"])
     assert set(spending["features"]) == {"mean_amount", "total_amount", "max_amount"}
     assert sum("total_amount" in row["features"] for row in full["importances"]) == 1

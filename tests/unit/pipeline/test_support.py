@@ -26,13 +26,13 @@ def renamed_table(n: int = 300, seed: int = 0) -> pd.DataFrame:
 
 def test_a_renamed_table_trains_but_says_what_its_features_cannot_mean():
     artifacts = train_from_raw(renamed_table())
-    warnings = artifacts.card["warnings"]
+    warnings = artifacts.card.extra["warnings"]
     assert any(w.startswith("Every transaction is on the same date (02 Aug 2016)") for w in warnings)
     assert any(w.startswith("No customer has more than one transaction") for w in warnings)
     assert any("Gender" in w and "Age" in w and "the same value for every customer" in w for w in warnings)
-    issues = {item["issue"] for item in artifacts.quality["data"]["items"]}
+    issues = {item["issue"] for item in artifacts.quality.data.to_dict()["items"]}
     assert set(warnings) <= issues
 
 
 def test_ordinary_data_gets_no_warnings(trained):
-    assert trained.card["warnings"] == []
+    assert trained.card.extra["warnings"] == []

@@ -199,10 +199,8 @@ def real(real_csv: Path) -> dict[str, float]:
 def test_figure_is_close_to_the_real_rows(name: str, generated: dict[str, float], real: dict[str, float]) -> None:
     kind, tolerance = TOLERANCES[name]
     ours, theirs = generated[name], real[name]
-    if kind == "ratio":
-        assert 1 / tolerance < ours / theirs < tolerance, f"{name}: generated {ours:.4g}, real {theirs:.4g}"
-    else:
-        assert abs(ours - theirs) < tolerance, f"{name}: generated {ours:.4g}, real {theirs:.4g}"
+    close = 1 / tolerance < ours / theirs < tolerance if kind == "ratio" else abs(ours - theirs) < tolerance
+    assert close, f"{name}: generated {ours:.4g}, real {theirs:.4g} ({kind} tolerance {tolerance})"
 
 
 @pytest.mark.real

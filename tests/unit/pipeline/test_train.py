@@ -16,12 +16,12 @@ from core.pipeline.train import main, run_training
 
 def test_pipeline_outputs_everything_named_in_the_contract(trained):
     card, quality = trained.card, trained.quality
-    assert set(card["timings"]) == {"load", "clean", "features", "segment", "quality", "classifiers", "save"}
-    assert len(card["input_sha256"]) == 64
-    assert card["rows"]["customers"] == len(trained.customers) == trained.customers["CustomerID"].nunique()
-    assert quality["segmentation"]["silhouette"]["sample_size"] <= 10_000
-    assert quality["full_model"]["accuracy"] > quality["full_model"]["baseline_accuracy"]
-    assert quality["data"]["rows_in"] >= quality["data"]["rows_out"] > 0
+    assert set(card.timings) == {"load", "clean", "features", "segment", "quality", "classifiers", "save"}
+    assert len(card.input_sha256) == 64
+    assert card.rows.customers == len(trained.customers) == trained.customers["CustomerID"].nunique()
+    assert quality.segmentation["silhouette"]["sample_size"] <= 10_000
+    assert quality.full_model["accuracy"] > quality.full_model["baseline_accuracy"]
+    assert quality.data.rows_in >= quality.data.rows_out > 0
     assert set(pd.read_parquet(trained.folder / "customers.parquet").columns) >= {"CustomerID", "segment", "balance"}
 
 
@@ -76,7 +76,7 @@ def test_killed_run_leaves_previous_artifacts_loadable(trained, small_csv, tmp_p
 def test_real_rows_give_ordered_non_degenerate_segments(real_csv, tmp_path):
     artifacts = run_training(real_csv, tmp_path / "real", k=3, seed=0)
     c = artifacts.customers
-    assert artifacts.quality["data"]["rows_in"] == 20_000
+    assert artifacts.quality.data.rows_in == 20_000
     assert c["segment"].value_counts(normalize=True).min() >= 0.05
     medians = c.groupby("segment", observed=True)[["balance", "mean_amount"]].median()
     assert medians["balance"].is_monotonic_increasing and medians["mean_amount"].is_monotonic_increasing
@@ -132,7 +132,7 @@ def test_missing_optional_columns_are_left_out_not_faked(small_csv, tmp_path):
     assert "balance" not in models.segment.features and "mean_amount" in models.segment.features
     assert not {"age", "gender", "balance", "mean_hour"} & set(models.full_features)
     assert not {"age", "gender", "mean_hour"} & set(models.prospect_features)
-    notes = [i for i in artifacts.quality["data"]["items"] if i["action"] == "note"]
+    notes = [i for i in artifacts.quality.data.to_dict()["items"] if i["action"] == "note"]
     assert any(i["column"] == "CustAccountBalance" for i in notes)
     assert artifacts.customers["age"].isna().all()  # left empty, never invented
     medians = artifacts.customers.groupby("segment", observed=True)["mean_amount"].median()

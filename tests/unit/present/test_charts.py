@@ -18,36 +18,31 @@ from core.analysis.profiles import (
     compare_to_base,
     demographic_mix,
     feature_summary,
-    pca_projection,
     segment_centroids,
     timing_by_segment,
 )
+from core.analysis.projection import pca_projection
 from core.errors import DataError
+from core.present.activity_charts import daily_activity_line, hourly_activity_line, weekday_bar
 from core.present.charts import (
-    CENTROID_SYMBOL,
-    SEGMENT_COLOURS,
     age_band_bar,
-    confusion_matrix_heatmap,
     correlation_heatmap,
-    customer_position_chart,
-    daily_activity_line,
-    elbow_chart,
     feature_box_by_segment,
     feature_histogram,
     gender_mix_bar,
-    hourly_activity_line,
-    importance_bar,
     location_bar,
-    probability_bar,
-    segment_colour_map,
     segment_comparison_heatmap,
-    segment_scatter,
-    segment_scatter_3d,
-    selected_customer_ids,
+)
+from core.present.figures import CENTROID_SYMBOL, SEGMENT_COLOURS, segment_colour_map
+from core.present.model_charts import (
+    confusion_matrix_heatmap,
+    elbow_chart,
+    importance_bar,
+    probability_bar,
     silhouette_by_k_chart,
     silhouette_by_segment_bar,
-    weekday_bar,
 )
+from core.present.scatter import customer_position_chart, segment_scatter, segment_scatter_3d, selected_customer_ids
 from tests.unit.fake_segments import NAMES
 
 

@@ -1,5 +1,6 @@
 """Plain-English sentences about segment separation (Kaufman & Rousseeuw's bands, the reference) and model age."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -45,8 +46,8 @@ def test_a_model_without_a_reference_says_so():
     assert "weak structure that could be artificial" in text and "no structureless reference" in text
 
 
-def test_model_age_in_words():
-    card = {"created": "2026-11-26T10:00:00+00:00"}
+def test_model_age_in_words(trained):
+    card = replace(trained.card, created="2026-11-26T10:00:00+00:00")
     assert describe_model_age(card, datetime(2026, 11, 26, 10, 1, tzinfo=UTC)).startswith("model trained just now")
     assert "3 hours ago" in describe_model_age(card, datetime(2026, 11, 26, 13, 0, tzinfo=UTC))
     assert "5 days ago (26 Nov 2026 10:00 UTC)" in describe_model_age(card, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))

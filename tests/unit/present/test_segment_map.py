@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.analysis.profiles import pca_projection, segment_centroids
-from core.present.charts import segment_colour_map, segment_scatter, selected_customer_ids
+from core.analysis.profiles import segment_centroids
+from core.analysis.projection import pca_projection
+from core.present.figures import segment_colour_map
+from core.present.scatter import segment_scatter, selected_customer_ids
 from core.present.segment_map import PCA_TITLE, direction_title, pca_scatter, pca_scatter_3d
 
 

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from core.analysis.filters import Filters
+from core.present.formats import format_value
 from core.scoring.lookup import (
     describe_scored,
-    format_value,
     id_options,
     look_up_customers,
     reason_table,
@@ -25,7 +25,10 @@ def test_lookup_rows_follow_the_ids_and_carry_scores(trained):
     assert list(table["CustomerID"]) == ids and result.unknown == ["NOPE"] and result.skipped == 0
     assert list(table["segment"].astype(str)) == list(customers.set_index("CustomerID").loc[ids, "segment"])
     assert table["in_filters"].all() and result.outside_filters == []
-    distances = table[[f"distance_{n}" for n in names]].to_numpy()
+    # distances recomputed from the fitted K-Means centres, not read back from the table under test
+    z = trained.models.segment.transform(customers.set_index("CustomerID").loc[ids])
+    distances = np.linalg.norm(z[:, None, :] - trained.models.segment.centres()[None, :, :], axis=2)
+    assert np.allclose(table[[f"distance_{n}" for n in names]].to_numpy(), distances)
     second = [names[i] for i in np.argsort(distances, axis=1)[:, 1]]
     assert list(table["closest_other"]) == second
     assert (table["closest_other"] != table["segment"].astype(str)).all()

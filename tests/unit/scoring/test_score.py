@@ -5,22 +5,15 @@ import pandas as pd
 import pytest
 
 from core.errors import DataError
+from core.pipeline.datasets import check_upload, inspect_upload
 from core.pipeline.features import FEATURES
 from core.present.export import customer_table, to_csv_bytes
-from core.scoring.score import (
-    describe_move,
-    describe_prospect_guess,
-    describe_standouts,
-    difference_word,
-    explain_customer,
-    lookup_customers,
-    parse_id_list,
-    predict_prospect,
-    score_customers,
-    score_upload,
-    suggest_next_segment,
-    z_scores,
-)
+from core.present.score_text import describe_move, describe_prospect_guess
+from core.scoring.batch import score_upload
+from core.scoring.explain import describe_standouts, difference_word, explain_customer, z_scores
+from core.scoring.lookup import lookup_customers, parse_id_list
+from core.scoring.moves import suggest_next_segment
+from core.scoring.score import predict_prospect, score_customers
 
 
 def test_scores_reproduce_saved_segments(trained):
@@ -83,19 +76,39 @@ def test_difference_words_follow_the_size_of_the_gap():
     ]
 
 
-def test_z_scores_agree_with_the_single_customer_explanation(trained):
-    rows = trained.customers.iloc[:30]
+def _independent_z(customers: pd.DataFrame, rows: pd.DataFrame, name: str) -> np.ndarray:
+    """(value - mean) / std over the training customers, money as log(1 + max(x, 0)): plain numpy."""
+
+    def scale(values):
+        values = np.asarray(values, dtype="float64")
+        return np.log1p(np.clip(values, 0, None)) if FEATURES[name].kind == "money" else values
+
+    base = scale(customers[name])
+    return (scale(rows[name]) - np.nanmean(base)) / np.nanstd(base)
+
+
+def test_z_scores_match_an_independent_computation(trained):
+    rows = trained.customers.iloc[[0, 7, 29]]
     z = z_scores(trained.models, rows)
-    for i in (0, 7, 29):
-        reasons = explain_customer(trained.models, rows.iloc[i])
-        assert reasons.iloc[0]["z"] == pytest.approx(z.iloc[i][reasons.iloc[0]["feature"]])
-    standouts = describe_standouts(trained.models, rows)
-    strongest = z.abs().idxmax(axis=1)
-    for text, feature, size in zip(standouts, strongest, z.abs().max(axis=1), strict=True):
-        if size >= 1:
-            assert text.startswith(FEATURES[feature].label)
-        else:
-            assert text == "Close to typical"
+    for name in ("balance", "mean_amount", "n_transactions", "recency_days", "night_share"):
+        assert np.allclose(z[name].to_numpy(), _independent_z(trained.customers, rows, name), equal_nan=True), name
+
+
+def test_the_explanation_leads_with_the_largest_difference(trained):
+    row = trained.customers.iloc[3].copy()
+    row["mean_amount"] = 1e7  # far above anyone
+    reasons = explain_customer(trained.models, row)
+    expected = _independent_z(trained.customers, pd.DataFrame([row]), "mean_amount")[0]
+    assert reasons.iloc[0]["feature"] == "mean_amount"
+    assert reasons.iloc[0]["z"] == pytest.approx(expected)
+
+
+def test_a_standout_customer_is_described_by_the_feature_that_stands_out(trained):
+    median = {n: trained.models.base_stats.at[n, "median"] for n in trained.models.base_stats.index}
+    standout = dict(median, balance=1e9)
+    texts = describe_standouts(trained.models, pd.DataFrame([standout, median]))
+    assert texts.iloc[0].startswith(FEATURES["balance"].label)
+    assert texts.iloc[1] == "Close to typical"
 
 
 def test_a_typical_customer_is_described_as_typical(trained):
@@ -121,16 +134,17 @@ def test_suggested_raise_is_the_smallest_that_works(trained):
 
     assert segment_with(move["factor"]) == "High"
     assert segment_with(move["factor"] * 0.995) == "Medium"  # a hair less is not enough
-    if move["total_to"] is not None:
-        assert move["total_to"] == pytest.approx(move["to"] * medium["n_transactions"])
+    raises_total = move["feature"] == "mean_amount" and move["to"] * medium["n_transactions"] > medium["total_amount"]
+    expected_total = pytest.approx(move["to"] * medium["n_transactions"]) if raises_total else None
+    assert move["total_to"] == expected_total
 
 
 def test_unknown_money_starts_the_search_from_the_median(trained):
-    row = pd.Series({"balance": np.nan, "mean_amount": 10.0, "total_amount": 10.0, "n_transactions": 1})
+    # every money feature unknown: whichever feature the move raises, it starts from that feature's median
+    row = pd.Series({"balance": np.nan, "mean_amount": np.nan, "total_amount": np.nan, "n_transactions": 1})
     move = suggest_next_segment(trained.models, row)
-    assert move is not None
-    if move["feature"] == "balance":
-        assert not move["start_known"] and move["from"] == trained.models.base_stats.at["balance", "median"]
+    assert move is not None and not move["start_known"]
+    assert move["from"] == trained.models.base_stats.at[move["feature"], "median"]
 
 
 def test_moves_are_phrased_for_a_marketer():
@@ -215,3 +229,19 @@ def test_prospect_guesses_say_when_they_are_too_close_to_call():
     assert describe_prospect_guess({"Low": 0.1, "Medium": 0.2, "High": 0.7}) == (
         "High is the clear favourite (High 70%, Medium 20%, Low 10%)."
     )
+
+
+def test_a_file_the_data_page_accepts_with_customer_id_headers_is_scored_in_batch(trained, small_csv):
+    """'Customer ID' (with a space) works on the Data page: batch scoring reads the same headers the same way."""
+    text = small_csv.read_text()
+    header, rest = text.split("\n", 1)
+    renamed = header.replace("CustomerID", "Customer ID").replace("TransactionDate", "transaction_date")
+    data = (renamed + "\n" + rest).encode()
+    preview = inspect_upload(data, "spaced.csv")  # the Data page's first step
+    assert preview.suggestions["CustomerID"] == "Customer ID"
+    assert preview.suggestions["TransactionDate"] == "transaction_date"
+    assert len(check_upload(data, "spaced.csv", preview.suggestions)[0]) > 0
+    scored = score_upload(trained.models, data, name="spaced.csv")
+    assert sorted(scored["CustomerID"]) == sorted(trained.customers["CustomerID"])
+    saved = trained.customers.set_index("CustomerID")["segment"].astype(str)
+    assert (scored.set_index("CustomerID")["segment"].astype(str) == saved.loc[scored["CustomerID"]].values).all()

@@ -1,0 +1,8 @@
+"""The names of the files in one artifact version folder (a leaf: persistence writes them, signing signs them)."""
+
+CUSTOMERS_FILE = "customers.parquet"
+TRANSACTIONS_FILE = "transactions.parquet"
+MODELS_FILE = "models.joblib"
+QUALITY_FILE = "quality.json"
+CARD_FILE = "model_card.json"
+CHECKED_FILES = (CUSTOMERS_FILE, TRANSACTIONS_FILE, MODELS_FILE, QUALITY_FILE)  # each has a sha256 in the card

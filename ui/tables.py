@@ -1,0 +1,156 @@
+"""Tables of customers in the page: one column-config builder for every table, customer lists, scored tables.
+
+Headers and number formats come from core.present.formats (one format per feature kind), so a column reads
+the same in every table, chart and download.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
+from core.config import MAX_SHOWN_ROWS
+from core.pipeline.features import FEATURES
+from core.pipeline.quality import QualityReport
+from core.present.export import customer_table
+from core.present.figures import segment_colour_map
+from core.present.formats import format_count, header, kind_format
+from ui.widgets import kpi_row
+
+DATE_FORMAT = "D MMM YYYY"
+DATE_HELP = {
+    "first_date": "Date of the customer's first transaction.",
+    "last_date": "Date of the customer's latest transaction.",
+}
+ACTIONS = {  # what each action of the quality report means, for the table's tooltip
+    "fixed": "fixed = the value was corrected or set to unknown; the row was kept",
+    "excluded": "excluded = the row was left out of the analysis",
+    "flagged": "flagged = kept as it is, but worth knowing",
+    "note": "note = about the file as a whole",
+}
+TABLE_HEIGHT = 320  # about ten rows: enough to check a list, the download has everyone
+
+
+def feature_column_config(by_header: bool) -> dict[str, Any]:
+    """The one column-config builder: a column per catalogue feature, keyed by its header (customer lists) or
+    by its name (scored tables), with the feature kind's format and the catalogue description as tooltip."""
+    config: dict[str, Any] = {}
+    for name, feature in FEATURES.items():
+        fmt = kind_format(name).table
+        column = st.column_config.NumberColumn if fmt else st.column_config.TextColumn
+        label = {} if by_header else {"label": header(name)}
+        config[header(name) if by_header else name] = column(
+            help=feature.description, **label, **({"format": fmt} if fmt else {})
+        )
+    for name, help_text in DATE_HELP.items():
+        label = {} if by_header else {"label": header(name)}
+        config[header(name) if by_header else name] = st.column_config.DateColumn(
+            format=DATE_FORMAT, help=help_text, **label
+        )
+    customer = {} if by_header else {"label": header("CustomerID")}
+    config[header("CustomerID") if by_header else "CustomerID"] = st.column_config.TextColumn(pinned=True, **customer)
+    return config
+
+
+def _customer_column_config() -> dict[str, Any]:
+    """Column settings for present.export.customer_table (columns named by their readable headers)."""
+    config = feature_column_config(by_header=True)
+    config[RFM_LABELS[SEGMENT_COLUMN]] = st.column_config.TextColumn(help="Named segment of the R × F grid.")
+    for name in SCORE_COLUMNS:
+        config[RFM_LABELS[name]] = st.column_config.NumberColumn(format="%d", help="1 (worst) to 5 (best) quintile.")
+    return config
+
+
+def show_customers(customers: pd.DataFrame) -> None:
+    """A customer list with readable headers, rupee formats and a tooltip per column (pass ≤ ~20,000 rows)."""
+    st.dataframe(
+        customer_table(customers),
+        hide_index=True,
+        column_config=_customer_column_config(),
+        height=TABLE_HEIGHT,
+        placeholder="–",
+    )
+
+
+def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
+    """Column headers, formats and tooltips for tables of customers with scores (lookup, batch scoring)."""
+    config = feature_column_config(by_header=False)
+    config["segment"] = st.column_config.TextColumn(header("segment"), help="Budget segment (exact K-Means).")
+    for name in names:
+        config[f"p_{name}"] = st.column_config.ProgressColumn(
+            f"P({name})",
+            format="percent",
+            min_value=0.0,
+            max_value=1.0,
+            help=f"How likely the classifier finds it that this customer is {name}.",
+        )
+        config[f"distance_{name}"] = st.column_config.NumberColumn(
+            f"Distance to {name}",
+            format="%.2f",
+            help=f"Distance to the centre of {name} in the segmentation's units (log money, standardised): "
+            "the smallest distance decides the segment.",
+        )
+    config["in_filters"] = st.column_config.CheckboxColumn(
+        header("in_filters"), help="Whether this customer matches the sidebar filters."
+    )
+    config["stands_out"] = st.column_config.TextColumn(
+        header("stands_out"),
+        width=300,
+        help="Features at least one standard deviation away from the typical customer (money on a log scale).",
+    )
+    config["closest_other"] = st.column_config.TextColumn(
+        header("closest_other"),
+        help="The segment whose centre is next closest: where a change would move this customer first.",
+    )
+    return config
+
+
+def show_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...], max_rows: int = MAX_SHOWN_ROWS) -> None:
+    """A scored upload: ID, segment and probabilities first, then the file's own columns; capped in the page."""
+    first = [c for c in ("CustomerID", "segment", *[f"p_{n}" for n in names]) if c in scored]
+    order = first + [c for c in scored.columns if c not in first]
+    st.dataframe(
+        coloured_segments(scored.head(max_rows), names),
+        hide_index=True,
+        column_order=order,
+        column_config=score_column_config(names),
+        placeholder="–",
+    )
+    if len(scored) > max_rows:
+        st.caption(f"Showing the first {max_rows:,} of {len(scored):,} rows; the download has them all.")
+
+
+def coloured_segments(table: pd.DataFrame, names: list[str] | tuple[str, ...]):
+    """The table with each segment name written in its segment colour (a pandas Styler)."""
+    colours = segment_colour_map(names)
+    return table.style.map(lambda v: f"color: {colours.get(str(v), 'inherit')}; font-weight: 600", subset=["segment"])
+
+
+def show_quality_report(report: QualityReport) -> None:
+    """The data-quality report: rows read, kept and excluded, every fix with its count, and a copyable summary."""
+    kpi_row(
+        [
+            ("Rows read", format_count(report.rows_in), "Transactions in the file used for training."),
+            ("Rows kept", format_count(report.rows_out), "Transactions used to describe customers."),
+            ("Rows excluded", format_count(report.rows_excluded), "Rows left out, for the reasons below."),
+        ]
+    )
+    st.caption(
+        "What cleaning did to the whole training file (the filters don't apply here). Point at *Action* "
+        "for what each action means."
+    )
+    st.dataframe(
+        report.to_frame(),
+        hide_index=True,
+        column_config={
+            "column": st.column_config.TextColumn("Column in the file", help="Column of the uploaded transactions."),
+            "issue": st.column_config.TextColumn("What was found and done", width="large"),
+            "action": st.column_config.TextColumn("Action", help="; ".join(ACTIONS.values())),
+            "count": st.column_config.NumberColumn("Rows", format="%,d", help="Transactions affected."),
+        },
+    )
+    with st.expander("The same as one paragraph, to copy into a report"):
+        st.code(report.summary(), language=None, wrap_lines=True)
