@@ -1,0 +1,162 @@
+"""The pages' numbers as aggregate queries: headline KPIs, segment profiles, top locations, histograms.
+
+Each function takes a VersionSource and a Filters value and returns a small frame or dict shaped exactly like
+the pandas function it replaces (named in each docstring), so pages and charts do not change. Medians are exact
+(`quantile_cont`, the same linear interpolation as pandas) up to EXACT_QUANTILE_ROWS rows and DuckDB's
+approximate `approx_quantile` (a t-digest, typically within 1% in rank) above; `quantile_method` says which.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.analysis.filters import Filters
+from core.analysis.sql.predicates import UNKNOWN_AGE, filters_predicate
+from core.analysis.sql.source import ROW_COLUMN, VersionSource
+from core.pipeline.features import NUMERIC_FEATURES
+
+EXACT_QUANTILE_ROWS = 5_000_000  # exact medians sort their input: cheap up to here on this class of machine
+
+# profile column -> SQL over one segment's customers (profiles._STATS: the same statistics)
+PROFILE_STATS = {
+    "median_balance": "{median}(balance)",
+    "median_mean_amount": "{median}(mean_amount)",
+    "median_total_amount": "{median}(total_amount)",
+    "median_max_amount": "{median}(max_amount)",
+    "mean_n_transactions": "avg(n_transactions)",
+    "share_repeat": "avg(CASE WHEN n_transactions > 1 THEN 1.0 ELSE 0.0 END)",
+    "median_age": "{median}(age)",
+    "median_recency_days": "{median}(recency_days)",
+    "mean_active_span_days": "avg(active_span_days)",
+    "mean_hour": "avg(mean_hour)",
+    "mean_night_share": "avg(night_share)",
+    "mean_weekend_share": "avg(weekend_share)",
+    "share_female": "avg(CASE WHEN gender = 'F' THEN 1.0 WHEN gender IS NULL THEN NULL ELSE 0.0 END)",
+    "share_male": "avg(CASE WHEN gender = 'M' THEN 1.0 WHEN gender IS NULL THEN NULL ELSE 0.0 END)",
+    "share_unknown_age": f"avg(CASE WHEN {UNKNOWN_AGE} THEN 1.0 ELSE 0.0 END)",
+}
+
+
+def quantile_method(rows: int) -> str:
+    """'exact' or 'approximate': how medians over `rows` rows are computed (for tooltips)."""
+    return "exact" if rows <= EXACT_QUANTILE_ROWS else "approximate"
+
+
+def _median_sql(template: str, rows: int) -> str:
+    if rows <= EXACT_QUANTILE_ROWS:
+        return template.format(median="median")
+    return template.replace("{median}(", "approx_quantile(").replace(")", ", 0.5)", 1)
+
+
+def count_customers(source: VersionSource, filters: Filters) -> int:
+    """How many customers match the filters (len(apply_filters(...)))."""
+    where = filters_predicate(filters)
+    return int(source.scalar(f"SELECT count(*) FROM customers WHERE {where.sql}", where.params))
+
+
+def summarise_view(source: VersionSource, filters: Filters) -> dict:
+    """explore.summarise_view: counts, money totals, date range and data-quality shares of the filtered view."""
+    where = filters_predicate(filters)
+    n = count_customers(source, filters)
+    head = source.query(
+        f"""SELECT count(*) AS n, coalesce(sum(n_transactions), 0) AS n_tx, coalesce(sum(balance), 0) AS total_balance,
+            {_median_sql("{median}(balance)", n)} AS median_balance,
+            avg(n_transactions) AS tx_per_customer,
+            avg(CASE WHEN n_transactions = 1 THEN 1.0 ELSE 0.0 END) AS single,
+            avg(CASE WHEN {UNKNOWN_AGE} THEN 1.0 ELSE 0.0 END) AS unknown_age,
+            avg(CASE WHEN balance IS NULL OR isnan(balance) THEN 1.0 ELSE 0.0 END) AS unknown_balance,
+            count(DISTINCT CASE WHEN location <> 'UNKNOWN' THEN location END) AS n_locations
+        FROM customers WHERE {where.sql}""",
+        where.params,
+    ).iloc[0]
+    n_tx = int(head["n_tx"])
+    money = source.query(
+        f"""SELECT coalesce(sum(amount), 0) AS total, {_median_sql("{median}(amount)", n_tx)} AS median,
+            min(date) AS first, max(date) AS last
+        FROM transactions WHERE customer_row IN (SELECT {ROW_COLUMN} FROM customers WHERE {where.sql})""",
+        where.params,
+    ).iloc[0]
+    first, last = money["first"], money["last"]
+    missing = pd.isna(first)
+    return {
+        "n_customers": n,
+        "n_transactions": n_tx,
+        "total_balance": float(head["total_balance"]) if n else 0.0,
+        "median_balance": float(head["median_balance"]) if n and pd.notna(head["median_balance"]) else float("nan"),
+        "total_amount": float(money["total"]) if n_tx else 0.0,
+        "median_amount": float(money["median"]) if n_tx else float("nan"),
+        "date_min": None if missing else pd.Timestamp(first).date(),
+        "date_max": None if missing else pd.Timestamp(last).date(),
+        "n_days": 0 if missing else int((pd.Timestamp(last) - pd.Timestamp(first)).days) + 1,
+        "transactions_per_customer": float(head["tx_per_customer"]) if n else float("nan"),
+        "share_single_transaction": float(head["single"]) if n else float("nan"),
+        "share_unknown_age": float(head["unknown_age"]) if n else float("nan"),
+        "share_unknown_balance": float(head["unknown_balance"]) if n else float("nan"),
+        "n_locations": int(head["n_locations"]),
+        "quantiles": quantile_method(max(n, n_tx)),
+    }
+
+
+def profile_segments(source: VersionSource, filters: Filters) -> pd.DataFrame:
+    """profiles.profile_segments: one row per segment present, in segment order, with the same columns."""
+    where = filters_predicate(filters)
+    n = count_customers(source, filters)
+    stats = ", ".join(f"{_median_sql(sql, n)} AS {name}" for name, sql in PROFILE_STATS.items())
+    table = source.query(
+        f"SELECT segment, count(*) AS customers, {stats} FROM customers WHERE {where.sql} GROUP BY segment",
+        where.params,
+    )
+    names = list(source.segment_names)
+    table["segment"] = pd.Categorical(table["segment"], categories=names, ordered=True)
+    table = table.sort_values("segment").reset_index(drop=True)
+    table["customers"] = table["customers"].astype("int64")
+    table.insert(2, "share", table["customers"] / max(n, 1))
+    return table
+
+
+def top_locations(source: VersionSource, filters: Filters, n: int = 15) -> pd.DataFrame:
+    """explore.top_locations: location, customers, share (of the view), biggest first, ties by name."""
+    where = filters_predicate(filters)
+    total = count_customers(source, filters)
+    frame = source.query(
+        f"""SELECT location::VARCHAR AS location, count(*) AS customers FROM customers WHERE {where.sql}
+        GROUP BY location ORDER BY customers DESC, location ASC LIMIT ?""",
+        (*where.params, int(n)),
+    )
+    frame["customers"] = frame["customers"].astype("int64")
+    frame["share"] = frame["customers"] / max(total, 1)
+    return frame
+
+
+def histogram(source: VersionSource, filters: Filters, feature: str, bins: int = 40, log: bool = False) -> pd.DataFrame:
+    """Customers per equal-width bin of a numeric feature between its min and max in the view (numpy.histogram's
+    bins: [e0, e1), ..., [e_{n-1}, e_n], the last closed); with `log`, bins are equal on log1p of the value
+    (overdrafts counted as 0), and the edges are given back in the feature's units.
+
+    Columns: left, right, customers. Missing values are not counted. `feature` must be a numeric column of the
+    catalogue: it is checked against it, never taken from user text.
+    """
+    if feature not in NUMERIC_FEATURES:
+        raise ValueError(f"'{feature}' is not a numeric feature")
+    value = f"ln(1 + greatest({feature}, 0))" if log else f"{feature}::DOUBLE"
+    where = filters_predicate(filters)
+    counts = source.query(
+        f"""WITH v AS (SELECT {value} AS x FROM customers WHERE ({where.sql}) AND {feature} IS NOT NULL
+                AND NOT isnan({feature})),
+            r AS (SELECT CASE WHEN min(x) = max(x) THEN min(x) - 0.5 ELSE min(x) END AS lo,
+                CASE WHEN min(x) = max(x) THEN max(x) + 0.5 ELSE max(x) END AS hi FROM v)
+        SELECT r.lo, r.hi, least(floor((v.x - r.lo) / (r.hi - r.lo) * ?)::BIGINT, ? - 1) AS bin,
+            count(*) AS customers
+        FROM v, r GROUP BY ALL""",
+        (*where.params, int(bins), int(bins)),
+    )
+    if counts.empty:
+        return pd.DataFrame({"left": [], "right": [], "customers": pd.Series([], dtype="int64")})
+    lo, hi = float(counts["lo"].iloc[0]), float(counts["hi"].iloc[0])
+    edges = np.linspace(lo, hi, bins + 1)  # a single value gets numpy's range (value - 0.5, value + 0.5)
+    out = np.zeros(len(edges) - 1, dtype="int64")
+    np.add.at(out, counts["bin"].to_numpy(dtype="int64"), counts["customers"].to_numpy(dtype="int64"))
+    if log:
+        edges = np.expm1(edges)
+    return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "customers": out})

@@ -1,0 +1,100 @@
+"""A filtered customer list streamed to a CSV file by DuckDB (COPY), never built as a frame in Python memory.
+
+The file is what present.export.to_csv_bytes writes for the same customers: a UTF-8 BOM (so Excel reads any
+script), readable headers, money rounded as in customer_table, ISO dates, and text a spreadsheet could run as a
+formula neutralised with a leading apostrophe (the same test, written as SQL).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from core.analysis.filters import Filters
+from core.analysis.sql.predicates import filters_predicate
+from core.analysis.sql.source import VersionSource
+from core.pipeline.clean import FORMULA_STARTS
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regex character class of these characters, each as a \\x{...} escape (RE2 syntax)."""
+    return "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in chars) + "]"
+
+
+# Every character Python's str.lstrip skips, and every one whose NFKC form starts a formula (＝, ﹢, ⁺, ...):
+# RE2 has no NFKC and its \s is ASCII only, so both sets are spelled out from the same rules the pandas test uses.
+_SPACE = _char_class([chr(i) for i in range(0x3001) if chr(i).isspace()])
+_STARTS = _char_class([chr(i) for i in range(0x10000) if unicodedata.normalize("NFKC", chr(i))[:1] in FORMULA_STARTS])
+_SIGNS = _char_class([chr(i) for i in range(0x10000) if unicodedata.normalize("NFKC", chr(i)) in ("+", "-")])
+_RISKY = (
+    f"(regexp_matches({{c}}, '^{_SPACE}*{_STARTS}') "
+    f"AND NOT regexp_matches({{c}}, '^{_SPACE}*{_SIGNS}[ ]?[0-9][0-9 ,]*([.][0-9]+)?$')) "
+    "OR regexp_matches({c}, '^[\\t\\r]')"
+)
+
+
+def _text(column: str, header: str) -> str:
+    """A text column, neutralised when risky, under its readable header."""
+    c = f"{column}::VARCHAR"
+    return f"CASE WHEN {_RISKY.replace('{c}', c)} THEN '''' || {c} ELSE {c} END AS \"{header}\""
+
+
+def export_columns(columns: list[str]) -> list[str]:
+    """The SELECT list of a customer download: customer_table's columns, rounding and headers, as SQL."""
+    from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
+    from core.pipeline.features import FEATURES
+    from core.present.formats import feature_kind, header, kind_format
+
+    order = ("CustomerID", "segment", SEGMENT_COLUMN, *SCORE_COLUMNS, *FEATURES, "first_date", "last_date")
+    select = []
+    for name in (c for c in order if c in columns):
+        label = (RFM_LABELS.get(name) or header(name)).replace('"', '""')
+        kind, decimals = feature_kind(name), kind_format(name).decimals
+        if name in ("CustomerID", "segment", SEGMENT_COLUMN) or kind == "category":
+            select.append(_text(name, label))
+        elif kind == "years":
+            select.append(f'round_even({name}, 0)::BIGINT AS "{label}"')
+        elif decimals is not None and kind in ("money", "share", "hour"):
+            # numpy's rounding (rint of value x 10^d, halves to even), so the file equals the in-memory download
+            scale = 10**decimals
+            select.append(f'round_even({name}::DOUBLE * {scale}, 0) / {scale} AS "{label}"')
+        elif name in ("first_date", "last_date"):
+            select.append(f'{name}::DATE AS "{label}"')
+        else:
+            select.append(f'{name} AS "{label}"')
+    return select
+
+
+def write_customers_csv(source: VersionSource, filters: Filters, path: Path) -> int:
+    """Write the filtered customers as CSV to `path` (atomically: a temporary file, then a rename); their count."""
+    where = filters_predicate(filters)
+    columns = source.query("SELECT * FROM customers LIMIT 0").columns.tolist()
+    select = ", ".join(export_columns(columns))
+    path = Path(path)
+    fd, body = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".csv")
+    os.close(fd)
+    try:
+        cursor = source.connection().cursor()
+        try:
+            # COPY takes no parameters in its file name; the name is ours (mkstemp), quoted anyway.
+            target = "'" + body.replace("'", "''") + "'"
+            cursor.execute(
+                f"COPY (SELECT {select} FROM customers WHERE {where.sql} ORDER BY CustomerID) TO {target} "
+                "(FORMAT csv, HEADER true)",
+                list(where.params),
+            )
+            rows = cursor.execute("SELECT count(*) FROM customers WHERE " + where.sql, list(where.params)).fetchone()
+        finally:
+            cursor.close()
+        final = path.with_name(f".{path.name}.part")
+        with open(final, "wb") as out, open(body, "rb") as src:
+            out.write(codecs.BOM_UTF8)
+            shutil.copyfileobj(src, out, 1 << 20)
+        os.replace(final, path)
+        return int(rows[0])
+    finally:
+        Path(body).unlink(missing_ok=True)

@@ -1,0 +1,95 @@
+"""One artifact version opened read-only in DuckDB: views over its customers and transactions Parquet files.
+
+The version folder comes from a verified load (persistence.load_artifacts checks the signature and every file's
+sha256 first), and Parquet holds no code, so reading it here is safe. Each query runs on its own cursor, so
+Streamlit sessions can share one source (a DuckDB connection must not be used by two threads at once).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from core.analysis.rfm import RFM_COLUMNS, rfm_sql
+from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
+
+ROW_COLUMN = "file_row_number"  # a customer's row in customers.parquet; transactions link to it (customer_row)
+
+
+def _quote_path(path: Path) -> str:
+    """A file path as an SQL string literal (quotes doubled): paths are ours, but never trust a name."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+@dataclass
+class VersionSource:
+    """DuckDB views `customers` (with RFM scores) and `transactions` over one version folder."""
+
+    folder: Path
+    segment_names: tuple[str, ...]
+    memory_limit: str = "2GB"
+    threads: int = 2
+    _connection: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The shared connection, opened and given its views on first use."""
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._open()
+            return self._connection
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(config={"memory_limit": self.memory_limit, "threads": self.threads})
+        customers = _quote_path(self.folder / CUSTOMERS_FILE)
+        transactions = _quote_path(self.folder / TRANSACTIONS_FILE)
+        con.execute(f"CREATE VIEW raw_customers AS SELECT * FROM read_parquet({customers}, file_row_number=true)")
+        names = con.execute("DESCRIBE raw_customers").fetchdf()["column_name"].tolist()
+        if all(c in names for c in RFM_COLUMNS):
+            con.execute("CREATE VIEW customers AS SELECT * FROM raw_customers")
+        else:
+            # RFM scores are ranks over the whole base: computed once into a table (one sort), as load_version does
+            # in memory for artifacts saved without them.
+            scored = rfm_sql("raw_customers").replace("SELECT CustomerID,", f"SELECT {ROW_COLUMN},", 1)
+            con.execute(f"CREATE TABLE rfm AS {scored}")
+            con.execute(
+                "CREATE VIEW customers AS SELECT c.*, "
+                + ", ".join(f"r.{col}" for col in RFM_COLUMNS)
+                + f" FROM raw_customers c JOIN rfm r USING ({ROW_COLUMN})"
+            )
+        con.execute(f"CREATE VIEW transactions AS SELECT * FROM read_parquet({transactions})")
+        return con
+
+    def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
+        """Run one query on a fresh cursor and return its (small) result as a DataFrame."""
+        cursor = self.connection().cursor()
+        try:
+            return cursor.execute(sql, list(params or ())).fetchdf()
+        finally:
+            cursor.close()
+
+    def scalar(self, sql: str, params: Sequence | None = None) -> object:
+        """The single value of a one-row, one-column query."""
+        cursor = self.connection().cursor()
+        try:
+            row = cursor.execute(sql, list(params or ())).fetchone()
+            return None if row is None else row[0]
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        """Close the connection (a new one opens on the next query)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+
+def open_version(folder: Path, segment_names: Sequence[str]) -> VersionSource:
+    """A source over a verified version folder (Artifacts.folder) whose segments are named `segment_names`."""
+    return VersionSource(Path(folder), tuple(segment_names))

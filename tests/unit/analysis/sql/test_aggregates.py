@@ -1,0 +1,85 @@
+"""Aggregate queries give the numbers of the pandas functions they replace (same keys, same columns)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.analysis import explore, profiles
+from core.analysis.filters import Filters, apply_filters
+from core.analysis.sql import aggregates
+from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS, quantile_method
+
+
+def _views(customers) -> list[Filters]:
+    names = list(customers["segment"].cat.categories)
+    return [
+        Filters(),
+        Filters(segments=(names[-1],), genders=("F",)),
+        Filters(age_range=(30, 50), include_unknown_age=False),
+        Filters(locations=("NO SUCH PLACE",)),
+    ]
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-6)
+    return a == b
+
+
+def test_headline_numbers_equal_explore_summarise_view(pair):
+    artifacts, source = pair
+    for filters in _views(artifacts.customers):
+        view = apply_filters(artifacts.customers, filters, artifacts.transactions)
+        expected = explore.summarise_view(view, artifacts.transactions)
+        got = aggregates.summarise_view(source, filters)
+        assert got.pop("quantiles") == "exact"
+        assert set(got) == set(expected)
+        assert {k: (got[k], expected[k]) for k in expected if not _same(got[k], expected[k])} == {}
+
+
+def test_segment_profiles_equal_profiles_profile_segments(pair):
+    artifacts, source = pair
+    for filters in _views(artifacts.customers)[:3]:
+        view = apply_filters(artifacts.customers, filters, artifacts.transactions)
+        expected = profiles.profile_segments(view)
+        got = aggregates.profile_segments(source, filters)
+        assert list(got.columns) == list(expected.columns)
+        assert got["segment"].astype(str).tolist() == expected["segment"].astype(str).tolist()
+        pd.testing.assert_frame_equal(got.drop(columns="segment"), expected.drop(columns="segment"), check_dtype=False)
+
+
+def test_top_locations_equal_explore_top_locations(pair):
+    artifacts, source = pair
+    for filters in _views(artifacts.customers):
+        view = apply_filters(artifacts.customers, filters, artifacts.transactions)
+        expected = explore.top_locations(view, 10)
+        got = aggregates.top_locations(source, filters, 10)
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+@pytest.mark.parametrize(("feature", "log"), [("balance", True), ("mean_amount", True), ("age", False)])
+def test_histogram_counts_equal_numpy_histogram(pair, feature, log):
+    artifacts, source = pair
+    values = artifacts.customers[feature].dropna().to_numpy(dtype="float64")
+    scaled = np.log1p(np.clip(values, 0, None)) if log else values
+    counts, edges = np.histogram(scaled, bins=30)
+    got = aggregates.histogram(source, Filters(), feature, bins=30, log=log)
+    assert got["customers"].tolist() == counts.tolist()
+    expected_left = np.expm1(edges[:-1]) if log else edges[:-1]
+    np.testing.assert_allclose(got["left"].to_numpy(), expected_left, rtol=1e-9)
+
+
+def test_histogram_refuses_a_column_outside_the_catalogue(generated_pair):
+    _, source = generated_pair
+    with pytest.raises(ValueError, match="not a numeric feature"):
+        aggregates.histogram(source, Filters(), "balance); DROP TABLE rfm; --")
+
+
+def test_medians_are_exact_up_to_the_threshold_and_approximate_above():
+    assert quantile_method(EXACT_QUANTILE_ROWS) == "exact"
+    assert quantile_method(EXACT_QUANTILE_ROWS + 1) == "approximate"
+    assert "approx_quantile(balance, 0.5)" in aggregates._median_sql("{median}(balance)", EXACT_QUANTILE_ROWS + 1)

@@ -1,0 +1,88 @@
+"""The SQL clause selects exactly the customers the pandas masks select, for every kind of filter and rule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+
+from core.analysis.audience_rules import rule_mask
+from core.analysis.filters import Filters, customer_mask
+from core.analysis.sql.predicates import filters_predicate, rule_predicate
+from core.analysis.sql.source import ROW_COLUMN
+
+
+def _sql_rows(source, predicate) -> list[int]:
+    rows = source.query(f"SELECT {ROW_COLUMN} AS r FROM customers WHERE {predicate.sql} ORDER BY r", predicate.params)
+    return rows["r"].tolist()
+
+
+def _filter_cases(customers, transactions) -> list[Filters]:
+    names = list(customers["segment"].cat.categories)
+    cities = customers["location"].value_counts().index[:3].tolist()
+    dates = transactions["date"]
+    middle = (dates.min() + (dates.max() - dates.min()) / 2).date()
+    balance = customers["balance"].quantile([0.2, 0.7]).tolist()
+    return [
+        Filters(),
+        Filters(segments=(names[-1],)),
+        Filters(segments=(names[0], names[-1]), genders=("F",)),
+        Filters(genders=("M", "unknown")),
+        Filters(age_range=(25, 40)),
+        Filters(age_range=(25, 40), include_unknown_age=False),
+        Filters(include_unknown_age=False),
+        Filters(balance_range=tuple(balance)),
+        Filters(locations=tuple(cities)),
+        Filters(locations=("NO SUCH PLACE",)),
+        Filters(date_range=(middle, middle)),
+        Filters(date_range=(middle, middle + timedelta(days=20)), segments=(names[1],)),
+        Filters(rfm_segments=("Champions", "Hibernating")),
+        Filters(audience=("rich", "balance >= 100000 and gender = 'f'")),
+    ]
+
+
+def test_every_filter_selects_the_same_customers_as_the_pandas_mask(pair):
+    artifacts, source = pair
+    customers, transactions = artifacts.customers, artifacts.transactions
+    for filters in _filter_cases(customers, transactions):
+        expected = np.flatnonzero(customer_mask(customers, filters, transactions)).tolist()
+        assert _sql_rows(source, filters_predicate(filters)) == expected, filters
+
+
+RULES = [
+    "segment = 'high'",
+    "segment != 'High'",
+    "segment in ('Low', 'medium')",
+    "gender not in ('F')",
+    "location = 'mumbai' or location = 'NEW DELHI'",
+    "age between 30 and 45",
+    "age is missing",
+    "age is not missing and balance < 5000",
+    "balance > 50000 and (n_transactions >= 2 or mean_amount > 2000)",
+    "mean_amount <= 300",
+    "n_transactions = 1",
+    "n_transactions != 1",
+    "recency_days in (0, 1, 2)",
+    "night_share > 0",
+    "first_date >= '2016-08-15'",
+    "last_date between '2016-08-01' and '2016-08-31'",
+    "rfm_segment = 'champions'",
+    "rfm_monetary >= 4",
+]
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_every_rule_selects_the_same_customers_as_rule_mask(pair, rule):
+    artifacts, source = pair
+    mask, _ = rule_mask(rule, artifacts.customers)
+    assert _sql_rows(source, rule_predicate(rule)) == np.flatnonzero(mask).tolist()
+
+
+def test_user_text_is_a_parameter_never_sql(generated_pair):
+    _, source = generated_pair
+    hostile = "x'); DROP TABLE rfm; --"
+    predicate = filters_predicate(Filters(locations=(hostile,), audience=("a", f'location = "{hostile}"')))
+    assert hostile not in predicate.sql
+    assert _sql_rows(source, predicate) == []
+    assert source.scalar("SELECT count(*) FROM rfm") > 0  # still there
