@@ -12,6 +12,11 @@ DATA_DIR = Path(os.environ.get("SEGMENTATION_DATA_DIR", ROOT / "data"))
 DATASETS_DIR = DATA_DIR / "datasets"  # one sub-folder of artifacts per named dataset
 DEFAULT_DATASET = "default"
 DEFAULT_RAW_PATH = DATA_DIR / "raw" / "default_transactions.csv.gz"
+# Server-side folders whose files the Data page may train on (bigger than a browser upload). Set by the operator
+# (os.pathsep-separated), never by a user: the page offers only what it finds inside these folders.
+SERVER_INPUT_DIRS: tuple[Path, ...] = tuple(
+    Path(p) for p in os.environ.get("SEGMENTATION_SERVER_INPUTS", str(DATA_DIR / "inbox")).split(os.pathsep) if p
+)
 
 # The raw schema of the public "Bank Customer Segmentation (1M+ transactions)" dataset, in file order.
 RAW_COLUMNS: tuple[str, ...] = (

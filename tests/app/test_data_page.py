@@ -62,3 +62,33 @@ def test_missing_required_column_is_named(small_csv):
     assert not at.exception
     assert at.selectbox(key="map_TransactionDate").value is None
     assert any("TransactionDate" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_a_file_in_the_server_folder_is_offered_and_trained(small_csv):
+    from core.config import SERVER_INPUT_DIRS
+
+    inbox = SERVER_INPUT_DIRS[0]
+    inbox.mkdir(parents=True, exist_ok=True)
+    big = inbox / "branch_export.csv"
+    big.write_bytes(small_csv.read_bytes())
+    try:
+        at = run_page("pages/7_Data.py")
+        assert_clean(at)
+        assert at.selectbox(key="server_input").value == f"{inbox.name}/branch_export.csv"
+        at.text_input(key="server_dataset_name").set_value("Branch export")
+        submit = [b for b in at.button if b.label == "Train segments and models"][-1]
+        submit.click().run(timeout=180)
+        assert_clean(at)
+        assert "branch-export" in datasets()
+        assert at.selectbox(key="dataset_picker").value == "branch-export"
+    finally:
+        big.unlink(missing_ok=True)
+        if "branch-export" in datasets():
+            delete_dataset("branch-export", DATASETS_DIR)
+
+
+def test_an_empty_server_folder_says_how_to_bring_bigger_files():
+    at = run_page("pages/7_Data.py")
+    assert_clean(at)
+    assert any("No transactions file" in i.value for i in at.info), [i.value for i in at.info]
+    assert any("python -m core.train --input FILE" in c.value for c in at.caption)
