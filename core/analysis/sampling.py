@@ -13,7 +13,7 @@ def _group_codes(customers: pd.DataFrame, by: str | None) -> np.ndarray:
     return pd.factorize(customers[by], use_na_sentinel=True)[0].astype(np.int64)
 
 
-def _quotas(sizes: np.ndarray, n: int) -> np.ndarray:
+def stratum_quotas(sizes: np.ndarray, n: int) -> np.ndarray:
     """Per-group sample sizes summing to n: proportional, but every group gets at least a small floor."""
     floor = np.minimum(sizes, max(1, n // (10 * len(sizes))))  # keeps small segments visible in a scatter
     quota = floor.copy()
@@ -45,7 +45,7 @@ def sample_customers(customers: pd.DataFrame, n: int, seed: int = 0, by: str | N
         codes = _group_codes(customers, by)
         groups, inverse = np.unique(codes, return_inverse=True)
         sizes = np.bincount(inverse)
-        quota = _quotas(sizes, n)
+        quota = stratum_quotas(sizes, n)
         rng = np.random.default_rng(seed)
         order = np.argsort(inverse, kind="stable")  # positions grouped by group, original order within
         starts = np.concatenate([[0], np.cumsum(sizes)])
