@@ -1,14 +1,19 @@
-"""Explore data: distributions, who the customers are, when they transact, how features relate, and data quality."""
+"""Explore data: distributions, who the customers are, when they transact, how features relate, and data quality.
+
+Every number on this page is an engine query over the dataset's Parquet files (core.analysis.sql), not a pass
+over frames held in memory.
+"""
 
 import streamlit as st
 
-from core.analysis.activity import transaction_activity
-from core.analysis.explore import age_distribution, feature_correlations, gender_mix, top_locations
+from core.analysis.sql.activity import gender_mix
+from core.analysis.sql.aggregates import top_locations
+from core.analysis.sql.distributions import age_distribution, correlations, segment_histogram, transaction_activity
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.present.activity_charts import daily_activity_line, hourly_activity_line, weekday_bar
-from core.present.charts import age_band_bar, correlation_heatmap, feature_histogram, gender_mix_bar, location_bar
+from core.present.charts import age_band_bar, correlation_heatmap, gender_mix_bar, location_bar, segment_histogram_bars
 from core.present.formats import format_count
-from ui.cache import per_view
+from ui.cache import per_query
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.tables import show_quality_report
@@ -48,19 +53,20 @@ if money.open:
             help="Each segment's bars show its own share of customers, so small segments show up.",
         )
         st.caption(FEATURES[feature].description)
-        st.plotly_chart(feature_histogram(view, feature, log=log, normalise=shares))
+        h = per_query(artifacts, filters, segment_histogram, feature=feature, log=log)
+        st.plotly_chart(segment_histogram_bars(h.counts, h.edges, h.names, feature, log, shares, h.hidden))
 
 if people.open:
     with people:
         left, right = st.columns(2)
-        left.plotly_chart(age_band_bar(age_distribution(view)))
-        right.plotly_chart(gender_mix_bar(gender_mix(view)))
-        st.plotly_chart(location_bar(top_locations(view, 15)))
+        left.plotly_chart(age_band_bar(per_query(artifacts, filters, age_distribution)))
+        right.plotly_chart(gender_mix_bar(per_query(artifacts, filters, gender_mix)))
+        st.plotly_chart(location_bar(per_query(artifacts, filters, top_locations, n=15)))
         st.caption("Age is at the latest transaction; 'Unknown' holds placeholder, missing or implausible birth dates.")
 
 if activity.open:
     with activity:
-        act = per_view(artifacts, filters, transaction_activity, view, artifacts.transactions)
+        act = per_query(artifacts, filters, transaction_activity)
         st.caption(
             f"{format_count(act.n_transactions)} transactions of the {format_count(len(view))} customers "
             "shown, over the whole period of the data."
@@ -77,7 +83,7 @@ if activity.open:
 
 if relations.open:
     with relations:
-        st.plotly_chart(correlation_heatmap(per_view(artifacts, filters, feature_correlations, view)), height=620)
+        st.plotly_chart(correlation_heatmap(per_query(artifacts, filters, correlations)), height=620)
         st.caption(
             "+1: both always rise together, -1: one rises as the other falls, 0: no relation. Rank-based, so "
             "skewed money features count fairly; estimated on up to 100,000 customers."

@@ -6,7 +6,9 @@ folder, so the cache key changes and nobody sees stale models. Callers must neve
 Every other entry is keyed by that version folder too (and the filters where they matter); arguments
 starting with '_' are not hashed.
 
-`per_view` caches the result of one core call per (dataset version, filters): both are hashable and
+`per_query` asks the engine instead (core.analysis.sql: DuckDB over the version's Parquet files), cached the same
+way; pages move to it so that the server need not hold every customer in memory (issue 10). `per_view` caches
+the result of one core call per (dataset version, filters): both are hashable and
 together they fully determine the filtered view, so the frames themselves are not hashed (hashing 884k
 rows would cost more than most of the aggregations). Only pass frames that are the view or the
 dataset's own customers/transactions. Measured on the 884k-customer default dataset, uncached (quiet machine;
@@ -31,6 +33,7 @@ from core.analysis.audience_rules import rule_mask
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options
 from core.analysis.rfm import RFM_COLUMNS, with_rfm
 from core.analysis.sampling import sample_customers
+from core.analysis.sql.source import VersionSource, open_version
 from core.auth import SignInThrottle
 from core.config import BACKGROUND_POINTS
 from core.pipeline.link import LINK_COLUMN, link_transactions
@@ -90,6 +93,28 @@ def per_view(artifacts: Artifacts, filters: Filters, func: Callable[..., T], *fr
     if "<lambda>" in name:
         raise ValueError("per_view needs a named function: lambdas would share one cache entry")
     return _cached(str(artifacts.folder), filters, name, tuple(sorted(params.items())), func, frames)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cached_source(version: str, segment_names: tuple[str, ...]) -> VersionSource:
+    """The engine's read-only views over one verified version folder's Parquet files, shared by all sessions."""
+    return open_version(Path(version), segment_names)
+
+
+@st.cache_data(max_entries=256, show_spinner="Summarising the selected customers…")
+def _queried(version: str, filters: Filters, name: str, params: tuple, _func: Callable[..., T], _source) -> T:
+    """The result of _func(_source, filters, **params), once per dataset version, filters, function and params."""
+    return _func(_source, filters, **dict(params))
+
+
+def per_query(artifacts: Artifacts, filters: Filters, func: Callable[..., T], **params: Any) -> T:
+    """func(source, filters, **params) answered by the engine (core.analysis.sql), cached like per_view."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    if "<lambda>" in name:
+        raise ValueError("per_query needs a named function: lambdas would share one cache entry")
+    version = str(artifacts.folder)
+    source = cached_source(version, tuple(artifacts.card.params.segment_names))
+    return _queried(version, filters, name, tuple(sorted(params.items())), func, source)
 
 
 @st.cache_data(max_entries=4, show_spinner="Scoring the file…")

@@ -191,3 +191,12 @@ def feature_correlations(
         rows = np.sort(np.random.default_rng(seed).choice(rows, max_rows, replace=False))
     ranks = pd.DataFrame({f: _average_ranks(customers[f].to_numpy(dtype="float64")[rows]) for f in features})
     return ranks.corr(method="pearson")
+
+
+def histogram_edges(lo: float, hi: float, bins: int, log: bool, kind: str) -> np.ndarray:
+    """Bin edges over [lo, hi]: geometric on log axes, one per whole number for small-range counts, else even."""
+    if log:
+        return np.geomspace(lo, hi * 1.000001, bins + 1) if hi > lo else np.array([lo / 1.1, lo * 1.1])
+    if kind in ("count", "days", "years", "hour") and hi - lo + 1 <= bins:
+        return np.arange(np.floor(lo) - 0.5, np.ceil(hi) + 1.5)
+    return np.linspace(lo, hi, bins + 1) if hi > lo else np.array([lo - 0.5, lo + 0.5])

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.analysis.explore import histogram_edges
 from core.analysis.segments import segment_codes
 from core.pipeline.features import FEATURES
 from core.present.figures import (
@@ -36,16 +37,6 @@ from core.present.formats import GENDER_LABELS, format_count
 # ---- distributions ----------------------------------------------------------------------------------------
 
 
-def _histogram_edges(values: np.ndarray, bins: int, log: bool, kind: str) -> np.ndarray:
-    """Bin edges: geometric on log axes, one per whole number for small-range counts, else even."""
-    lo, hi = float(values.min()), float(values.max())
-    if log:
-        return np.geomspace(lo, hi * 1.000001, bins + 1) if hi > lo else np.array([lo / 1.1, lo * 1.1])
-    if kind in ("count", "days", "years", "hour") and hi - lo + 1 <= bins:
-        return np.arange(np.floor(lo) - 0.5, np.ceil(hi) + 1.5)
-    return np.linspace(lo, hi, bins + 1) if hi > lo else np.array([lo - 0.5, lo + 0.5])
-
-
 def feature_histogram(
     customers: pd.DataFrame, feature: str, log: bool | None = None, bins: int = 40, normalise: bool = False
 ) -> go.Figure:
@@ -57,17 +48,32 @@ def feature_histogram(
     """
     require_numeric(feature)
     log = default_log(feature, log)
-    title = f"{FEATURES[feature].label if feature in FEATURES else feature} by segment"
     codes, names = segment_codes(customers)
     values = customers[feature].to_numpy(dtype="float64")
     ok = np.isfinite(values) & (codes >= 0) & ((values > 0) if log else True)
+    hidden = int((~ok & (codes >= 0)).sum())
     if not ok.any():
-        return empty_figure(title)
-    edges = _histogram_edges(values[ok], bins, log, feature_kind(feature))
+        return segment_histogram_bars(np.zeros((len(names), 0), dtype="int64"), np.zeros(0), names, feature, log)
+    edges = histogram_edges(float(values[ok].min()), float(values[ok].max()), bins, log, feature_kind(feature))
     nb = len(edges) - 1
     idx = np.clip(np.searchsorted(edges, values[ok], side="right") - 1, 0, nb - 1)
     counts = np.bincount(codes[ok] * nb + idx, minlength=len(names) * nb).reshape(len(names), nb)
-    hidden = int((~ok & (codes >= 0)).sum())
+    return segment_histogram_bars(counts, edges, names, feature, log, normalise, hidden)
+
+
+def segment_histogram_bars(
+    counts: np.ndarray,
+    edges: np.ndarray,
+    names: list[str],
+    feature: str,
+    log: bool,
+    normalise: bool = False,
+    hidden: int = 0,
+) -> go.Figure:
+    """Bars of customers per bin and segment (counts: segments x bins, binned in memory or by the engine)."""
+    title = f"{FEATURES[feature].label if feature in FEATURES else feature} by segment"
+    if counts.size == 0 or counts.sum() == 0:
+        return empty_figure(title)
     fig = new_figure(title, f"{format_count(hidden)} customers without a plottable value not shown" if hidden else None)
     colours = segment_colour_map(names)
     lo, hi = edges[:-1], edges[1:]

@@ -1,0 +1,110 @@
+"""Distributions of the view computed by the engine: a feature binned per segment, age bands, rank correlations,
+and the view's transaction activity (the Explore data page's charts).
+
+Bins use the same edges as the in-memory chart (explore.histogram_edges over the view's min and max), and
+a value goes to bin i when edge_i <= value < edge_i+1, the top value to the last bin, exactly as
+numpy.searchsorted(side="right") places it: the counts are equal, not just close.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.analysis.activity import Activity
+from core.analysis.explore import AGE_BAND_EDGES, AGE_BAND_LABELS, UNKNOWN_AGE, feature_correlations, histogram_edges
+from core.analysis.filters import Filters
+from core.analysis.sql.activity import activity_by_date, activity_by_hour, activity_by_weekday
+from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
+from core.analysis.sql.predicates import filters_predicate
+from core.config import CORRELATION_SAMPLE
+from core.pipeline.features import NUMERIC_FEATURES
+from core.present.formats import feature_kind
+
+
+@dataclass(frozen=True)
+class SegmentHistogram:
+    """Customers per bin and segment (segments x bins), the bin edges, and how many had no plottable value."""
+
+    counts: np.ndarray
+    edges: np.ndarray
+    names: list[str]
+    hidden: int
+
+
+def _bin_case(column: str, edges: np.ndarray) -> tuple[str, tuple]:
+    """CASE WHEN x < e1 THEN 0 WHEN x < e2 THEN 1 ... ELSE n-1: searchsorted(side='right') - 1, clipped."""
+    inner = edges[1:-1]
+    whens = " ".join(f"WHEN {column} < ? THEN {i}" for i in range(len(inner)))
+    return (f"CASE {whens} ELSE {len(edges) - 2} END" if len(inner) else "0"), tuple(float(e) for e in inner)
+
+
+def segment_histogram(source, filters: Filters, feature: str, log: bool, bins: int = 40) -> SegmentHistogram:
+    """present.charts.feature_histogram's binning, by the engine: positive values only on a log axis."""
+    if feature not in NUMERIC_FEATURES:
+        raise ValueError(f"'{feature}' is not a numeric feature")
+    names = list(source.segment_names)
+    where = filters_predicate(filters)
+    plottable = f"{feature} IS NOT NULL AND NOT isnan({feature})" + (f" AND {feature} > 0" if log else "")
+    head = source.query(
+        f"SELECT count(*) FILTER (WHERE NOT ({plottable})) AS hidden, min({feature}) FILTER (WHERE {plottable}) AS lo,"
+        f" max({feature}) FILTER (WHERE {plottable}) AS hi FROM customers WHERE ({where.sql}) AND segment IS NOT NULL",
+        where.params,
+    ).iloc[0]
+    hidden = int(head["hidden"])
+    if pd.isna(head["lo"]):
+        return SegmentHistogram(np.zeros((len(names), 0), dtype="int64"), np.zeros(0), names, hidden)
+    edges = histogram_edges(float(head["lo"]), float(head["hi"]), bins, log, feature_kind(feature))
+    case, params = _bin_case(f"{feature}::DOUBLE", edges)
+    found = source.query(
+        f"SELECT segment::VARCHAR AS segment, {case} AS bin, count(*) AS n FROM customers "
+        f"WHERE ({where.sql}) AND {plottable} AND segment IS NOT NULL GROUP BY ALL",
+        (*params, *where.params),
+    )
+    counts = np.zeros((len(names), len(edges) - 1), dtype="int64")
+    rows = found["segment"].map({n: i for i, n in enumerate(names)}).to_numpy(dtype="int64")
+    np.add.at(counts, (rows, found["bin"].to_numpy(dtype="int64")), found["n"].to_numpy(dtype="int64"))
+    return SegmentHistogram(counts, edges, names, hidden)
+
+
+def age_distribution(source, filters: Filters) -> pd.DataFrame:
+    """explore.age_distribution with the marketing bands: age_band, customers, share (Unknown last)."""
+    where = filters_predicate(filters)
+    inner = AGE_BAND_EDGES[1:-1]
+    whens = " ".join(f"WHEN age <= {float(e)} THEN {i}" for i, e in enumerate(inner))  # numbers of ours, not input
+    found = source.query(
+        f"SELECT CASE WHEN {UNKNOWN_AGE_SQL} THEN {len(AGE_BAND_LABELS)} {whens} ELSE {len(inner)} END AS band, "
+        f"count(*) AS n FROM customers WHERE {where.sql} GROUP BY band",
+        where.params,
+    )
+    counts = np.zeros(len(AGE_BAND_LABELS) + 1, dtype="int64")
+    counts[found["band"].to_numpy(dtype="int64")] = found["n"].to_numpy(dtype="int64")
+    total = counts.sum()
+    return pd.DataFrame(
+        {
+            "age_band": [*AGE_BAND_LABELS, UNKNOWN_AGE],
+            "customers": counts,
+            "share": counts / total if total else np.zeros(len(counts)),
+        }
+    )
+
+
+def transaction_activity(source, filters: Filters) -> Activity:
+    """analysis.activity.transaction_activity: the view's transactions by hour, weekday and day."""
+    weekday = activity_by_weekday(source, filters)
+    n = int(weekday["transactions"].sum())  # every transaction has a weekday
+    return Activity(n, activity_by_hour(source, filters), weekday, activity_by_date(source, filters))
+
+
+def correlations(source, filters: Filters, max_rows: int = CORRELATION_SAMPLE, seed: int = 0) -> pd.DataFrame:
+    """explore.feature_correlations on the view, or on a seeded random sample of max_rows customers of it."""
+    where = filters_predicate(filters)
+    columns = ", ".join(NUMERIC_FEATURES)
+    sample = source.query(
+        f"SELECT {columns} FROM (SELECT * FROM customers WHERE {where.sql}) "
+        f"USING SAMPLE reservoir({int(max_rows)} ROWS) REPEATABLE ({int(seed)})",
+        where.params,
+    )
+    return feature_correlations(sample, max_rows=max_rows, seed=seed)
