@@ -1,14 +1,16 @@
-"""Home: the headline numbers of the customer base and its budget segments, and a map of the app."""
+"""Home: the headline numbers of the customer base and its budget segments, and a map of the app.
+
+The numbers are engine queries over the dataset's Parquet files (core.analysis.sql).
+"""
 
 import streamlit as st
 
-from core.analysis.explore import summarise_view
-from core.analysis.profiles import profile_segments
+from core.analysis.sql.aggregates import profile_segments, summarise_view
 from core.present.formats import format_count, format_inr, format_inr_short, format_share
 from core.present.markdown import escape_markdown
 from core.present.narrative import describe_model_age, describe_segment_quality
 from ui.auth import sign_in_mode
-from ui.cache import per_view
+from ui.cache import per_query
 from ui.navigation import page_directory
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
@@ -19,7 +21,7 @@ artifacts = open_page("Customer segments", "Who are our customers, in which budg
 filters, view = sidebar_filters(artifacts)
 stop_if_empty(view)
 
-summary = per_view(artifacts, filters, summarise_view, view, artifacts.transactions)
+summary = per_query(artifacts, filters, summarise_view)
 kpi_row(
     [
         ("Customers", format_count(summary["n_customers"]), "Customers matching the filters."),
@@ -44,7 +46,7 @@ st.caption(
 )
 
 st.subheader("Segments")
-segment_cards(per_view(artifacts, filters, profile_segments, view))
+segment_cards(per_query(artifacts, filters, profile_segments))
 st.info(describe_segment_quality(artifacts.quality.segmentation), icon=":material/insights:")
 
 st.subheader("What each page answers")
