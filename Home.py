@@ -13,13 +13,13 @@ from ui.auth import sign_in_mode
 from ui.cache import per_query
 from ui.navigation import page_directory
 from ui.page import open_page
-from ui.sidebar import sidebar_filters
+from ui.sidebar import sidebar_query_filters
 from ui.widgets import kpi_row, segment_cards, stop_if_empty
 
 st.set_page_config(page_title="Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Customer segments", "Who are our customers, in which budget segment, and how do they bank?")
-filters, view = sidebar_filters(artifacts)
-stop_if_empty(view)
+filters, matching = sidebar_query_filters(artifacts)
+stop_if_empty(matching)
 
 summary = per_query(artifacts, filters, summarise_view)
 kpi_row(

@@ -15,14 +15,14 @@ from core.present.charts import age_band_bar, correlation_heatmap, gender_mix_ba
 from core.present.formats import format_count
 from ui.cache import per_query
 from ui.page import open_page
-from ui.sidebar import sidebar_filters
+from ui.sidebar import sidebar_query_filters
 from ui.tables import show_quality_report
 from ui.widgets import stop_if_empty
 
 st.set_page_config(page_title="Explore data · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Explore data", "What does the data look like, and what was fixed when it was cleaned?")
-filters, view = sidebar_filters(artifacts)
-stop_if_empty(view)
+filters, matching = sidebar_query_filters(artifacts)
+stop_if_empty(matching)
 
 money, people, activity, relations, quality = st.tabs(
     ["Distributions", "Customers", "Activity", "Relationships", "Data quality"], key="explore_tab", on_change="rerun"
@@ -68,7 +68,7 @@ if activity.open:
     with activity:
         act = per_query(artifacts, filters, transaction_activity)
         st.caption(
-            f"{format_count(act.n_transactions)} transactions of the {format_count(len(view))} customers "
+            f"{format_count(act.n_transactions)} transactions of the {format_count(matching)} customers "
             "shown, over the whole period of the data."
         )
         left, right = st.columns(2)

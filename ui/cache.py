@@ -33,6 +33,7 @@ from core.analysis.audience_rules import rule_mask
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options
 from core.analysis.rfm import RFM_COLUMNS, with_rfm
 from core.analysis.sampling import sample_customers
+from core.analysis.sql.options import filter_options as query_filter_options
 from core.analysis.sql.source import VersionSource, open_version
 from core.auth import SignInThrottle
 from core.config import BACKGROUND_POINTS
@@ -99,6 +100,12 @@ def per_view(artifacts: Artifacts, filters: Filters, func: Callable[..., T], *fr
 def cached_source(version: str, segment_names: tuple[str, ...]) -> VersionSource:
     """The engine's read-only views over one verified version folder's Parquet files, shared by all sessions."""
     return open_version(Path(version), segment_names)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cached_query_options(version: str, segment_names: tuple[str, ...]) -> FilterOptions:
+    """Widget choices and bounds of one dataset version, read by the engine (equal to cached_options')."""
+    return query_filter_options(cached_source(version, segment_names))
 
 
 @st.cache_data(max_entries=256, show_spinner="Summarising the selected customers…")

@@ -14,13 +14,14 @@ import streamlit as st
 
 from core.analysis.filter_urls import audience_from_query, filters_from_query, filters_to_query
 from core.analysis.filters import FilterOptions, Filters, normalise_filters
+from core.analysis.sql.aggregates import count_customers
 from core.config import MAX_LOCATION_OPTIONS
 from core.pipeline.persistence import Artifacts
 from core.present.filter_text import describe_filters
 from core.present.formats import format_inr, gender_label
 from core.present.markdown import escape_markdown
 from ui.audiences import audience_store
-from ui.cache import cached_options, cached_rule_mask, cached_view
+from ui.cache import cached_options, cached_query_options, cached_rule_mask, cached_view, per_query
 from ui.navigation import draw_navigation
 from ui.state import DATASET_KEY, FILTER_KEYS, KEPT_KEY, SEEDED_KEY
 
@@ -115,6 +116,35 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
     """Draw the filters; return them and the matching customers, and say how many match."""
     version = str(artifacts.folder)
     options = cached_options(version, artifacts.customers, artifacts.transactions)
+    filters, query = _draw_filters(artifacts, options)
+    view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
+    _say_matches(filters, query, len(view), len(artifacts.customers))
+    return filters, view
+
+
+def sidebar_query_filters(artifacts: Artifacts) -> tuple[Filters, int]:
+    """Draw the same filters for a page answered by engine queries: return them and how many customers match.
+
+    The options and the count are queries (core.analysis.sql), so no filtered frame is built for these pages.
+    """
+    options = cached_query_options(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
+    filters, query = _draw_filters(artifacts, options)
+    matching = per_query(artifacts, filters, count_customers)
+    _say_matches(filters, query, matching, artifacts.card.rows.customers)
+    return filters, matching
+
+
+def _say_matches(filters: Filters, query: dict[str, str], matching: int, total: int) -> None:
+    """'**n** of N customers match', the filters in words, and the page links that keep them."""
+    st.sidebar.markdown(f"**{matching:,}** of {total:,} customers match")
+    if filters.is_active:
+        st.sidebar.caption(escape_markdown(describe_filters(filters)))
+    draw_navigation(query)
+
+
+def _draw_filters(artifacts: Artifacts, options: FilterOptions) -> tuple[Filters, dict[str, str]]:
+    """The filter widgets, seeded from the URL or the kept values; the Filters they say and the URL query."""
+    version = str(artifacts.folder)
     start = _restore_filters(options, version)
     side = st.sidebar
     side.header("Filters")
@@ -211,13 +241,7 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
         ),
         options,
     )
-    query = _write_url(filters)
-    view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
-    side.markdown(f"**{len(view):,}** of {len(artifacts.customers):,} customers match")
-    if filters.is_active:
-        side.caption(escape_markdown(describe_filters(filters)))
-    draw_navigation(query)
-    return filters, view
+    return filters, _write_url(filters)
 
 
 def rfm_filter(options: FilterOptions, start: dict) -> list[str]:

@@ -96,9 +96,9 @@ def download_csv(
         row.caption(f"Excel is offered up to {EXCEL_OFFERED_ROWS:,} rows; this table has {size:,}: use CSV.")
 
 
-def stop_if_empty(view: pd.DataFrame) -> None:
-    """A friendly message and a clean stop when the filters match no customer."""
-    if view.empty:
+def stop_if_empty(view: pd.DataFrame | int) -> None:
+    """A friendly message and a clean stop when the filters match no customer (a view, or how many match)."""
+    if (view == 0) if isinstance(view, int) else view.empty:
         st.info(
             "No customer matches these filters. Widen the ranges or clear a filter in the sidebar.",
             icon=":material/filter_alt_off:",
