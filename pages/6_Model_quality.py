@@ -23,14 +23,14 @@ from core.present.model_report import (
 )
 from core.present.narrative import describe_model_age, describe_segment_quality
 from ui.page import open_page
-from ui.sidebar import sidebar_filters
+from ui.sidebar import sidebar_query_filters
 from ui.widgets import kpi_row
 
 st.set_page_config(page_title="Model quality · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page(
     "Model quality", "How well separated are the segments, and how far can the classifiers be trusted?"
 )
-sidebar_filters(artifacts)
+sidebar_query_filters(artifacts)
 quality, card = artifacts.quality, artifacts.card
 segmentation = quality.segmentation
 names = list(artifacts.models.segment_names)

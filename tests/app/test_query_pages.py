@@ -40,3 +40,10 @@ def test_the_match_count_is_the_query_count(no_frames, trained):
     high = int((trained.customers["segment"] == "High").sum())
     total = len(trained.customers)
     assert any(m.value == f"**{high:,}** of {total:,} customers match" for m in at.sidebar.markdown)
+
+
+@pytest.mark.parametrize("page", ["pages/6_Model_quality.py", "pages/7_Data.py"])
+def test_pages_that_only_keep_the_filters_build_no_view(no_frames, page):
+    at = run_page(page, segment="Low")
+    assert_clean(at)
+    assert any("customers match" in m.value for m in at.sidebar.markdown)
