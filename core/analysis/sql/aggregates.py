@@ -2,8 +2,9 @@
 
 Each function takes a VersionSource and a Filters value and returns a small frame or dict shaped exactly like
 the pandas function it replaces (named in each docstring), so pages and charts do not change. Medians are exact
-(`quantile_cont`, the same linear interpolation as pandas) up to EXACT_QUANTILE_ROWS rows and DuckDB's
-approximate `approx_quantile` (a t-digest, typically within 1% in rank) above; `quantile_method` says which.
+(`quantile_cont`, the same linear interpolation as pandas) on datasets of up to EXACT_QUANTILE_ROWS customers and
+DuckDB's approximate `approx_quantile` (a t-digest, typically within 1% in rank) on larger ones, whatever the
+filters (so a number does not change method as filters change); `quantile_method` says which, for tooltips.
 """
 
 from __future__ import annotations
@@ -52,29 +53,29 @@ def _median_sql(template: str, rows: int) -> str:
 def count_customers(source: VersionSource, filters: Filters) -> int:
     """How many customers match the filters (len(apply_filters(...)))."""
     where = filters_predicate(filters)
-    return int(source.scalar(f"SELECT count(*) FROM customers WHERE {where.sql}", where.params))
+    return int(source.scalar(f"SELECT count(*) FROM {where.table} WHERE {where.sql}", where.params))
 
 
 def summarise_view(source: VersionSource, filters: Filters) -> dict:
     """explore.summarise_view: counts, money totals, date range and data-quality shares of the filtered view."""
     where = filters_predicate(filters)
-    n = count_customers(source, filters)
+    size = source.rows
     head = source.query(
         f"""SELECT count(*) AS n, coalesce(sum(n_transactions), 0) AS n_tx, coalesce(sum(balance), 0) AS total_balance,
-            {_median_sql("{median}(balance)", n)} AS median_balance,
+            {_median_sql("{median}(balance)", size)} AS median_balance,
             avg(n_transactions) AS tx_per_customer,
             avg(CASE WHEN n_transactions = 1 THEN 1.0 ELSE 0.0 END) AS single,
             avg(CASE WHEN {UNKNOWN_AGE} THEN 1.0 ELSE 0.0 END) AS unknown_age,
             avg(CASE WHEN balance IS NULL OR isnan(balance) THEN 1.0 ELSE 0.0 END) AS unknown_balance,
             count(DISTINCT CASE WHEN location <> 'UNKNOWN' THEN location END) AS n_locations
-        FROM customers WHERE {where.sql}""",
+        FROM {where.table} WHERE {where.sql}""",
         where.params,
     ).iloc[0]
-    n_tx = int(head["n_tx"])
+    n, n_tx = int(head["n"]), int(head["n_tx"])
     money = source.query(
-        f"""SELECT coalesce(sum(amount), 0) AS total, {_median_sql("{median}(amount)", n_tx)} AS median,
+        f"""SELECT coalesce(sum(amount), 0) AS total, {_median_sql("{median}(amount)", size)} AS median,
             min(date) AS first, max(date) AS last
-        FROM transactions WHERE customer_row IN (SELECT {ROW_COLUMN} FROM customers WHERE {where.sql})""",
+        FROM transactions WHERE customer_row IN (SELECT {ROW_COLUMN} FROM {where.table} WHERE {where.sql})""",
         where.params,
     ).iloc[0]
     first, last = money["first"], money["last"]
@@ -94,38 +95,37 @@ def summarise_view(source: VersionSource, filters: Filters) -> dict:
         "share_unknown_age": float(head["unknown_age"]) if n else float("nan"),
         "share_unknown_balance": float(head["unknown_balance"]) if n else float("nan"),
         "n_locations": int(head["n_locations"]),
-        "quantiles": quantile_method(max(n, n_tx)),
+        "quantiles": quantile_method(size),
     }
 
 
 def profile_segments(source: VersionSource, filters: Filters) -> pd.DataFrame:
     """profiles.profile_segments: one row per segment present, in segment order, with the same columns."""
     where = filters_predicate(filters)
-    n = count_customers(source, filters)
-    stats = ", ".join(f"{_median_sql(sql, n)} AS {name}" for name, sql in PROFILE_STATS.items())
+    stats = ", ".join(f"{_median_sql(sql, source.rows)} AS {name}" for name, sql in PROFILE_STATS.items())
     table = source.query(
-        f"SELECT segment, count(*) AS customers, {stats} FROM customers WHERE {where.sql} GROUP BY segment",
+        f"SELECT segment, count(*) AS customers, count(*) / sum(count(*)) OVER () AS share, {stats} "
+        f"FROM {where.table} WHERE {where.sql} GROUP BY segment",
         where.params,
     )
     names = list(source.segment_names)
     table["segment"] = pd.Categorical(table["segment"], categories=names, ordered=True)
     table = table.sort_values("segment").reset_index(drop=True)
     table["customers"] = table["customers"].astype("int64")
-    table.insert(2, "share", table["customers"] / max(n, 1))
+    table["share"] = table["customers"] / max(int(table["customers"].sum()), 1)  # the same division as pandas
     return table
 
 
 def top_locations(source: VersionSource, filters: Filters, n: int = 15) -> pd.DataFrame:
     """explore.top_locations: location, customers, share (of the view), biggest first, ties by name."""
     where = filters_predicate(filters)
-    total = count_customers(source, filters)
     frame = source.query(
-        f"""SELECT location::VARCHAR AS location, count(*) AS customers FROM customers WHERE {where.sql}
-        GROUP BY location ORDER BY customers DESC, location ASC LIMIT ?""",
+        f"""SELECT location::VARCHAR AS location, count(*) AS customers, sum(count(*)) OVER () AS total
+        FROM {where.table} WHERE {where.sql} GROUP BY location ORDER BY customers DESC, location ASC LIMIT ?""",
         (*where.params, int(n)),
     )
     frame["customers"] = frame["customers"].astype("int64")
-    frame["share"] = frame["customers"] / max(total, 1)
+    frame["share"] = frame["customers"] / frame.pop("total").clip(lower=1).astype("float64")
     return frame
 
 
@@ -142,7 +142,7 @@ def histogram(source: VersionSource, filters: Filters, feature: str, bins: int =
     value = f"ln(1 + greatest({feature}, 0))" if log else f"{feature}::DOUBLE"
     where = filters_predicate(filters)
     counts = source.query(
-        f"""WITH v AS (SELECT {value} AS x FROM customers WHERE ({where.sql}) AND {feature} IS NOT NULL
+        f"""WITH v AS (SELECT {value} AS x FROM {where.table} WHERE ({where.sql}) AND {feature} IS NOT NULL
                 AND NOT isnan({feature})),
             r AS (SELECT CASE WHEN min(x) = max(x) THEN min(x) - 0.5 ELSE min(x) END AS lo,
                 CASE WHEN min(x) = max(x) THEN max(x) + 0.5 ELSE max(x) END AS hi FROM v)

@@ -16,7 +16,7 @@ import pandas as pd
 from core.analysis.activity import Activity
 from core.analysis.explore import AGE_BAND_EDGES, AGE_BAND_LABELS, UNKNOWN_AGE, feature_correlations, histogram_edges
 from core.analysis.filters import Filters
-from core.analysis.sql.activity import activity_by_date, activity_by_hour, activity_by_weekday
+from core.analysis.sql.activity import activity_tables
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
 from core.analysis.sql.predicates import filters_predicate
 from core.config import CORRELATION_SAMPLE
@@ -50,7 +50,8 @@ def segment_histogram(source, filters: Filters, feature: str, log: bool, bins: i
     plottable = f"{feature} IS NOT NULL AND NOT isnan({feature})" + (f" AND {feature} > 0" if log else "")
     head = source.query(
         f"SELECT count(*) FILTER (WHERE NOT ({plottable})) AS hidden, min({feature}) FILTER (WHERE {plottable}) AS lo,"
-        f" max({feature}) FILTER (WHERE {plottable}) AS hi FROM customers WHERE ({where.sql}) AND segment IS NOT NULL",
+        f" max({feature}) FILTER (WHERE {plottable}) AS hi FROM {where.table} "
+        f"WHERE ({where.sql}) AND segment IS NOT NULL",
         where.params,
     ).iloc[0]
     hidden = int(head["hidden"])
@@ -59,7 +60,7 @@ def segment_histogram(source, filters: Filters, feature: str, log: bool, bins: i
     edges = histogram_edges(float(head["lo"]), float(head["hi"]), bins, log, feature_kind(feature))
     case, params = _bin_case(f"{feature}::DOUBLE", edges)
     found = source.query(
-        f"SELECT segment::VARCHAR AS segment, {case} AS bin, count(*) AS n FROM customers "
+        f"SELECT segment::VARCHAR AS segment, {case} AS bin, count(*) AS n FROM {where.table} "
         f"WHERE ({where.sql}) AND {plottable} AND segment IS NOT NULL GROUP BY ALL",
         (*params, *where.params),
     )
@@ -76,7 +77,7 @@ def age_distribution(source, filters: Filters) -> pd.DataFrame:
     whens = " ".join(f"WHEN age <= {float(e)} THEN {i}" for i, e in enumerate(inner))  # numbers of ours, not input
     found = source.query(
         f"SELECT CASE WHEN {UNKNOWN_AGE_SQL} THEN {len(AGE_BAND_LABELS)} {whens} ELSE {len(inner)} END AS band, "
-        f"count(*) AS n FROM customers WHERE {where.sql} GROUP BY band",
+        f"count(*) AS n FROM {where.table} WHERE {where.sql} GROUP BY band",
         where.params,
     )
     counts = np.zeros(len(AGE_BAND_LABELS) + 1, dtype="int64")
@@ -93,9 +94,8 @@ def age_distribution(source, filters: Filters) -> pd.DataFrame:
 
 def transaction_activity(source, filters: Filters) -> Activity:
     """analysis.activity.transaction_activity: the view's transactions by hour, weekday and day."""
-    weekday = activity_by_weekday(source, filters)
-    n = int(weekday["transactions"].sum())  # every transaction has a weekday
-    return Activity(n, activity_by_hour(source, filters), weekday, activity_by_date(source, filters))
+    hour, weekday, daily = activity_tables(source, filters)
+    return Activity(int(weekday["transactions"].sum()), hour, weekday, daily)  # every transaction has a weekday
 
 
 def correlations(source, filters: Filters, max_rows: int = CORRELATION_SAMPLE, seed: int = 0) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def correlations(source, filters: Filters, max_rows: int = CORRELATION_SAMPLE, s
     where = filters_predicate(filters)
     columns = ", ".join(NUMERIC_FEATURES)
     sample = source.query(
-        f"SELECT {columns} FROM (SELECT * FROM customers WHERE {where.sql}) "
+        f"SELECT {columns} FROM (SELECT * FROM {where.table} WHERE {where.sql}) "
         f"USING SAMPLE reservoir({int(max_rows)} ROWS) REPEATABLE ({int(seed)})",
         where.params,
     )

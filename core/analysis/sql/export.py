@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.analysis.filters import Filters
 from core.analysis.sql.predicates import filters_predicate
-from core.analysis.sql.source import VersionSource
+from core.analysis.sql.source import RFM_TABLE, VersionSource
 from core.pipeline.clean import FORMULA_STARTS
 
 
@@ -78,7 +78,7 @@ def write_customers_csv(source: VersionSource, filters: Filters, path: Path) -> 
     fd, body = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".csv")
     os.close(fd)
     try:
-        cursor = source.connection().cursor()
+        cursor = source.cursor(f"SELECT * FROM {RFM_TABLE}")
         try:
             # COPY takes no parameters in its file name; the name is ours (mkstemp), quoted anyway.
             target = "'" + body.replace("'", "''") + "'"

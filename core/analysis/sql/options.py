@@ -17,12 +17,14 @@ def filter_options(source: VersionSource) -> FilterOptions:
     bounds = source.query(
         """SELECT min(age) FILTER (WHERE NOT isnan(age)) AS age_lo, max(age) FILTER (WHERE NOT isnan(age)) AS age_hi,
             min(balance) FILTER (WHERE NOT isnan(balance)) AS bal_lo,
-            max(balance) FILTER (WHERE NOT isnan(balance)) AS bal_hi FROM customers"""
+            max(balance) FILTER (WHERE NOT isnan(balance)) AS bal_hi FROM base_customers"""
     ).iloc[0]
     dates = source.query("SELECT min(date) AS lo, max(date) AS hi FROM transactions").iloc[0]
-    genders = set(source.query("SELECT DISTINCT gender::VARCHAR AS g FROM customers WHERE gender IS NOT NULL")["g"])
+    genders = set(
+        source.query("SELECT DISTINCT gender::VARCHAR AS g FROM base_customers WHERE gender IS NOT NULL")["g"]
+    )
     locations = source.query(
-        "SELECT location::VARCHAR AS location, count(*) AS n FROM customers WHERE location IS NOT NULL "
+        "SELECT location::VARCHAR AS location, count(*) AS n FROM base_customers WHERE location IS NOT NULL "
         "GROUP BY location ORDER BY n DESC, location ASC"
     )["location"]
     rfm = set(source.query("SELECT DISTINCT rfm_segment AS s FROM customers WHERE rfm_segment IS NOT NULL")["s"])

@@ -7,12 +7,12 @@ fixed catalogue the rule parser accepts. The clause selects exactly the customer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from core.analysis.audience_rules import DATE_FIELDS, TEXT_FIELDS, Condition, Group, parse_rule
 from core.analysis.filters import Filters
-from core.analysis.sql.source import ROW_COLUMN
+from core.analysis.sql.source import BASE_TABLE, RFM_TABLE, ROW_COLUMN
 
 UNKNOWN_AGE = "(age IS NULL OR isnan(age))"
 
@@ -23,9 +23,11 @@ class Predicate:
 
     sql: str
     params: tuple = ()
+    table: str = BASE_TABLE  # the customers view to ask: the one with RFM scores only when the clause reads them
 
     def __and__(self, other: Predicate) -> Predicate:
-        return Predicate(f"({self.sql}) AND ({other.sql})", self.params + other.params)
+        table = RFM_TABLE if RFM_TABLE in (self.table, other.table) else BASE_TABLE
+        return Predicate(f"({self.sql}) AND ({other.sql})", self.params + other.params, table)
 
 
 EVERYONE = Predicate("TRUE")
@@ -65,7 +67,7 @@ def filters_predicate(filters: Filters) -> Predicate:
     if filters.date_range:
         parts.append(_dates(filters.date_range))
     if filters.rfm_segments:
-        parts.append(_one_of("rfm_segment", filters.rfm_segments))
+        parts.append(replace(_one_of("rfm_segment", filters.rfm_segments), table=RFM_TABLE))
     if filters.audience:
         parts.append(rule_predicate(filters.audience[1]))
     out = EVERYONE
@@ -119,6 +121,12 @@ def _node(node: Condition | Group) -> Predicate:
     return Predicate(joiner.join(f"({p.sql})" for p in parts), tuple(v for p in parts for v in p.params))
 
 
+def _fields(node: Condition | Group) -> set[str]:
+    return {node.field} if isinstance(node, Condition) else {f for item in node.items for f in _fields(item)}
+
+
 def rule_predicate(text: str) -> Predicate:
     """A saved audience's rule as a WHERE clause (a RuleError, as parse_rule raises, for a rule that can't be read)."""
-    return _node(parse_rule(text))
+    tree = parse_rule(text)
+    reads_rfm = any(f.startswith("rfm_") for f in _fields(tree))
+    return replace(_node(tree), table=RFM_TABLE if reads_rfm else BASE_TABLE)

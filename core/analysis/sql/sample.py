@@ -29,7 +29,7 @@ def _draw(source: VersionSource, where, wanted: dict, sizes: pd.DataFrame, seed:
     h = "hash(?::BIGINT, CustomerID)"
     return source.query(
         f"""WITH w AS (SELECT unnest(?::VARCHAR[]) AS s, unnest(?::BIGINT[]) AS q, unnest(?::BIGINT[]) AS b),
-        v AS (SELECT c.*, {h} AS h FROM customers c JOIN w ON c.segment = w.s
+        v AS (SELECT c.*, {h} AS h FROM {where.table} c JOIN w ON c.segment = w.s
               WHERE ({where.sql}) AND {h} % {HASH_SPACE} < w.b),
         r AS (SELECT *, row_number() OVER (PARTITION BY segment ORDER BY h, CustomerID) AS pick FROM v)
         SELECT r.* EXCLUDE (pick, h) FROM r JOIN w ON r.segment = w.s WHERE r.pick <= w.q ORDER BY {ROW_COLUMN}""",
@@ -44,7 +44,7 @@ def sample_view(source: VersionSource, filters: Filters, n: int, seed: int = 0) 
     """
     where = filters_predicate(filters)
     sizes = source.query(
-        f"SELECT segment::VARCHAR AS segment, count(*) AS n FROM customers WHERE {where.sql} GROUP BY segment",
+        f"SELECT segment::VARCHAR AS segment, count(*) AS n FROM {where.table} WHERE {where.sql} GROUP BY segment",
         where.params,
     )
     order = {name: i for i, name in enumerate(source.segment_names)}

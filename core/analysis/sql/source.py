@@ -7,6 +7,7 @@ Streamlit sessions can share one source (a DuckDB connection must not be used by
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ import pandas as pd
 from core.analysis.rfm import RFM_COLUMNS, rfm_sql
 from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
 
+BASE_TABLE = "base_customers"  # customers.parquet as saved
+RFM_TABLE = "customers"  # the same rows with the RFM scores (a join: asked only when they are needed)
 ROW_COLUMN = "file_row_number"  # a customer's row in customers.parquet; transactions link to it (customer_row)
 
 
@@ -28,7 +31,7 @@ def _quote_path(path: Path) -> str:
 
 @dataclass
 class VersionSource:
-    """DuckDB views `customers` (with RFM scores) and `transactions` over one version folder."""
+    """DuckDB views `base_customers` (the Parquet file), `customers` (with RFM scores) and `transactions`."""
 
     folder: Path
     segment_names: tuple[str, ...]
@@ -36,6 +39,8 @@ class VersionSource:
     threads: int = 2
     _connection: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _rows: int | None = field(default=None, repr=False)
+    _rfm_ready: bool = field(default=False, repr=False)
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The shared connection, opened and given its views on first use."""
@@ -48,26 +53,47 @@ class VersionSource:
         con = duckdb.connect(config={"memory_limit": self.memory_limit, "threads": self.threads})
         customers = _quote_path(self.folder / CUSTOMERS_FILE)
         transactions = _quote_path(self.folder / TRANSACTIONS_FILE)
-        con.execute(f"CREATE VIEW raw_customers AS SELECT * FROM read_parquet({customers}, file_row_number=true)")
-        names = con.execute("DESCRIBE raw_customers").fetchdf()["column_name"].tolist()
+        con.execute(f"CREATE VIEW base_customers AS SELECT * FROM read_parquet({customers}, file_row_number=true)")
+        names = con.execute("DESCRIBE base_customers").fetchdf()["column_name"].tolist()
         if all(c in names for c in RFM_COLUMNS):
-            con.execute("CREATE VIEW customers AS SELECT * FROM raw_customers")
-        else:
-            # RFM scores are ranks over the whole base: computed once into a table (one sort), as load_version does
-            # in memory for artifacts saved without them.
-            scored = rfm_sql("raw_customers").replace("SELECT CustomerID,", f"SELECT {ROW_COLUMN},", 1)
-            con.execute(f"CREATE TABLE rfm AS {scored}")
-            con.execute(
-                "CREATE VIEW customers AS SELECT c.*, "
-                + ", ".join(f"r.{col}" for col in RFM_COLUMNS)
-                + f" FROM raw_customers c JOIN rfm r USING ({ROW_COLUMN})"
-            )
+            con.execute(f"CREATE VIEW {RFM_TABLE} AS SELECT * FROM base_customers")
+            self._rfm_ready = True
         con.execute(f"CREATE VIEW transactions AS SELECT * FROM read_parquet({transactions})")
         return con
 
+    def _ensure_rfm(self, sql: str) -> None:
+        """Before the first query that reads the RFM view: rank the whole base once into a table (one sort, ~1-2 s
+        on 900k customers), as load_version does in memory for artifacts saved without RFM scores."""
+        if self._rfm_ready or not re.search(rf"\b{RFM_TABLE}\b", sql):
+            return
+        con = self.connection()
+        with self._lock:
+            if self._rfm_ready:
+                return
+            scored = rfm_sql(BASE_TABLE).replace("SELECT CustomerID,", f"SELECT {ROW_COLUMN},", 1)
+            con.execute(f"CREATE TABLE rfm AS {scored}")
+            con.execute(
+                f"CREATE VIEW {RFM_TABLE} AS SELECT c.*, "
+                + ", ".join(f"r.{col}" for col in RFM_COLUMNS)
+                + f" FROM {BASE_TABLE} c JOIN rfm r USING ({ROW_COLUMN})"
+            )
+            self._rfm_ready = True
+
+    def cursor(self, sql: str) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor ready for `sql` (the RFM view is built first if `sql` reads it); close it after use."""
+        self._ensure_rfm(sql)
+        return self.connection().cursor()
+
+    @property
+    def rows(self) -> int:
+        """Customers in the whole dataset (counted once; the size that decides exact or approximate medians)."""
+        if self._rows is None:
+            self._rows = int(self.scalar("SELECT count(*) FROM base_customers"))
+        return self._rows
+
     def query(self, sql: str, params: Sequence | None = None) -> pd.DataFrame:
         """Run one query on a fresh cursor and return its (small) result as a DataFrame."""
-        cursor = self.connection().cursor()
+        cursor = self.cursor(sql)
         try:
             return cursor.execute(sql, list(params or ())).fetchdf()
         finally:
@@ -75,7 +101,7 @@ class VersionSource:
 
     def scalar(self, sql: str, params: Sequence | None = None) -> object:
         """The single value of a one-row, one-column query."""
-        cursor = self.connection().cursor()
+        cursor = self.cursor(sql)
         try:
             row = cursor.execute(sql, list(params or ())).fetchone()
             return None if row is None else row[0]
@@ -88,6 +114,7 @@ class VersionSource:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+                self._rfm_ready = False
 
 
 def open_version(folder: Path, segment_names: Sequence[str]) -> VersionSource:
