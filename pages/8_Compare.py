@@ -14,6 +14,7 @@ from core.analysis.compare import (
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.present.charts import feature_histogram
 from core.present.compare_charts import group_share_bar
+from core.present.figures import group_colour_map
 from core.present.markdown import bullet_list
 from ui.audiences import usable_audiences
 from ui.cache import per_view
@@ -73,7 +74,12 @@ feature = st.selectbox(
 st.caption(FEATURES[feature].description)
 masks = (group_mask(customers, view, a, audiences), group_mask(customers, view, b, audiences))
 groups = compare_frame(customers[[feature]], *masks, (a, b))
-st.plotly_chart(feature_histogram(groups, feature, log=feature in MONEY_FEATURES, normalise=True))
+colours = group_colour_map((a, b))  # A and B keep one colour each on every chart, never a segment's colour
+st.plotly_chart(
+    feature_histogram(
+        groups, feature, log=feature in MONEY_FEATURES, normalise=True, colours=colours, legend_title="Group"
+    )
+)
 st.caption("Each group's bars add up to 100% of that group, so groups of different sizes compare fairly.")
 
 st.subheader("Who they are")

@@ -11,6 +11,7 @@ from ui.audiences import (
     RULE_KEY,
     audience_store,
     condition_builder,
+    forget_deleted,
     save_audience,
     saved_masks,
     saved_table,
@@ -97,6 +98,7 @@ st.dataframe(
     },
 )
 names = [a.name for a in audiences]
+forget_deleted("audience_picked", names)
 picked = st.selectbox("Audience", names, key="audience_picked")
 if masks[picked] is not None:
     members = customers[masks[picked]]
@@ -111,6 +113,7 @@ if st.button("Delete audience", disabled=not confirm, key="audience_delete"):
 
 st.subheader("Overlap")
 usable = [n for n in names if masks[n] is not None]
+forget_deleted("audience_overlap", usable)
 chosen = st.multiselect(
     f"Audiences to compare (2 to {MAX_SETS})", usable, usable[:2], max_selections=MAX_SETS, key="audience_overlap"
 )

@@ -142,6 +142,25 @@ def saved_masks(artifacts: Artifacts, audiences: list[Audience]) -> dict[str, np
     return out
 
 
+def forget_deleted(key: str, names: list[str]) -> None:
+    """Drop audiences that no longer exist (deleted here or by another user) from a picker's remembered choice.
+
+    Streamlit keeps a widget's value in the session; without this, an overlap picker would still hold a deleted
+    audience. An emptied multi-choice is forgotten altogether, so the picker starts from its default again.
+    """
+    if key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if isinstance(value, list | tuple):
+        kept = [v for v in value if v in names]
+        if kept:
+            st.session_state[key] = kept
+        else:
+            del st.session_state[key]
+    elif value not in names:
+        del st.session_state[key]
+
+
 def save_audience(store: SqliteAudienceStore, name: str, description: str, rule: str, author: str) -> Audience:
     """Check the rule, then save; ValueError (RuleError or AudienceError) with a message when it can't be saved."""
     parse_rule(rule)

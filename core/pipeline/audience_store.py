@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-AUDIENCE_FILE = "audiences.sqlite"
+from core.pipeline.files import AUDIENCE_FILE
+
 MAX_NAME_LENGTH = 80
 MAX_DESCRIPTION_LENGTH = 500
 MAX_AUTHOR_LENGTH = 120

@@ -37,7 +37,15 @@ import sklearn
 from core.config import DATASETS_DIR
 from core.errors import ArtifactError, DataError
 from core.pipeline.card import ModelCard, TrainingQuality
-from core.pipeline.files import CARD_FILE, CHECKED_FILES, CUSTOMERS_FILE, MODELS_FILE, QUALITY_FILE, TRANSACTIONS_FILE
+from core.pipeline.files import (
+    AUDIENCE_FILES,
+    CARD_FILE,
+    CHECKED_FILES,
+    CUSTOMERS_FILE,
+    MODELS_FILE,
+    QUALITY_FILE,
+    TRANSACTIONS_FILE,
+)
 from core.pipeline.models import Models
 from core.pipeline.signing import sign_card, verify_signature
 
@@ -341,6 +349,11 @@ def _load_version(version: Path) -> Artifacts:
     return Artifacts(customers, transactions, models, card, quality, version)
 
 
+def read_card(folder: Path) -> ModelCard:
+    """A dataset's model card as written, for listing only (load_artifacts checks the signature before any use)."""
+    return _read_card(folder)
+
+
 def list_datasets(root: Path = DATASETS_DIR) -> list[dict]:
     """Every trained dataset under root with its card summary, default first then by name."""
     if not root.exists():
@@ -366,7 +379,7 @@ def list_datasets(root: Path = DATASETS_DIR) -> list[dict]:
 
 
 def delete_dataset(name: str, root: Path = DATASETS_DIR) -> None:
-    """Remove a named dataset and all its versions."""
+    """Remove a named dataset, all its versions and its saved audiences (with SQLite's journal files)."""
     check_name(name)
     link = root / name
     if not link.exists() and not link.is_symlink():
@@ -379,5 +392,7 @@ def delete_dataset(name: str, root: Path = DATASETS_DIR) -> None:
         if path.is_dir() and not path.is_symlink() and VERSION_PATTERN.match(path.name):
             shutil.rmtree(path, ignore_errors=True)
     (versions / ".lock").unlink(missing_ok=True)
+    for leftover in AUDIENCE_FILES:  # the dataset's saved audiences (core.pipeline.audience_store) go with it
+        (versions / leftover).unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         versions.rmdir()  # only when empty: anything else someone put there stays

@@ -7,6 +7,9 @@ scatters in .scatter, timing in .activity_charts, model quality in .model_charts
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -38,13 +41,19 @@ from core.present.formats import GENDER_LABELS, format_count
 
 
 def feature_histogram(
-    customers: pd.DataFrame, feature: str, log: bool | None = None, bins: int = 40, normalise: bool = False
+    customers: pd.DataFrame,
+    feature: str,
+    log: bool | None = None,
+    bins: int = 40,
+    normalise: bool = False,
+    colours: Mapping[str, str] | None = None,
+    legend_title: str = "Segment",
 ) -> go.Figure:
     """Distribution of a numeric feature coloured by segment: numpy-binned bars, stacked (or overlaid shares).
 
     With `normalise=True` each segment's bars show its own share of customers, so small segments are
     visible next to big ones. Non-positive values cannot sit on a log axis; they and missing values are
-    counted in the subtitle.
+    counted in the subtitle. `colours` and `legend_title` draw other groups than segments (Compare's A and B).
     """
     require_numeric(feature)
     log = default_log(feature, log)
@@ -53,12 +62,13 @@ def feature_histogram(
     ok = np.isfinite(values) & (codes >= 0) & ((values > 0) if log else True)
     hidden = int((~ok & (codes >= 0)).sum())
     if not ok.any():
-        return segment_histogram_bars(np.zeros((len(names), 0), dtype="int64"), np.zeros(0), names, feature, log)
+        empty = np.zeros((len(names), 0), dtype="int64")
+        return segment_histogram_bars(empty, np.zeros(0), names, feature, log, False, 0, colours, legend_title)
     edges = histogram_edges(float(values[ok].min()), float(values[ok].max()), bins, log, feature_kind(feature))
     nb = len(edges) - 1
     idx = np.clip(np.searchsorted(edges, values[ok], side="right") - 1, 0, nb - 1)
     counts = np.bincount(codes[ok] * nb + idx, minlength=len(names) * nb).reshape(len(names), nb)
-    return segment_histogram_bars(counts, edges, names, feature, log, normalise, hidden)
+    return segment_histogram_bars(counts, edges, names, feature, log, normalise, hidden, colours, legend_title)
 
 
 def segment_histogram_bars(
@@ -69,37 +79,46 @@ def segment_histogram_bars(
     log: bool,
     normalise: bool = False,
     hidden: int = 0,
+    colours: Mapping[str, str] | None = None,
+    legend_title: str = "Segment",
 ) -> go.Figure:
-    """Bars of customers per bin and segment (counts: segments x bins, binned in memory or by the engine)."""
-    title = f"{FEATURES[feature].label if feature in FEATURES else feature} by segment"
+    """Bars of customers per bin and segment (counts: segments x bins, binned in memory or by the engine).
+
+    `colours` and `legend_title` draw other groups than segments (Compare's A and B).
+    """
+    title = f"{FEATURES[feature].label if feature in FEATURES else feature} by {legend_title.lower()}"
     if counts.size == 0 or counts.sum() == 0:
         return empty_figure(title)
-    fig = new_figure(title, f"{format_count(hidden)} customers without a plottable value not shown" if hidden else None)
-    colours = segment_colour_map(names)
+    fig = new_figure(
+        title,
+        f"{format_count(hidden)} customers without a plottable value not shown" if hidden else None,
+        legend_title,
+    )
+    colours = dict(colours) if colours is not None else segment_colour_map(names)
     lo, hi = edges[:-1], edges[1:]
+    share_word = f"Share of {legend_title.lower()}"
     range_hover = hover_text(feature, "customdata[0]") + " – " + hover_text(feature, "customdata[1]").split(": ", 1)[1]
     for s, name in enumerate(names):
         if counts[s].sum() == 0:
             continue
         y = counts[s] / counts[s].sum() if normalise else counts[s]
+        shown = html.escape(str(name), quote=False)  # group labels can be audience names typed by users
         fig.add_trace(
             go.Bar(
                 x=(lo + hi) / 2,
                 y=y,
                 width=hi - lo,
-                name=name,
+                name=shown,
                 marker={"color": colours[name], "line": {"width": 0}},
                 opacity=0.6 if normalise else 1.0,
                 customdata=np.column_stack([lo, hi]),
-                hovertemplate=f"{range_hover}<br>{'Share of segment: %{y:.1%}' if normalise else 'Customers: %{y:,}'}"
-                f"<extra>{name}</extra>",
+                hovertemplate=f"{range_hover}<br>{share_word + ': %{y:.1%}' if normalise else 'Customers: %{y:,}'}"
+                f"<extra>{shown}</extra>",
             )
         )
     fig.update_layout(barmode="overlay" if normalise else "stack", bargap=0, legend={"traceorder": "normal"})
     fig.update_xaxes(**feature_axis(feature, log, edges))
-    fig.update_yaxes(
-        title={"text": "Share of segment" if normalise else "Customers"}, tickformat=".0%" if normalise else ","
-    )
+    fig.update_yaxes(title={"text": share_word if normalise else "Customers"}, tickformat=".0%" if normalise else ",")
     return fig
 
 

@@ -7,14 +7,14 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.present.figures import TEMPLATE, segment_colour_map
+from core.present.figures import TEMPLATE, group_colour_map
 
 GENDER_NAMES = {"M": "Male", "F": "Female", "other": "Other", "unknown": "Unknown"}
 
 
 def group_share_bar(table: pd.DataFrame, key: str, labels: tuple[str, str], title: str) -> go.Figure:
     """Grouped bars: the share of each group in each category of `key` (a demographic_comparison table)."""
-    colours = list(segment_colour_map(["A", "B"]).values())
+    colours = list(group_colour_map(labels).values())
     names = [html.escape(str(v)) for v in labels]
     categories = [html.escape(GENDER_NAMES.get(str(c), str(c))) for c in table[key]]
     fig = go.Figure(

@@ -34,6 +34,11 @@ SEGMENT_COLOURS: tuple[str, ...] = (
 BASE_COLOUR = "#475569"  # "all customers" when there is no segment
 
 
+# Two compared groups (Compare page): violet and amber, outside the segment palette, so a group is never read as
+# the segment whose colour it would otherwise borrow (group B "Segment Low" drawn in High's deep red).
+GROUP_COLOURS: tuple[str, ...] = ("#7C3AED", "#D97706")
+
+
 HIGHLIGHT_COLOUR = "#111827"  # the one customer on customer_position_chart
 
 
@@ -51,6 +56,11 @@ def segment_colour_map(names: Iterable[str]) -> dict[str, str]:
         picks = np.rint(np.linspace(0, last, k)).astype(int) if k > 1 else [last]
         return {name: SEGMENT_COLOURS[i] for name, i in zip(names, picks, strict=True)}
     return {name: SEGMENT_COLOURS[i % len(SEGMENT_COLOURS)] for i, name in enumerate(names)}
+
+
+def group_colour_map(labels: Sequence[str]) -> dict[str, str]:
+    """The colours of compared groups in order (A violet, B amber), the same on every chart of a page."""
+    return {str(label): GROUP_COLOURS[i % len(GROUP_COLOURS)] for i, label in enumerate(labels)}
 
 
 def colours_for(frame: pd.DataFrame | pd.Series | Mapping, names: Sequence[str] | None = None) -> dict[str, str]:

@@ -110,3 +110,26 @@ def test_compare_two_saved_audiences(empty_store, trained):
     kpis = at.dataframe[0].value
     expected = [f"{(c['gender'] == 'F').sum():,}", f"{(c['balance'] >= 100000).sum():,}"]
     assert kpis.loc["Customers"].tolist() == expected
+
+
+def test_overlap_picker_forgets_a_deleted_audience(empty_store, trained):
+    from core.pipeline.audience_store import SqliteAudienceStore
+
+    at = _save(run_page(PAGE), "High spenders", "segment = 'High'")
+    at = _save(at, "Women", "gender = 'F'")
+    at = _save(at, "Over 40", "age > 40")
+    at.multiselect(key="audience_overlap").set_value(["High spenders", "Over 40"]).run()
+    at.selectbox(key="audience_picked").select("Over 40").run()
+    SqliteAudienceStore(empty_store).delete("Over 40")  # deleted by someone else, in another session
+    at.run()
+    assert_clean(at)
+    assert at.multiselect(key="audience_overlap").value == ["High spenders"]
+    assert at.selectbox(key="audience_picked").value == "High spenders"
+    assert any("Pick at least two audiences" in i.value for i in at.info)
+    # deleting here also leaves no stale choice behind
+    at.multiselect(key="audience_overlap").set_value(["High spenders", "Women"]).run()
+    at.selectbox(key="audience_picked").select("Women").run()
+    at.checkbox(key="audience_confirm_delete").check().run()
+    at.button(key="audience_delete").click().run()
+    assert_clean(at)
+    assert at.multiselect(key="audience_overlap").value == ["High spenders"]

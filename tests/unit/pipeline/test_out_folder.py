@@ -169,3 +169,18 @@ def test_failed_save_leaves_no_partial_version(trained, tmp_path, monkeypatch):
     versions = tmp_path / ".versions" / "full"
     assert [p.name for p in versions.iterdir() if p.name != ".lock"] == []
     assert not (tmp_path / "full").exists()
+
+
+def test_delete_removes_the_datasets_saved_audiences(trained, tmp_path):
+    from core.pipeline.audience_store import SqliteAudienceStore, audience_file
+
+    saved = save_artifacts(trained, tmp_path / "campaign")
+    store = SqliteAudienceStore(audience_file(saved.folder))
+    store.save("Diwali push", "", "segment = 'High'", "tester")
+    versions = tmp_path / ".versions" / "campaign"
+    assert (versions / "audiences.sqlite").is_file()
+    delete_dataset("campaign", tmp_path)
+    assert not versions.exists()  # nothing left behind: the audiences went with the dataset
+    # a new dataset of the same name starts without the old one's audiences
+    again = save_artifacts(trained, tmp_path / "campaign")
+    assert SqliteAudienceStore(audience_file(again.folder)).list() == []
