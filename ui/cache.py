@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,7 +31,9 @@ import pandas as pd
 import streamlit as st
 
 from core.analysis.audience_rules import rule_mask
+from core.analysis.drift import drift_table
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options
+from core.analysis.movement import segment_moves
 from core.analysis.rfm import RFM_COLUMNS, with_rfm
 from core.analysis.sampling import sample_customers
 from core.analysis.sql.options import filter_options as query_filter_options
@@ -41,6 +44,7 @@ from core.pipeline.link import LINK_COLUMN, link_transactions
 from core.pipeline.models import Models
 from core.pipeline.persistence import Artifacts, load_artifacts
 from core.scoring.batch import score_upload
+from core.scoring.periods import score_period
 
 T = TypeVar("T")
 
@@ -140,3 +144,26 @@ def cached_background(version: str, filters: Filters, _view: pd.DataFrame) -> pd
 def sign_in_throttle() -> SignInThrottle:
     """The server's one record of wrong passwords (per session and per client address), shared by all sessions."""
     return SignInThrottle()
+
+
+# Segment movement: each period's customers re-scored with the fixed model (about half the customers each),
+# shared read-only like the views; the moves and the drift table are keyed by what determines the two populations.
+@st.cache_resource(max_entries=8, show_spinner="Re-scoring the period with the saved model…")
+def cached_period(
+    version: str, filters: Filters, start: date, end: date, _artifacts: Artifacts, _view: pd.DataFrame
+) -> pd.DataFrame:
+    """The sidebar selection's customers active between two dates, features recomputed, the saved model's segment."""
+    a = _artifacts
+    return score_period(a.models, a.customers, a.transactions, start, end, _view.index)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def cached_moves(key: tuple, names: tuple[str, ...], _a: pd.DataFrame, _b: pd.DataFrame) -> pd.DataFrame:
+    """Who moved between two populations (`key` names them: versions, filters, periods)."""
+    return segment_moves(_a, _b, names)
+
+
+@st.cache_data(max_entries=8, show_spinner="Measuring drift…")
+def cached_drift(key: tuple, features: tuple[str, ...], _a: pd.DataFrame, _b: pd.DataFrame) -> pd.DataFrame:
+    """The population stability index of each feature between two populations (`key` names them)."""
+    return drift_table(_a, _b, features)

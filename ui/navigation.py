@@ -56,6 +56,12 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
         ":material/campaign:",
         "Who should get this campaign? Build, save and compare audiences.",
     ),
+    (
+        "pages/10_Segment_movement.py",
+        "Segment movement",
+        ":material/swap_vert:",
+        "Who moved up or down between two periods, and what drifted?",
+    ),
     ("pages/7_Data.py", "Data", ":material/upload_file:", "Which data is shown, and how do I bring my own?"),
 )
 

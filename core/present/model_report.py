@@ -232,6 +232,31 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s" if value < 120 else f"{int(value // 60)} min {int(value % 60):02d} s"
 
 
+def _scoring_rows(card: ModelCard) -> list[tuple[str, str, str]]:
+    """A scored dataset's link to its model and its drift against the model's training data (core.scoring.rescore)."""
+    link, drift = card.extra.get("scored_with"), card.extra.get("drift")
+    if not isinstance(link, dict):
+        return []
+    rows = [
+        ("Scoring", "Scored with the model of", f"{link.get('dataset', '–')} (version {link.get('version', '–')})"),
+        ("Scoring", "That model was trained (UTC)", str(link.get("model_created", "–")).replace("T", " ")[:19]),
+        ("Scoring", "Refitted", "no: the same features, centres and segment names"),
+    ]
+    if isinstance(drift, dict):
+        section = "Drift against the training data (PSI)"
+        segments = drift.get("segments", {})
+        rows.append((section, "Segment shares", _psi_text(segments)))
+        for name, value in drift.get("features", {}).items():
+            rows.append((section, FEATURES[name].label if name in FEATURES else name, _psi_text(value)))
+    return rows
+
+
+def _psi_text(entry: Mapping) -> str:
+    """'0.012, stable' from a drift report entry."""
+    psi = entry.get("psi")
+    return f"{psi:.3f}, {entry.get('reading', '')}" if isinstance(psi, int | float) else "not measurable"
+
+
 def model_card_table(card: ModelCard) -> pd.DataFrame:
     """The model card as rows of (Section, Item, Value), all text, for a readable table."""
     size = f"{card.model_size_mb:.2f} MB" if card.model_size_mb is not None else "–"
@@ -259,6 +284,7 @@ def model_card_table(card: ModelCard) -> pd.DataFrame:
             ", ".join(FEATURES[f].label if f in FEATURES else f for f in card.unavailable_features) or "none",
         )
     )
+    rows += _scoring_rows(card)
     rows += [("Stage timings", stage, _seconds(float(sec))) for stage, sec in card.timings.items()]
     rows += [("Library versions", lib, str(ver)) for lib, ver in card.versions.items()]
     return pd.DataFrame(rows, columns=["Section", "Item", "Value"])

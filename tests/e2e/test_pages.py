@@ -22,6 +22,7 @@ PAGES = {
     "Data": ["stFileUploader", "stDataFrame"],
     "Compare": ["stDataFrame", "stPlotlyChart"],
     "Audiences": ["stTextArea"],
+    "Segment_movement": ["stMetric", "stPlotlyChart"],
 }
 
 

@@ -1,0 +1,125 @@
+"""Segment movement: who moved between segments from one period, or one scored dataset, to another, and what drifted."""
+
+import streamlit as st
+
+from core.analysis.drift import BINNING_NOTE, drift_summary, segment_share_psi
+from core.analysis.movement import (
+    cell_members,
+    largest_move,
+    matrix_long,
+    members_table,
+    movement_counts,
+    row_shares,
+    transition_matrix,
+)
+from core.errors import DataError
+from core.pipeline.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
+from core.pipeline.lineage import datasets_of_model, model_identity
+from core.present.formats import format_count
+from core.present.markdown import bullet_list, escape_markdown
+from core.present.movement_charts import (
+    cell_description,
+    drift_bar,
+    movement_sankey,
+    movement_sentences,
+    period_label,
+    transition_heatmap,
+)
+from core.scoring.periods import FIXED_MODEL_NOTE, default_periods
+from ui.cache import cached_drift, cached_moves, cached_options, cached_period, load_version
+from ui.page import open_page
+from ui.sidebar import sidebar_filters
+from ui.state import active_dataset_name, dataset_folder
+from ui.widgets import download_csv, kpi_row
+
+MEMBER_FEATURES = ("n_transactions", "mean_amount", "total_amount", "balance")
+PERIODS, DATASETS = "Two periods of this dataset", "Two datasets scored with the same model"
+
+st.set_page_config(page_title="Segment movement · Segment Studio", page_icon="assets/icon.svg", layout="wide")
+artifacts = open_page("Segment movement", "Who moved up or down between two periods, or two scored datasets?")
+filters, view = sidebar_filters(artifacts)
+names = tuple(artifacts.models.segment_names)
+version = str(artifacts.folder)
+features = tuple(f for f in (*NUMERIC_FEATURES, *CATEGORICAL_FEATURES) if f not in artifacts.models.unavailable)
+siblings = datasets_of_model(model_identity(artifacts.card))
+
+mode = st.radio("Compare", (PERIODS, DATASETS), horizontal=True, key="movement_mode")
+if mode == PERIODS:
+    options = cached_options(version, artifacts.customers, artifacts.transactions)
+    first, second = default_periods(options.date_min, options.date_max)
+    left, right = st.columns(2)
+    bounds = {"min_value": options.date_min, "max_value": options.date_max, "format": "DD/MM/YYYY"}
+    pa = left.date_input("Period A", first, key="movement_period_a", **bounds)
+    pb = right.date_input("Period B", second, key="movement_period_b", **bounds)
+    if len(pa) != 2 or len(pb) != 2:
+        st.info("Pick a start and an end date for both periods.", icon=":material/date_range:")
+        st.stop()
+    st.caption(FIXED_MODEL_NOTE + " Customers: the sidebar's selection.")
+    labels = (period_label(*pa), period_label(*pb))
+    try:
+        a = cached_period(version, filters, pa[0], pa[1], artifacts, view)
+        b = cached_period(version, filters, pb[0], pb[1], artifacts, view)
+    except DataError as exc:
+        st.info(escape_markdown(exc), icon=":material/event_busy:")
+        st.stop()
+    key = (version, filters, tuple(pa), tuple(pb))
+else:
+    if len(siblings) < 2:
+        st.info(
+            "No other dataset holds segments of this model yet. Score new transactions with it, then pick both "
+            f"here: `python -m core.score --model {active_dataset_name()} --input new.csv --out "
+            "data/datasets/new-month`.",
+            icon=":material/info:",
+        )
+        st.stop()
+    left, right = st.columns(2)
+    here = siblings.index(active_dataset_name()) if active_dataset_name() in siblings else 0
+    first_name = left.selectbox("From dataset", siblings, here, key="movement_from")
+    second_name = right.selectbox("To dataset", siblings, (here + 1) % len(siblings), key="movement_to")
+    st.caption(
+        "Both datasets were segmented by the same saved model (never refitted); customers are matched by ID. "
+        "The sidebar's filters are not applied here: each dataset is taken whole."
+    )
+    pair = [load_version(str(dataset_folder(n).resolve())) for n in (first_name, second_name)]
+    a, b = pair[0].customers, pair[1].customers
+    labels = (first_name, second_name)
+    key = (str(pair[0].folder), str(pair[1].folder))
+
+moves = cached_moves(key, names, a, b)
+counts = movement_counts(moves)
+kpi_row(
+    [
+        ("Moved up", format_count(counts.up), "Customers in both whose segment is higher in B."),
+        ("Moved down", format_count(counts.down), "Customers in both whose segment is lower in B."),
+        ("Unchanged", format_count(counts.unchanged), "Customers in both, in the same segment."),
+        ("New", format_count(counts.new), "Customers in B only (no transaction in A)."),
+        ("Gone", format_count(counts.gone), "Customers in A only (no transaction in B)."),
+    ]
+)
+st.markdown(bullet_list(movement_sentences(counts, labels)))
+
+st.subheader("From → to")
+matrix = transition_matrix(moves)
+st.plotly_chart(transition_heatmap(matrix, row_shares(matrix), names, labels))
+download_csv(matrix_long(matrix, names), "movement_matrix", filters, key="movement_matrix_csv", as_customers=False)
+st.plotly_chart(movement_sankey(matrix, names, labels))
+
+st.subheader("The customers of one cell")
+start_row, start_col = largest_move(matrix, names)
+left, right = st.columns(2)
+rows, cols = [str(v) for v in matrix.index], [str(v) for v in matrix.columns]
+src = left.selectbox("From", rows, rows.index(start_row), key="movement_cell_from")
+dst = right.selectbox("To", cols, cols.index(start_col), key="movement_cell_to")
+members = members_table(cell_members(moves, src, dst), a, b, MEMBER_FEATURES, labels)
+st.markdown(f"**{format_count(len(members))}** customers {escape_markdown(cell_description(src, dst, names, labels))}.")
+st.dataframe(members, hide_index=True)
+download_csv(members, f"movement_{src}_to_{dst}", filters, key="movement_cell_csv", as_customers=False)
+
+st.subheader("Drift")
+drift = cached_drift(key, features, a, b)
+share_psi = segment_share_psi(a["segment"], b["segment"], names)
+st.markdown(bullet_list(drift_summary(drift, share_psi)))
+st.plotly_chart(drift_bar(drift, share_psi, labels))
+psi_format = {"PSI": st.column_config.NumberColumn(format="%.3f")}
+st.dataframe(drift.drop(columns="feature"), hide_index=True, column_config=psi_format)
+st.caption(BINNING_NOTE)
