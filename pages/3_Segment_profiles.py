@@ -29,7 +29,14 @@ from ui.page import open_page
 from ui.rfm_ui import rfm_section
 from ui.sidebar import sidebar_filters
 from ui.tables import show_customers
-from ui.widgets import download_csv, sample_note, segment_cards, segment_heading, stop_if_empty
+from ui.widgets import (
+    download_csv,
+    report_pack_button,
+    sample_note,
+    segment_cards,
+    segment_heading,
+    stop_if_empty,
+)
 
 PREVIEW_ROWS = 1_000  # rows of a segment's list shown on the page; the download has all of them
 
@@ -40,6 +47,7 @@ stop_if_empty(view)
 
 profile = per_view(artifacts, filters, profile_segments, view)
 segment_cards(profile)
+report_pack_button(filters, view, artifacts.customers, artifacts.transactions)
 
 st.subheader("What the data says")
 st.markdown(bullet_list(per_view(artifacts, filters, segment_insights, view, profile)))

@@ -16,6 +16,7 @@ from core.present.export import customer_table, export_filename, to_csv_bytes
 from core.present.figures import segment_colour_map
 from core.present.filter_text import describe_filters
 from core.present.formats import format_count, format_inr
+from core.present.report_pack import profile_report_pack
 from ui.state import active_dataset_name, dataset_folder
 
 EXCEL_OFFERED_ROWS = 100_000
@@ -94,6 +95,22 @@ def download_csv(
         )
     elif size is not None:
         row.caption(f"Excel is offered up to {EXCEL_OFFERED_ROWS:,} rows; this table has {size:,}: use CSV.")
+
+
+def report_pack_button(filters: Filters, view: pd.DataFrame, customers: pd.DataFrame, tx: pd.DataFrame) -> None:
+    """One click: the Segment profiles report pack (core.present.report_pack), built only when clicked."""
+    st.download_button(
+        "Report pack (Excel)",
+        data=lambda: profile_report_pack(view, customers, tx, export_notes(filters, len(view))),
+        file_name=export_filename("segment_report_pack", filters, "xlsx"),
+        mime=XLSX_MIME,
+        key="report_pack",
+        icon=":material/summarize:",
+        on_click="ignore",
+        help="A workbook with one sheet per table of this page (profiles, comparison, gender and age mix, top "
+        "locations, timing, budget x RFM), each with its chart as a native Excel chart, plus the insights, "
+        "personas and an About sheet (dataset, model version, filters).",
+    )
 
 
 def stop_if_empty(view: pd.DataFrame | int) -> None:

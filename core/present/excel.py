@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,52 @@ def column_kind(name: object, column: pd.Series) -> str | None:
         return "score"
     if text in _LABEL_KINDS:
         return _LABEL_KINDS[text]
+    if text.endswith("(%)"):
+        return "share"  # a 0-1 share, shown as a percentage (the report pack's wide tables)
     return "money" if text.endswith("(INR)") else None
+
+
+@dataclass(frozen=True)
+class SheetChart:
+    """A native Excel chart drawn from its sheet's own cells, placed to the right of the table.
+
+    `categories` and `series` are column positions of the sheet's table (0 = first column); `rows` limits the
+    data rows used (None: all), e.g. to leave out a totals row. Colours go to the series in order.
+    """
+
+    kind: str  # xlsxwriter chart type: "column", "bar" or "line"
+    title: str
+    categories: int
+    series: tuple[int, ...]
+    rows: int | None = None
+    subtype: str | None = None  # "stacked" or "percent_stacked"
+    y_title: str = ""
+    percent: bool = False  # value axis as percentages
+    colours: tuple[str, ...] = ()
+
+
+def _insert_chart(book: Any, sheet: Any, name: str, frame: pd.DataFrame, chart: SheetChart) -> None:
+    """Draw one SheetChart next to the table written on `sheet` (named `name`)."""
+    n = len(frame) if chart.rows is None else min(chart.rows, len(frame))
+    if n == 0 or not chart.series:
+        return
+    options = {"type": chart.kind} | ({"subtype": chart.subtype} if chart.subtype else {})
+    drawn = book.add_chart(options)
+    for i, col in enumerate(chart.series):
+        series = {
+            "name": [name, 0, col],
+            "categories": [name, 1, chart.categories, n, chart.categories],
+            "values": [name, 1, col, n, col],
+        }
+        if i < len(chart.colours):
+            key = "line" if chart.kind == "line" else "fill"
+            series[key] = {"color": chart.colours[i]}
+        drawn.add_series(series)
+    drawn.set_title({"name": chart.title})
+    value_axis = {"name": chart.y_title} | ({"num_format": "0%"} if chart.percent else {})
+    (drawn.set_x_axis if chart.kind == "bar" else drawn.set_y_axis)(value_axis)
+    drawn.set_size({"width": 720, "height": 400})
+    sheet.insert_chart(1, frame.shape[1] + 1, drawn)
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -133,8 +179,13 @@ def _write_table(book: Any, sheet: Any, frame: pd.DataFrame, header_format: Any,
         sheet.autofilter(0, 0, len(table), len(headers) - 1)
 
 
-def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], about: Sequence[tuple[str, str]]) -> bytes:
-    """An .xlsx workbook: one formatted sheet per table, then an 'About' sheet of (item, value) lines.
+def to_xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame],
+    about: Sequence[tuple[str, str]],
+    charts: Mapping[str, SheetChart] | None = None,
+) -> bytes:
+    """An .xlsx workbook: one formatted sheet per table (with its native chart, if `charts` has one for it),
+    then an 'About' sheet of (item, value) lines.
 
     Raises ValueError when a table has more rows than an Excel sheet can hold (1,048,575 below the header).
     """
@@ -155,8 +206,12 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], about: Sequence[tuple[str,
     formats = {kind: book.add_format({"num_format": fmt}) for kind, fmt in NUMBER_FORMATS.items()}
     taken: set[str] = {ABOUT_SHEET}
     for name, frame in sheets.items():
-        sheet = book.add_worksheet(sheet_name(name, taken))
+        title = sheet_name(name, taken)
+        sheet = book.add_worksheet(title)
         _write_table(book, sheet, frame, header_format, formats)
+        if charts and name in charts:
+            table = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
+            _insert_chart(book, sheet, title, table, charts[name])
     info = book.add_worksheet(ABOUT_SHEET)
     _write_table(book, info, pd.DataFrame(list(about), columns=["Item", "Value"], dtype=object), header_format, formats)
     info.set_column(1, 1, 100)

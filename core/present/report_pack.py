@@ -1,0 +1,118 @@
+"""The Segment profiles report pack: one workbook with a sheet per table of the page and its chart beside it.
+
+Sheets: Summary (insights and personas in words), Segment profiles, Compared with average, Gender mix, Age bands,
+Top locations, Timing, Budget x RFM, then About (dataset, model version, filters, time). Charts are native Excel
+charts drawn from each sheet's own cells (core.present.excel.SheetChart), in the app's segment colours: they stay
+editable and need no image renderer (Plotly's PNG export needs kaleido, which is not installed here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from core.analysis.profiles import compare_to_base, demographic_mix, profile_segments, timing_by_segment
+from core.analysis.rfm import SEGMENT_COLUMN, rfm_crosstab
+from core.analysis.segments import segment_names
+from core.pipeline.features import FEATURES
+from core.present.excel import SheetChart, to_xlsx_bytes
+from core.present.figures import segment_colour_map
+from core.present.formats import gender_label
+from core.present.insights import describe_personas, segment_insights
+
+PROFILE_HEADERS = {
+    "segment": "Segment",
+    "customers": "Customers",
+    "share": "Share of the selection (%)",
+    "median_balance": "Median balance (INR)",
+    "median_mean_amount": "Median transaction (INR)",
+    "median_total_amount": "Median total spend (INR)",
+    "median_max_amount": "Median largest transaction (INR)",
+    "mean_n_transactions": "Average transactions",
+    "share_repeat": "Repeat customers (%)",
+    "median_age": "Median age",
+    "median_recency_days": "Median days since last transaction",
+    "mean_active_span_days": "Average active span (days)",
+    "mean_hour": "Average hour",
+    "mean_night_share": "Night share (%)",
+    "mean_weekend_share": "Weekend share (%)",
+    "share_female": "Female (%)",
+    "share_male": "Male (%)",
+    "share_unknown_age": "Unknown age (%)",
+}
+
+
+def _wide_shares(table: pd.DataFrame, key: str, names: Sequence[str], label: str) -> pd.DataFrame:
+    """A long (segment, key, share) table as one row per `key` value and one '<segment> (%)' column each."""
+    wide = table.pivot_table(index=key, columns="segment", values="share", observed=False, sort=False)
+    wide = wide.reindex(columns=list(names)).fillna(0.0)
+    wide.columns = [f"{name} (%)" for name in names]
+    return wide.rename_axis(label).reset_index()
+
+
+def profile_tables(view: pd.DataFrame, customers: pd.DataFrame, transactions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every table of the Segment profiles page for the view, with readable headers, in page order."""
+    names = segment_names(view)
+    profile = profile_segments(view)
+    mix = demographic_mix(view)
+    comparison = compare_to_base(view, customers)
+    comparison = comparison.rename(index=lambda f: FEATURES[f].label if f in FEATURES else f).rename_axis("Feature")
+    gender = mix.gender.assign(gender=mix.gender["gender"].map(gender_label))
+    summary = [("Insight", line) for line in segment_insights(view, profile)]
+    summary += [(f"Persona: {seg}", text) for seg, text in describe_personas(view, customers, profile).items()]
+    tables = {
+        "Summary": pd.DataFrame(summary, columns=["Item", "Text"]),
+        "Segment profiles": profile.assign(segment=profile["segment"].astype(str)).rename(columns=PROFILE_HEADERS),
+        "Compared with average": comparison.reset_index(),
+        "Gender mix": _wide_shares(gender, "gender", names, "Gender"),
+        "Age bands": _wide_shares(mix.age_band, "age_band", names, "Age band"),
+        "Top locations": mix.locations.assign(segment=mix.locations["segment"].astype(str)).rename(
+            columns={
+                "segment": "Segment",
+                "rank": "Rank",
+                "location": "Location",
+                "customers": "Customers",
+                "share": "Share of the segment (%)",
+            }
+        ),
+        "Timing": _wide_shares(timing_by_segment(view, transactions), "hour", names, "Hour of day"),
+    }
+    if SEGMENT_COLUMN in view:
+        tables["Budget x RFM"] = rfm_crosstab(view).reset_index()
+    return tables
+
+
+def profile_charts(tables: dict[str, pd.DataFrame], names: Sequence[str]) -> dict[str, SheetChart]:
+    """The chart of each sheet: sizes, comparison, mixes and timing by segment in the segment colours."""
+    colours = tuple(segment_colour_map(names).values())
+    by_segment = tuple(range(1, len(names) + 1))
+    charts = {
+        "Segment profiles": SheetChart("column", "Customers per segment", 0, (1,), colours=("#475569",)),
+        "Compared with average": SheetChart(
+            "bar", "Segment average vs the whole bank (standard deviations)", 0, by_segment, colours=colours
+        ),
+        "Gender mix": SheetChart("column", "Gender mix", 0, by_segment, percent=True, colours=colours),
+        "Age bands": SheetChart("column", "Age bands", 0, by_segment, percent=True, colours=colours),
+        "Timing": SheetChart("line", "Share of transactions by hour", 0, by_segment, percent=True, colours=colours),
+    }
+    if "Budget x RFM" in tables:
+        rfm = tables["Budget x RFM"]
+        charts["Budget x RFM"] = SheetChart(
+            "column",
+            "RFM segments within each budget segment",
+            0,
+            tuple(range(1, rfm.shape[1] - 1)),
+            rows=len(rfm) - 1,
+            subtype="percent_stacked",
+            percent=True,
+        )  # the 'All' row and column are left out of the chart
+    return charts
+
+
+def profile_report_pack(
+    view: pd.DataFrame, customers: pd.DataFrame, transactions: pd.DataFrame, about: Sequence[tuple[str, str]]
+) -> bytes:
+    """The report pack of the Segment profiles page as .xlsx bytes."""
+    tables = profile_tables(view, customers, transactions)
+    return to_xlsx_bytes(tables, about, profile_charts(tables, segment_names(view)))
