@@ -2,7 +2,9 @@
 
 `streamlit run serve.py` (what `make run` does) serves Home.py and, as soon as the server is up, loads the
 default dataset's artifacts into the shared cache in the background, so the first visitor does not wait for
-884,000 customers and the models to load. `streamlit run Home.py` works too, just without the warm-up.
+884,000 customers and the models to load. It also mounts `/export/<token>`, which streams a large customer list
+prepared by the engine from disk (ui.exports). `streamlit run Home.py` works too, without the warm-up, and with
+downloads built in memory.
 """
 
 from __future__ import annotations
@@ -25,4 +27,11 @@ async def warm_up(app):
     yield
 
 
-app = st.App("Home.py", lifespan=warm_up)
+def _routes() -> list:
+    """The app's own routes: streamed downloads of large customer lists (ui.exports)."""
+    from ui.exports import enable_route
+
+    return [enable_route()]
+
+
+app = st.App("Home.py", lifespan=warm_up, routes=_routes())

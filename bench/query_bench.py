@@ -42,7 +42,9 @@ def run_engine() -> dict:
     source = open_version(folder, names)
     source.connection()
     out = {"open": round(time.perf_counter() - start, 3)}
-    ids = source.query("SELECT CustomerID FROM customers USING SAMPLE reservoir(10 ROWS) REPEATABLE (0)")["CustomerID"].tolist()
+    ids = source.query("SELECT CustomerID FROM customers USING SAMPLE reservoir(10 ROWS) REPEATABLE (0)")[
+        "CustomerID"
+    ].tolist()
     for label, args in VIEWS.items():
         f = Filters(**args)
         out[label] = {

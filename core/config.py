@@ -73,6 +73,7 @@ TOP_LOCATIONS_PER_SEGMENT = 5  # locations shown per segment in the demographic 
 CORRELATION_SAMPLE = 100_000  # ranks of 100k rows estimate a correlation to about +-0.005
 MAX_LOCATION_OPTIONS = 3_000  # the long tail beyond this holds a handful of customers each
 BACKGROUND_POINTS = 3_000  # faint customers behind the what-if star: enough to see each segment's cloud
+STREAM_DOWNLOAD_ROWS = int(os.environ.get("SEGMENTATION_STREAM_ROWS", 100_000))  # longer lists stream from disk
 MAX_SHOWN_ROWS = 1_000  # rows of a scored upload shown in the page (the download has all)
 PREVIEW_ROWS = 20  # rows of an upload shown before training
 MAP_POINTS = 20_000  # a stratified sample this size keeps WebGL smooth and every segment visible

@@ -25,12 +25,12 @@ from core.present.figures import segment_colour_map
 from core.present.insights import describe_personas, segment_insights
 from core.present.markdown import bold_lead, bullet_list
 from ui.cache import per_view
+from ui.exports import list_download, segment_filters
 from ui.page import open_page
 from ui.rfm_ui import rfm_section
 from ui.sidebar import sidebar_filters
 from ui.tables import show_customers
 from ui.widgets import (
-    download_csv,
     report_pack_button,
     sample_note,
     segment_cards,
@@ -108,10 +108,11 @@ members = customers_in_segment(view, segment)
 preview = sample_customers(members, PREVIEW_ROWS)
 show_customers(preview)
 sample_note(len(preview), len(members))
-download_csv(
+list_download(
+    artifacts,
+    segment_filters(filters, segment),
     members,
     f"customers_{segment}",
-    filters,
     key="profile_download",
     label=f"Download all {len(members):,} {segment} customers",
 )

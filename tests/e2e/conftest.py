@@ -36,7 +36,8 @@ def server(app_data) -> str:
             "none",
         ],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # segment lists longer than 500 customers stream from disk, so the small test data exercises that path
+        env={**os.environ, "PYTHONPATH": str(ROOT), "SEGMENTATION_STREAM_ROWS": "500"},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

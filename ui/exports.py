@@ -1,0 +1,162 @@
+"""Large customer lists streamed from disk instead of built in the server's memory (issue 10).
+
+A click on "Prepare" has the engine write the list to a CSV file (core.analysis.sql.export: DuckDB COPY, the same
+headers, rounding, BOM and formula escaping as every download) under DATA_DIR/.exports, and registers it under an
+unguessable one-time token. The link then points at `/export/<token>`, a route of the app's own server
+(serve.py mounts EXPORT_ROUTE), which streams the file from disk and forgets it. A token is only ever shown to the
+session that prepared it (after sign-in when sign-in is on), lives EXPORT_TTL_SECONDS, and names a file the app
+wrote itself; anything else is a plain 404. Without the route (`streamlit run Home.py`, AppTest) pages fall back
+to the in-memory download button.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import streamlit as st
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from core.analysis.filters import Filters
+from core.analysis.sql.aggregates import count_customers
+from core.analysis.sql.export import write_customers_csv
+from core.config import DATA_DIR, STREAM_DOWNLOAD_ROWS
+from core.pipeline.persistence import Artifacts
+from core.present.export import export_filename
+from ui.cache import cached_source, per_query
+
+EXPORT_DIR = DATA_DIR / ".exports"
+EXPORT_TTL_SECONDS = 15 * 60
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Export:
+    """One prepared file: where it is, the name the browser saves it under, its size and when it expires."""
+
+    path: Path
+    filename: str
+    rows: int
+    size_bytes: int
+    expires: float
+
+
+_exports: dict[str, Export] = {}
+_lock = threading.Lock()
+_route_enabled = False
+
+
+def enable_route() -> Route:
+    """The route serve.py mounts; once mounted, pages offer streamed downloads."""
+    global _route_enabled
+    _route_enabled = True
+    return Route("/export/{token}", serve_export, methods=["GET"])
+
+
+def route_enabled() -> bool:
+    """True when the app runs behind serve.py (the only server that can stream a prepared file)."""
+    return _route_enabled
+
+
+def _purge(now: float) -> None:
+    """Forget expired exports and delete their files."""
+    for token in [t for t, e in _exports.items() if e.expires < now]:
+        _exports.pop(token).path.unlink(missing_ok=True)
+
+
+def register_export(path: Path, filename: str, rows: int) -> str:
+    """A new one-time token for a file the app has just written."""
+    now = time.time()
+    token = secrets.token_urlsafe(32)
+    with _lock:
+        _purge(now)
+        _exports[token] = Export(path, filename, rows, path.stat().st_size, now + EXPORT_TTL_SECONDS)
+    return token
+
+
+def take_export(token: str) -> Export | None:
+    """The export of a valid, unexpired token, removed from the registry (a link works once)."""
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return None
+    with _lock:
+        _purge(time.time())
+        return _exports.pop(token, None)
+
+
+def peek_export(token: str | None) -> Export | None:
+    """The export of a token, still registered (for the page to show its size), or None."""
+    with _lock:
+        found = _exports.get(token or "")
+    return found if found and found.expires >= time.time() else None
+
+
+async def serve_export(request: Request) -> Response:
+    """GET /export/<token>: stream the prepared CSV once, then delete it."""
+    export = take_export(request.path_params.get("token", ""))
+    if export is None or not export.path.is_file():
+        return PlainTextResponse("This download link has expired or was already used: prepare it again.", 404)
+    return FileResponse(
+        export.path,
+        media_type="text/csv; charset=utf-8",
+        filename=export.filename,
+        background=BackgroundTask(export.path.unlink, missing_ok=True),
+    )
+
+
+def prepare_export(artifacts: Artifacts, filters: Filters, base: str) -> str:
+    """Write the filtered customers to a new file with the engine; its token."""
+    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    source = cached_source(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
+    path = EXPORT_DIR / f"{secrets.token_hex(8)}.csv"
+    rows = write_customers_csv(source, filters, path)
+    os.chmod(path, 0o600)
+    return register_export(path, export_filename(base, filters), rows)
+
+
+def _size(size_bytes: int) -> str:
+    return f"{size_bytes / 1e9:.2f} GB" if size_bytes >= 1e9 else f"{max(size_bytes / 1e6, 0.1):,.1f} MB"
+
+
+def stream_download(artifacts: Artifacts, filters: Filters, base: str, key: str) -> None:
+    """'Prepare the CSV of N customers', then a link 'Download N customers (size)' that streams it from disk."""
+    rows = per_query(artifacts, filters, count_customers)
+    state_key = f"{key}_export"
+    prepared = st.session_state.get(state_key)
+    export = peek_export(prepared[0]) if prepared and prepared[1] == (str(artifacts.folder), filters) else None
+    row = st.container(horizontal=True, vertical_alignment="center")
+    wants = export is None and row.button(f"Prepare the CSV of {rows:,} customers", key=key, icon=":material/download:")
+    if wants:
+        with st.spinner(f"Writing {rows:,} customers…"):
+            token = prepare_export(artifacts, filters, base)
+        st.session_state[state_key] = (token, (str(artifacts.folder), filters))
+        export = peek_export(token)
+    if export is not None:
+        token = st.session_state[state_key][0]
+        row.link_button(
+            f"Download {export.rows:,} customers ({_size(export.size_bytes)})", f"/export/{token}", type="primary"
+        )
+        row.caption(f"The link works once, for {EXPORT_TTL_SECONDS // 60} minutes.")
+
+
+def segment_filters(filters: Filters, segment: str) -> Filters:
+    """The sidebar's filters narrowed to one segment (a segment list of the view)."""
+    return replace(filters, segments=(segment,))
+
+
+
+def list_download(artifacts: Artifacts, filters: Filters, members, base: str, key: str, label: str) -> None:
+    """A customer list's download: streamed from disk when long and served by serve.py, else built in memory."""
+    from ui.widgets import download_csv
+
+    if route_enabled() and len(members) > STREAM_DOWNLOAD_ROWS:
+        stream_download(artifacts, filters, base, key=f"{key}_stream")
+    else:
+        download_csv(members, base, filters, key=key, label=label)
