@@ -6,10 +6,10 @@ RAW := data/raw/default_transactions.csv.gz
 MODEL := data/datasets/default/model_card.json
 PORT ?= 8501
 
-.PHONY: run test train data bench lint clean help
+.PHONY: run test train data bench bench-scale lint clean help
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(VENV)/.runtime: requirements.txt  ## virtualenv with the pinned runtime requirements
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ lint: $(VENV)/.dev  ## ruff: lint rules and formatting (`ruff format .` fixes th
 bench: $(VENV)/.dev $(MODEL)  ## time training on the full-size default and the app's page loads
 	$(PY) -m bench.train_bench
 	$(PY) -m bench.app_bench
+
+bench-scale: $(VENV)/.dev  ## train on 1M, 10M and 100M generated transactions; stage times, peak memory, docs/scaling.png
+	$(PY) -m bench.scale_bench
 
 clean:  ## remove generated data and models (keeps the virtualenv)
 	rm -rf data/raw data/datasets test-output

@@ -77,3 +77,13 @@ STREAM_DOWNLOAD_ROWS = int(os.environ.get("SEGMENTATION_STREAM_ROWS", 100_000)) 
 MAX_SHOWN_ROWS = 1_000  # rows of a scored upload shown in the page (the download has all)
 PREVIEW_ROWS = 20  # rows of an upload shown before training
 MAP_POINTS = 20_000  # a stratified sample this size keeps WebGL smooth and every segment visible
+
+# Engines (core.pipeline.engine). DuckDB spills to a temporary folder beyond its memory limit.
+ENGINE_MEMORY_LIMIT = os.environ.get("SEGMENTATION_MEMORY_LIMIT", "4GB")
+ENGINE_THREADS = int(os.environ.get("SEGMENTATION_THREADS", "0")) or None  # None: every core
+# At most this many customers (a seeded random sample) fit K-Means and the forests; every customer is then
+# assigned by the same rule in the engine. The default dataset (882,793 customers) fits on all of them.
+FIT_SAMPLE_CUSTOMERS = int(os.environ.get("SEGMENTATION_FIT_SAMPLE", "1000000"))
+IN_MEMORY_INPUT_MB = (
+    100  # `core.train --input` files up to this size go through the file loader, larger ones the engine
+)

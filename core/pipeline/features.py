@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.errors import DataError
 
@@ -74,8 +75,7 @@ FEATURES: dict[str, Feature] = {
 NUMERIC_FEATURES: tuple[str, ...] = tuple(n for n, f in FEATURES.items() if f.kind != "category")
 CATEGORICAL_FEATURES: tuple[str, ...] = tuple(n for n, f in FEATURES.items() if f.kind == "category")
 MONEY_FEATURES: tuple[str, ...] = tuple(n for n, f in FEATURES.items() if f.kind == "money")
-
-NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4, 5})
+CUSTOMER_COLUMNS: tuple[str, ...] = ("CustomerID", *FEATURES, "first_date", "last_date")
 
 
 def feature_label(name: str) -> str:
@@ -86,41 +86,61 @@ def feature_label(name: str) -> str:
     return f"{f.label} ({f.unit})" if f.unit and f.unit not in ("count", "share") else f.label
 
 
+def customers_frame(engine, table: str = "customers") -> pd.DataFrame:
+    """An engine's per-customer table as a pandas frame, sorted by CustomerID, in the catalogue's column order."""
+    dates = ("first_date", "last_date")
+    items = ", ".join(f"CAST({c} AS TIMESTAMP) AS {c}" if c in dates else f'"{c}"' for c in CUSTOMER_COLUMNS)
+    frame = engine.arrow(f'SELECT {items} FROM {table} ORDER BY "CustomerID"').to_pandas()
+    for name in ("CustomerID", "gender", "location"):
+        frame[name] = frame[name].astype("string")
+    for name in dates:
+        frame[name] = frame[name].astype("datetime64[ns]")
+    return frame
+
+
+def describe_customers(engine) -> pd.DataFrame:
+    """Aggregate the engine's ``clean_tx`` into its ``customers`` table and fetch it as a pandas frame."""
+    from core.pipeline.engine.steps import features_in_engine
+
+    features_in_engine(engine)
+    return customers_frame(engine)
+
+
+def linked_transactions(engine) -> pd.DataFrame:
+    """The slim clean transactions (input order) with ``customer_row``: their customer's row in ``customers``
+    sorted by CustomerID, so the app joins filtered views without matching ids again."""
+    frame = engine.arrow(
+        "SELECT t.customer_id, CAST(t.date AS TIMESTAMP) AS date, t.hour, t.amount, "
+        "CAST(c.customer_row AS INTEGER) AS customer_row FROM clean_tx t JOIN "
+        '(SELECT "CustomerID", ROW_NUMBER() OVER (ORDER BY "CustomerID") - 1 AS customer_row FROM customers) c '
+        'ON t.customer_id = c."CustomerID" ORDER BY t.row_no'
+    ).to_pandas()
+    frame["customer_id"] = frame["customer_id"].astype("string")
+    frame["date"] = frame["date"].astype("datetime64[ns]")
+    return frame
+
+
+def date_summary(engine) -> pd.DataFrame:
+    """The first and last transaction dates (one row when they are the same day), column ``date``."""
+    frame = engine.arrow(
+        "SELECT DISTINCT CAST(d AS TIMESTAMP) AS date FROM "
+        "(SELECT MIN(date) AS d FROM clean_tx UNION ALL SELECT MAX(date) AS d FROM clean_tx) m ORDER BY date"
+    ).to_pandas()
+    frame["date"] = frame["date"].astype("datetime64[ns]")
+    return frame
+
+
 def build_customer_features(clean: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate clean transactions into one row per customer (vectorised groupby, sorted by CustomerID)."""
+    """Aggregate clean transactions into one row per customer, sorted by CustomerID (ties: later rows win)."""
+    from core.pipeline.engine.duck import DuckDBEngine
+    from core.pipeline.engine.steps import features_in_engine
+
     if clean.empty:
         raise DataError("there are no usable transactions left after cleaning, so no customer can be described")
-    tx = clean.sort_values(["customer_id", "date"], kind="stable")
-    end = tx["date"].max()
-    hour = tx["hour"]
-    work = pd.DataFrame(
-        {
-            "customer_id": tx["customer_id"].to_numpy(),
-            "amount": tx["amount"].to_numpy(),
-            "date": tx["date"].to_numpy(),
-            "hour": hour.to_numpy(dtype="float64"),
-            "night": np.where(hour.isna(), np.nan, hour.isin(NIGHT_HOURS).astype("float64")),
-            "weekend": (tx["date"].dt.day_of_week >= 5).astype("float64").to_numpy(),
-        }
-    )
-    g = work.groupby("customer_id", sort=True)
-    agg = g.agg(
-        n_transactions=("amount", "size"),
-        total_amount=("amount", "sum"),
-        mean_amount=("amount", "mean"),
-        max_amount=("amount", "max"),
-        first_date=("date", "min"),
-        last_date=("date", "max"),
-        mean_hour=("hour", "mean"),
-        night_share=("night", "mean"),
-        weekend_share=("weekend", "mean"),
-    )
-    # Attributes that can change over time come from the customer's latest transaction (rows are date-sorted).
-    latest = tx.groupby("customer_id", sort=True)[["age", "gender", "location", "balance"]].last()
-    out = latest.join(agg)
-    out["recency_days"] = (end - out["last_date"]).dt.days.astype("int64")
-    out["active_span_days"] = (out["last_date"] - out["first_date"]).dt.days.astype("int64")
-    out["n_transactions"] = out["n_transactions"].astype("int64")
-    out = out.reset_index().rename(columns={"customer_id": "CustomerID"})
-    ordered = ["CustomerID", *FEATURES, "first_date", "last_date"]
-    return out[ordered]
+    table = pa.Table.from_pandas(clean.reset_index(drop=True), preserve_index=False)
+    table = table.append_column("row_no", pa.array(np.arange(len(clean), dtype=np.int64)))
+    with DuckDBEngine() as engine:
+        engine.register("clean_input", table)
+        engine.table("clean_tx", "SELECT * REPLACE (CAST(date AS DATE) AS date) FROM clean_input")
+        features_in_engine(engine)
+        return customers_frame(engine)

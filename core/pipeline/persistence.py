@@ -24,6 +24,7 @@ import sys
 import time
 import unicodedata
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -68,6 +69,9 @@ class Artifacts:
     card: ModelCard
     quality: TrainingQuality
     folder: Path | None = None  # the resolved version folder, when loaded from disk
+    # At bank scale the engine writes the two Parquet tables itself (customers and transactions then hold
+    # only the fitting sample and nothing); called with the version folder before the checksums are taken.
+    write_tables: Callable[[Path], None] | None = None
 
 
 def _library_versions() -> dict[str, str]:
@@ -141,8 +145,11 @@ def save_artifacts(artifacts: Artifacts, folder: Path) -> Artifacts:
 
 def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: Path) -> Artifacts:
     """Write every file of one version, then make it current under the dataset lock."""
-    artifacts.customers.to_parquet(version / CUSTOMERS_FILE, index=False)
-    artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, index=False)
+    if artifacts.write_tables is not None:
+        artifacts.write_tables(version)
+    else:
+        artifacts.customers.to_parquet(version / CUSTOMERS_FILE, index=False)
+        artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, index=False)
     joblib.dump(artifacts.models, version / MODELS_FILE, compress=3)
     (version / QUALITY_FILE).write_text(json.dumps(artifacts.quality.to_dict(), indent=1, default=str))
     card = replace(
@@ -341,7 +348,21 @@ def _load_version(version: Path) -> Artifacts:
     if not isinstance(models, Models):
         raise ArtifactError(f"'{version / MODELS_FILE}' does not hold this app's models; refusing it")
     customers = pd.read_parquet(version / CUSTOMERS_FILE)
+    names = list(card.params.segment_names)
+    if "segment" in customers and names and not isinstance(customers["segment"].dtype, pd.CategoricalDtype):
+        # Written by the engine at scale as text: the same ordered categories as a frame written by pandas.
+        customers["segment"] = pd.Categorical(customers["segment"], categories=names, ordered=True)
+    for name in ("CustomerID", "gender", "location"):  # engine-written text reads back as the same dtype
+        if name in customers:
+            customers[name] = customers[name].astype("string")
+    for name in ("first_date", "last_date"):
+        if name in customers:
+            customers[name] = customers[name].astype("datetime64[ns]")
     transactions = pd.read_parquet(version / TRANSACTIONS_FILE)
+    if "date" in transactions:
+        transactions["date"] = transactions["date"].astype("datetime64[ns]")
+    if "customer_id" in transactions:
+        transactions["customer_id"] = transactions["customer_id"].astype("string")
     try:
         quality = TrainingQuality.from_dict(json.loads((version / QUALITY_FILE).read_text()))
     except ValueError as exc:

@@ -1,0 +1,237 @@
+"""Training at bank scale: the engine reads the input, cleans it and builds the customer table; the models
+are fitted on a seeded sample of customers; every customer is assigned in the engine; the engine writes the
+Parquet tables (customers sorted by CustomerID in row groups, plus the slim transactions).
+
+    python -m core.train --engine duckdb --input FILE|FOLDER|GLOB --out DIR [--memory-limit 6GB]
+    python -m core.train --engine spark --input PATH_OR_TABLE --out DIR [--master URL]
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import hashlib
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from core.config import FIT_SAMPLE_CUSTOMERS
+from core.errors import DataError
+from core.pipeline.engine.assign import assignment_sql
+from core.pipeline.engine.steps import clean_in_engine, features_in_engine
+from core.pipeline.features import CUSTOMER_COLUMNS, customers_frame, date_summary
+from core.pipeline.load import SNIFF_BYTES, detect_delimiter, first_record, match_columns, parse_header, source_label
+from core.pipeline.persistence import CUSTOMERS_FILE, TRANSACTIONS_FILE, Artifacts
+
+ROW_GROUP_ROWS = 100_000  # customers per Parquet row group: a lookup by id reads one group, not the file
+SUFFIXES = (".csv", ".csv.gz", ".gz", ".parquet", ".txt", ".tsv")
+
+
+def resolve_files(source: str) -> list[Path]:
+    """The input files: one file, every data file of a folder, or the files a glob matches (sorted)."""
+    path = Path(source)
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(SUFFIXES))
+    else:
+        files = sorted(Path(p) for p in glob.glob(source) if Path(p).is_file())
+    if not files:
+        raise DataError(f"input '{source_label(source, None)}' is not a file and no CSV or Parquet files match it")
+    return files
+
+
+def is_parquet(path: Path) -> bool:
+    """Parquet files start with PAR1, whatever their name."""
+    with open(path, "rb") as handle:
+        return handle.read(4) == b"PAR1"
+
+
+def csv_options(first: Path) -> tuple[list[str], str, str]:
+    """Header names, delimiter and encoding of a CSV file, from its first bytes (gzip read through)."""
+    with open(first, "rb") as handle:
+        start = handle.read(2)
+    opener = gzip.open if start == b"\x1f\x8b" else open
+    with opener(first, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(f"{first.name}: UTF-16 text is not read at scale; save the file as UTF-8 CSV")
+    try:
+        text, encoding = head.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            text, encoding = head.decode("latin-1"), "latin-1"
+        else:
+            text, encoding = head[: exc.start].decode("utf-8"), "utf-8"
+    header = first_record(text.lstrip("\ufeff"))
+    delimiter = detect_delimiter(header)
+    return parse_header(header, delimiter), delimiter, encoding
+
+
+def attach_duckdb_input(engine, files: list[Path]) -> tuple[list[str], list[str]]:
+    """Stage the input as one Parquet file of text columns plus ``row_no`` and read it as ``raw_file``."""
+    names = [str(c) for c in pq.read_schema(files[0]).names] if is_parquet(files[0]) else csv_options(files[0])[0]
+    mapping = match_columns(names)
+    chosen = {target: source for target, source in mapping.items() if source is not None}
+    listed = "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+    if is_parquet(files[0]):
+        reader = f"read_parquet({listed})"
+    else:
+        _, delimiter, encoding = csv_options(files[0])
+        reader = (
+            f"read_csv({listed}, delim='{delimiter}', header=true, all_varchar=true, quote='\"', escape='\"', "
+            f"encoding='{encoding}', strict_mode=true)"
+        )
+    items = ", ".join(f'CAST("{source}" AS VARCHAR) AS "{target}"' for target, source in chosen.items())
+    staged = engine.temp_directory / "raw_input.parquet"
+    # Row numbers follow the files' order: insertion order is kept for this one statement.
+    engine.copy_parquet(f"SELECT {items}, ROW_NUMBER() OVER () - 1 AS row_no FROM {reader}", staged)
+    engine.view("raw_file", f"SELECT * FROM read_parquet('{staged}')")
+    return list(chosen), [n for n in names if n not in set(chosen.values())]
+
+
+def fingerprint(files: list[Path]) -> str:
+    """sha256 of the input's bytes (streamed), file after file."""
+    digest = hashlib.sha256()
+    for path in files:
+        with open(path, "rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def sample_customers(engine, total: int, seed: int, limit: int) -> pd.DataFrame:
+    """Every customer when there are at most ``limit``, else a seeded random sample of ``limit`` of them.
+
+    The sample is the ``limit`` customers with the smallest md5 of ``CustomerID:seed``: the same seed and
+    data give the same sample on every engine.
+    """
+    if total <= limit:
+        return customers_frame(engine)
+    engine.view(
+        "customers_sample",
+        f'SELECT * FROM customers ORDER BY MD5("CustomerID" || \':{int(seed)}\'), "CustomerID" LIMIT {int(limit)}',
+    )
+    return customers_frame(engine, "customers_sample")
+
+
+def top_locations(engine, n: int = 500) -> tuple[str, ...]:
+    """The most common customer locations (ties in name order)."""
+    rows = engine.rows(f"SELECT location FROM customers GROUP BY location ORDER BY COUNT(*) DESC, location LIMIT {n}")
+    return tuple(r[0] for r in rows)
+
+
+def segment_case(names: tuple[str, ...]) -> str:
+    """SQL turning ``segment_rank`` into the segment name."""
+    return "CASE " + " ".join(f"WHEN segment_rank = {i} THEN '{n}'" for i, n in enumerate(names)) + " END"
+
+
+def segment_sizes(engine, model) -> dict[str, int]:
+    """Customers per segment, over every customer (not the sample)."""
+    counts = dict(
+        engine.rows(f"SELECT segment_rank, COUNT(*) FROM ({assignment_sql(model, 'customers')}) a GROUP BY 1")
+    )
+    return {name: int(counts.get(i, 0)) for i, name in enumerate(model.names)}
+
+
+def table_writer(engine, model):
+    """A callback that writes customers.parquet (sorted, with segments) and transactions.parquet."""
+    dates = ("first_date", "last_date")
+    columns = ", ".join(f'CAST(c."{c}" AS TIMESTAMP) AS {c}' if c in dates else f'c."{c}"' for c in CUSTOMER_COLUMNS)
+    customers_sql = (
+        f"SELECT {columns}, {segment_case(model.names)} AS segment FROM customers c "
+        f'JOIN ({assignment_sql(model, "customers")}) a ON c."CustomerID" = a."CustomerID" ORDER BY c."CustomerID"'
+    )
+    transactions_sql = (
+        "SELECT customer_id, CAST(date AS TIMESTAMP) AS date, hour, amount FROM clean_tx ORDER BY customer_id, row_no"
+    )
+
+    def write(version: Path) -> None:
+        write_parquet(engine, customers_sql, version / CUSTOMERS_FILE)
+        write_parquet(engine, transactions_sql, version / TRANSACTIONS_FILE)
+
+    return write
+
+
+def write_parquet(engine, sql: str, path: Path) -> None:
+    """One Parquet file in the query's order; Spark writes sorted parts that are then joined in order."""
+    if engine.name == "duckdb":
+        engine.copy_parquet(sql, path, row_group_size=ROW_GROUP_ROWS)
+        return
+    parts = path.with_suffix(".parts")
+    engine.copy_parquet(sql, parts)
+    files = sorted(parts.glob("part-*.parquet"))
+    writer = None
+    try:
+        for part in files:
+            table = pq.read_table(part)
+            writer = writer or pq.ParquetWriter(path, table.schema, compression="zstd")
+            writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+    finally:
+        if writer is not None:
+            writer.close()
+        for part in parts.glob("*"):
+            part.unlink()
+        parts.rmdir()
+
+
+def train_in_engine(engine, files_or_table, k: int, seed: int, timer, source: str) -> Artifacts:
+    """Clean, describe, sample, fit and assign; the returned artifacts write their tables through the engine."""
+    from core.pipeline.fitting import build_card, build_quality, fit_customers
+
+    if engine.name == "duckdb":
+        columns, dropped = timer.run("load", attach_duckdb_input, engine, files_or_table)
+        sha = fingerprint(files_or_table)
+    else:
+        from core.pipeline.engine.spark import read_input
+
+        frame, columns, dropped = timer.run("load", read_input, engine.spark, files_or_table)
+        engine.register_frame("raw_file", frame)
+        sha = ""
+    report = timer.run("clean", clean_in_engine, engine, columns, date.today(), dropped)
+    timer.run("features", features_in_engine, engine)
+    (total,) = engine.rows("SELECT COUNT(*) FROM customers")[0]
+    sample = timer.run("sample", sample_customers, engine, total, seed, FIT_SAMPLE_CUSTOMERS)
+    fitted = fit_customers(sample, report, date_summary(engine), k, seed, timer, total, top_locations(engine))
+    fitted.segmentation["sizes"] = timer.run("assign", segment_sizes, engine, fitted.models.segment)
+    card = build_card(fitted, k, seed, source, sha, timer.timings)
+    card = replace(card, extra={**card.extra, "engine": engine.name})
+    writer = table_writer(engine, fitted.models.segment)
+    return Artifacts(
+        fitted.customers, fitted.transactions, fitted.models, card, build_quality(fitted), write_tables=writer
+    )
+
+
+def run_at_scale(
+    source: str,
+    out: Path,
+    engine_name: str,
+    k: int,
+    seed: int,
+    progress=None,
+    memory_limit: str | None = None,
+    master: str | None = None,
+) -> Artifacts:
+    """Train from a file, folder, glob or (Spark) table on an engine and save atomically into ``out``."""
+    from core.pipeline.engine.duck import DuckDBEngine
+    from core.pipeline.persistence import check_out_folder, save_artifacts
+    from core.pipeline.fitting import StageTimer
+
+    files = resolve_files(source) if engine_name == "duckdb" else []
+    check_out_folder(Path(out), tuple(files) or ((Path(source),) if Path(source).exists() else ()))
+    timer = StageTimer(progress)
+    if engine_name == "duckdb":
+        engine = DuckDBEngine(memory_limit=memory_limit)
+        target = files
+    else:
+        from core.pipeline.engine.spark import SparkEngine, get_session
+
+        engine = SparkEngine(get_session(master))
+        target = source
+    with engine:
+        artifacts = train_in_engine(engine, target, k, seed, timer, source_label(source, None))
+        saved = timer.run("save", save_artifacts, artifacts, Path(out))
+    return replace(saved, card=replace(saved.card, timings=dict(timer.timings)))
