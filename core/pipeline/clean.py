@@ -41,10 +41,10 @@ import pyarrow as pa
 
 from core.config import REQUIRED_COLUMNS
 from core.errors import DataError
+from core.pipeline.columns import missing_columns_message, quote_values
 from core.pipeline.engine.duck import DuckDBEngine
 from core.pipeline.engine.rules import FORMULA_STARTS
 from core.pipeline.engine.steps import clean_in_engine
-from core.pipeline.load import missing_columns_message, quote_values
 from core.pipeline.quality import QualityReport
 
 CLEAN_COLUMNS: tuple[str, ...] = (

@@ -86,16 +86,34 @@ def feature_label(name: str) -> str:
     return f"{f.label} ({f.unit})" if f.unit and f.unit not in ("count", "share") else f.label
 
 
+def typed_customers(frame: pd.DataFrame, segment_names: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A customer table read from an engine or from Parquet, in the dtypes of the contract (text as 'string',
+    dates as datetime64[ns], ``segment`` as the ordered segment names); changes ``frame`` in place."""
+    for name in ("CustomerID", "gender", "location"):
+        if name in frame:
+            frame[name] = frame[name].astype("string")
+    for name in ("first_date", "last_date"):
+        if name in frame:
+            frame[name] = frame[name].astype("datetime64[ns]")
+    if "segment" in frame and segment_names and not isinstance(frame["segment"].dtype, pd.CategoricalDtype):
+        frame["segment"] = pd.Categorical(frame["segment"], categories=list(segment_names), ordered=True)
+    return frame
+
+
+def typed_transactions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Slim transactions read from an engine or from Parquet in the contract's dtypes; changes ``frame``."""
+    if "customer_id" in frame:
+        frame["customer_id"] = frame["customer_id"].astype("string")
+    if "date" in frame:
+        frame["date"] = frame["date"].astype("datetime64[ns]")
+    return frame
+
+
 def customers_frame(engine, table: str = "customers") -> pd.DataFrame:
     """An engine's per-customer table as a pandas frame, sorted by CustomerID, in the catalogue's column order."""
     dates = ("first_date", "last_date")
     items = ", ".join(f"CAST({c} AS TIMESTAMP) AS {c}" if c in dates else f'"{c}"' for c in CUSTOMER_COLUMNS)
-    frame = engine.arrow(f'SELECT {items} FROM {table} ORDER BY "CustomerID"').to_pandas()
-    for name in ("CustomerID", "gender", "location"):
-        frame[name] = frame[name].astype("string")
-    for name in dates:
-        frame[name] = frame[name].astype("datetime64[ns]")
-    return frame
+    return typed_customers(engine.arrow(f'SELECT {items} FROM {table} ORDER BY "CustomerID"').to_pandas())
 
 
 def describe_customers(engine) -> pd.DataFrame:
@@ -115,9 +133,7 @@ def linked_transactions(engine) -> pd.DataFrame:
         '(SELECT "CustomerID", ROW_NUMBER() OVER (ORDER BY "CustomerID") - 1 AS customer_row FROM customers) c '
         'ON t.customer_id = c."CustomerID" ORDER BY t.row_no'
     ).to_pandas()
-    frame["customer_id"] = frame["customer_id"].astype("string")
-    frame["date"] = frame["date"].astype("datetime64[ns]")
-    return frame
+    return typed_transactions(frame)
 
 
 def date_summary(engine) -> pd.DataFrame:

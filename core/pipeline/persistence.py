@@ -38,6 +38,7 @@ import sklearn
 from core.config import DATASETS_DIR
 from core.errors import ArtifactError, DataError
 from core.pipeline.card import ModelCard, TrainingQuality
+from core.pipeline.features import typed_customers, typed_transactions
 from core.pipeline.files import (
     AUDIENCE_FILES,
     CARD_FILE,
@@ -347,22 +348,9 @@ def _load_version(version: Path) -> Artifacts:
     models = _load_models(version / MODELS_FILE)
     if not isinstance(models, Models):
         raise ArtifactError(f"'{version / MODELS_FILE}' does not hold this app's models; refusing it")
-    customers = pd.read_parquet(version / CUSTOMERS_FILE)
-    names = list(card.params.segment_names)
-    if "segment" in customers and names and not isinstance(customers["segment"].dtype, pd.CategoricalDtype):
-        # Written by the engine at scale as text: the same ordered categories as a frame written by pandas.
-        customers["segment"] = pd.Categorical(customers["segment"], categories=names, ordered=True)
-    for name in ("CustomerID", "gender", "location"):  # engine-written text reads back as the same dtype
-        if name in customers:
-            customers[name] = customers[name].astype("string")
-    for name in ("first_date", "last_date"):
-        if name in customers:
-            customers[name] = customers[name].astype("datetime64[ns]")
-    transactions = pd.read_parquet(version / TRANSACTIONS_FILE)
-    if "date" in transactions:
-        transactions["date"] = transactions["date"].astype("datetime64[ns]")
-    if "customer_id" in transactions:
-        transactions["customer_id"] = transactions["customer_id"].astype("string")
+    # Tables written by the engine at scale (text segments, dates as timestamps) read back in the same dtypes.
+    customers = typed_customers(pd.read_parquet(version / CUSTOMERS_FILE), card.params.segment_names)
+    transactions = typed_transactions(pd.read_parquet(version / TRANSACTIONS_FILE))
     try:
         quality = TrainingQuality.from_dict(json.loads((version / QUALITY_FILE).read_text()))
     except ValueError as exc:

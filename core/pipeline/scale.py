@@ -20,11 +20,13 @@ import pyarrow.parquet as pq
 
 from core.config import FIT_SAMPLE_CUSTOMERS
 from core.errors import DataError
+from core.pipeline.columns import match_columns
 from core.pipeline.engine.assign import assignment_sql
 from core.pipeline.engine.steps import clean_in_engine, features_in_engine
 from core.pipeline.features import CUSTOMER_COLUMNS, customers_frame, date_summary
-from core.pipeline.load import SNIFF_BYTES, detect_delimiter, first_record, match_columns, parse_header, source_label
 from core.pipeline.persistence import CUSTOMERS_FILE, TRANSACTIONS_FILE, Artifacts
+from core.pipeline.source import SNIFF_BYTES, source_label
+from core.pipeline.table import detect_delimiter, first_record, parse_header
 
 ROW_GROUP_ROWS = 100_000  # customers per Parquet row group: a lookup by id reads one group, not the file
 SUFFIXES = (".csv", ".csv.gz", ".gz", ".parquet", ".txt", ".tsv")
@@ -217,8 +219,8 @@ def run_at_scale(
 ) -> Artifacts:
     """Train from a file, folder, glob or (Spark) table on an engine and save atomically into ``out``."""
     from core.pipeline.engine.duck import DuckDBEngine
-    from core.pipeline.persistence import check_out_folder, save_artifacts
     from core.pipeline.fitting import StageTimer
+    from core.pipeline.persistence import check_out_folder, save_artifacts
 
     files = resolve_files(source) if engine_name == "duckdb" else []
     check_out_folder(Path(out), tuple(files) or ((Path(source),) if Path(source).exists() else ()))

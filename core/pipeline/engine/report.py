@@ -237,7 +237,7 @@ def dictionary_examples(engine, table: str, condition: str) -> list[str]:
 
 def check_dates(engine, today: date) -> None:
     """Refuse a TransactionDate column where no date (or no past date) reads, with examples."""
-    from core.pipeline.load import quote_values
+    from core.pipeline.columns import quote_values
 
     values, readable, past = engine.rows(
         f"SELECT COUNT(*) FILTER (WHERE v IS NOT NULL), COUNT(*) FILTER (WHERE year > 0), "

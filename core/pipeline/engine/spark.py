@@ -158,7 +158,7 @@ def read_input(spark, source: str):
     """
     from pyspark.sql import functions as F  # noqa: N812
 
-    from core.pipeline.load import match_columns
+    from core.pipeline.columns import match_columns
 
     path = Path(source)
     if not any(ch in source for ch in "/\\*?") and not path.exists() and spark.catalog.tableExists(source):

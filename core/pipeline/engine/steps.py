@@ -56,7 +56,7 @@ def clean_in_engine(
 
 def _clean(engine, columns: Sequence[str], today: date, dropped: Sequence[str]) -> QualityReport:
     """The cleaning steps on ``raw_input``."""
-    from core.pipeline.load import quote_values
+    from core.pipeline.columns import quote_values
 
     for name, sql in dictionaries(columns).items():
         engine.table(name, sql)
@@ -141,7 +141,7 @@ def features_in_engine(engine) -> None:
 
 def add_dropped_notes(report: QualityReport, dropped: list[str], rows: int) -> None:
     """One note per ignored column, or one line for many, so a wide export gives a readable report."""
-    from core.pipeline.load import quote_values
+    from core.pipeline.columns import quote_values
 
     if len(dropped) > MAX_LISTED_COLUMNS:
         listed = quote_values(dropped, limit=MAX_LISTED_COLUMNS)
