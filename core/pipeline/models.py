@@ -1,9 +1,14 @@
-"""The fitted models the app keeps together, and reference statistics of the customer base they were fit on."""
+"""The fitted models the app keeps together, reference statistics of the customer base they were fit on, and
+unpickling them (also when saved under the class paths of before the package split)."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
+import joblib
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
@@ -51,3 +56,26 @@ def compute_base_stats(customers: pd.DataFrame) -> pd.DataFrame:
             "std_t": float(np.nanstd(t)) if np.isfinite(t).any() else np.nan,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# Models saved before core/ was split into packages name their classes by the old flat module paths.
+_LEGACY_MODULES = {
+    "core.models": "core.pipeline.models",
+    "core.segment": "core.pipeline.segment",
+    "core.classify": "core.pipeline.classify",
+    "core.features": "core.pipeline.features",
+}
+
+
+def load_models(path: Path) -> object:
+    """Unpickle the models, resolving the class paths of models saved before the package split."""
+    aliased = []
+    for old, new in _LEGACY_MODULES.items():
+        if old not in sys.modules:
+            sys.modules[old] = importlib.import_module(new)
+            aliased.append(old)
+    try:
+        return joblib.load(path)
+    finally:
+        for old in aliased:
+            sys.modules.pop(old, None)

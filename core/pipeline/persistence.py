@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import importlib
 import json
 import os
 import re
@@ -48,7 +47,7 @@ from core.pipeline.files import (
     QUALITY_FILE,
     TRANSACTIONS_FILE,
 )
-from core.pipeline.models import Models
+from core.pipeline.models import Models, load_models
 from core.pipeline.signing import sign_card, verify_signature
 
 WRITER = "bank-segmentation-dashboard"
@@ -299,29 +298,6 @@ def _verify_checksums(version: Path, card: ModelCard) -> None:
             raise ArtifactError(f"'{name}' in '{version}' does not match its recorded checksum; refusing to load it")
 
 
-# Models saved before core/ was split into packages name their classes by the old flat module paths.
-_LEGACY_MODULES = {
-    "core.models": "core.pipeline.models",
-    "core.segment": "core.pipeline.segment",
-    "core.classify": "core.pipeline.classify",
-    "core.features": "core.pipeline.features",
-}
-
-
-def _load_models(path: Path) -> object:
-    """Unpickle the models, resolving the class paths of models saved before the package split."""
-    aliased = []
-    for old, new in _LEGACY_MODULES.items():
-        if old not in sys.modules:
-            sys.modules[old] = importlib.import_module(new)
-            aliased.append(old)
-    try:
-        return joblib.load(path)
-    finally:
-        for old in aliased:
-            sys.modules.pop(old, None)
-
-
 def load_artifacts(folder: Path) -> Artifacts:
     """Load a dataset's artifacts after checking writer, library versions and checksums.
 
@@ -345,7 +321,7 @@ def _load_version(version: Path) -> Artifacts:
     card = ModelCard.from_dict(raw_card)
     _verify_versions(card)
     _verify_checksums(version, card)
-    models = _load_models(version / MODELS_FILE)
+    models = load_models(version / MODELS_FILE)
     if not isinstance(models, Models):
         raise ArtifactError(f"'{version / MODELS_FILE}' does not hold this app's models; refusing it")
     # Tables written by the engine at scale (text segments, dates as timestamps) read back in the same dtypes.
