@@ -59,7 +59,15 @@ CLEAN_COLUMNS: tuple[str, ...] = (
     "amount",
 )
 TEXT_RESULT_COLUMNS = ("transaction_id", "customer_id", "gender", "location")
-__all__ = ["CLEAN_COLUMNS", "FORMULA_STARTS", "check_columns", "clean_raw", "clean_transactions", "raw_arrow"]
+__all__ = [
+    "CLEAN_COLUMNS",
+    "FORMULA_STARTS",
+    "check_columns",
+    "clean_by_person",
+    "clean_raw",
+    "clean_transactions",
+    "raw_arrow",
+]
 
 
 def check_columns(raw: pd.DataFrame) -> None:
@@ -116,4 +124,11 @@ def clean_transactions(raw: pd.DataFrame, today: date | None = None) -> tuple[pd
     """
     with DuckDBEngine() as engine:
         report = clean_raw(engine, raw, today, persons=False)
+        return clean_frame(engine), report
+
+
+def clean_by_person(raw: pd.DataFrame, today: date | None = None) -> tuple[pd.DataFrame, QualityReport]:
+    """Clean as training does: one customer per person, split IDs and excluded customers counted."""
+    with DuckDBEngine() as engine:
+        report = clean_raw(engine, raw, today)
         return clean_frame(engine), report

@@ -32,12 +32,13 @@ from core.config import (
     MIN_K,
 )
 from core.errors import ArtifactError, DataError
-from core.pipeline.clean import clean_raw
+from core.pipeline.clean import clean_by_person, clean_raw
 from core.pipeline.engine.duck import DuckDBEngine
 from core.pipeline.features import date_summary, describe_customers, linked_transactions
 from core.pipeline.fitting import (
     STAGE_LABELS,
     STAGES,
+    TRANSACTION_COLUMNS,
     Fitted,
     Progress,
     StageTimer,
@@ -49,7 +50,17 @@ from core.pipeline.fitting import (
 from core.pipeline.load import load_transactions
 from core.pipeline.persistence import Artifacts, check_out_folder, clean_file_name, save_artifacts
 
-__all__ = ["STAGES", "STAGE_LABELS", "Progress", "StageTimer", "main", "run_training", "train_from_raw"]
+__all__ = [
+    "STAGES",
+    "STAGE_LABELS",
+    "TRANSACTION_COLUMNS",
+    "Progress",
+    "StageTimer",
+    "clean_by_person",
+    "main",
+    "run_training",
+    "train_from_raw",
+]
 
 
 def describe_in_engine(engine, raw: pd.DataFrame, timer: StageTimer):
