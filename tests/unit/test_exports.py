@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.requests import Request
@@ -20,7 +21,10 @@ def _get(token: str):
         "headers": [],
         "query_string": b"",
     }
-    return asyncio.run(exports.serve_export(Request(scope)))
+    # In a thread of its own: after the browser tests, Playwright's event loop still runs in the main thread, and
+    # asyncio.run() refuses to start inside a running loop.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, exports.serve_export(Request(scope))).result()
 
 
 @pytest.fixture
