@@ -151,7 +151,6 @@ def segment_filters(filters: Filters, segment: str) -> Filters:
     return replace(filters, segments=(segment,))
 
 
-
 def list_download(artifacts: Artifacts, filters: Filters, members, base: str, key: str, label: str) -> None:
     """A customer list's download: streamed from disk when long and served by serve.py, else built in memory."""
     from ui.widgets import download_csv

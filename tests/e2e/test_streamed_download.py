@@ -32,7 +32,7 @@ def test_a_long_segment_list_downloads_from_disk_once(server, page, trained):
     assert href.startswith("/export/")
     response = page.request.get(f"{server}{href}")
     assert response.status == 200
-    assert f'customers_{segment}_' in response.headers["content-disposition"]
+    assert f"customers_{segment}_" in response.headers["content-disposition"]
     body = response.body()
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
