@@ -8,12 +8,14 @@ import streamlit as st
 from core.analysis.sql.aggregates import profile_segments, summarise_view
 from core.present.formats import format_count, format_inr, format_inr_short, format_share
 from core.present.markdown import escape_markdown
-from core.present.narrative import describe_model_age, describe_segment_quality
+from core.present.narrative import describe_model_age, describe_segment_quality, describe_source
+from core.scoring.definitions import SEGMENTS_EXPLAINED, definition_texts
 from ui.auth import sign_in_mode
 from ui.cache import per_query
 from ui.navigation import page_directory
 from ui.page import open_page
 from ui.sidebar import sidebar_query_filters
+from ui.state import active_dataset_name
 from ui.widgets import kpi_row, segment_cards, stop_if_empty
 
 st.set_page_config(page_title="Segment Studio", page_icon="assets/icon.svg", layout="wide")
@@ -42,11 +44,12 @@ kpi_row(
 st.caption(
     f"Data from {summary['date_min']:%d %b %Y} to {summary['date_max']:%d %b %Y} · "
     f"{describe_model_age(artifacts.card)} · "
-    f"source: {escape_markdown(artifacts.card.source or 'generated default')}"
+    + escape_markdown(describe_source(artifacts.card.source, active_dataset_name()))
 )
 
 st.subheader("Segments")
-segment_cards(per_query(artifacts, filters, profile_segments))
+segment_cards(per_query(artifacts, filters, profile_segments), definition_texts(artifacts.models))
+st.caption(SEGMENTS_EXPLAINED)
 st.info(describe_segment_quality(artifacts.quality.segmentation), icon=":material/insights:")
 
 st.subheader("What each page answers")

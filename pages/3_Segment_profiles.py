@@ -24,6 +24,7 @@ from core.present.charts import (
 from core.present.figures import segment_colour_map
 from core.present.insights import describe_personas, segment_insights
 from core.present.markdown import bold_lead, bullet_list
+from core.scoring.definitions import SEGMENTS_EXPLAINED, definition_texts
 from ui.cache import per_view
 from ui.exports import list_download, segment_filters
 from ui.page import open_page
@@ -46,7 +47,8 @@ filters, view = sidebar_filters(artifacts)
 stop_if_empty(view)
 
 profile = per_view(artifacts, filters, profile_segments, view)
-segment_cards(profile)
+segment_cards(profile, definition_texts(artifacts.models))
+st.caption(SEGMENTS_EXPLAINED)
 report_pack_button(filters, view, artifacts.customers, artifacts.transactions)
 
 st.subheader("What the data says")

@@ -9,7 +9,7 @@ from core.scoring.lookup import scores_table as readable_scores
 from ui.forms import customer_details, lookup_columns
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
-from ui.tables import coloured_segments, score_column_config
+from ui.tables import coloured_segments, lookup_column_config
 from ui.widgets import download_csv, segment_heading
 
 st.set_page_config(page_title="Customer lookup · Segment Studio", page_icon="assets/icon.svg", layout="wide")
@@ -71,13 +71,14 @@ if result.outside_filters:
 st.dataframe(
     coloured_segments(table, names),
     hide_index=True,
-    column_order=lookup_columns(names),
-    column_config=score_column_config(names),
+    column_order=lookup_columns(filters.is_active),
+    column_config=lookup_column_config(names),
     placeholder="–",
 )
 st.caption(
-    "P(segment): the classifier's probability. Stands out: features far from the typical customer. "
-    "The download also has every feature, the distance to each segment's centre and the dates."
+    "Stands out: first what decides the segment, then what else differs from the typical customer. Classifier "
+    "agrees: the classifier's probability for that segment. The download also has every feature, each segment's "
+    "probability, the distance to each segment's centre and the dates."
 )
 download_csv(
     lambda: readable_scores(table),

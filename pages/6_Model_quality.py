@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.present.glossary import glossary_markdown
 from core.present.model_charts import (
     confusion_matrix_heatmap,
     elbow_chart,
@@ -39,17 +40,26 @@ st.caption(
     f"these numbers) · {describe_model_age(card)}"
 )
 
+with st.expander("Glossary: the words on this page", icon=":material/menu_book:"):
+    st.markdown(glossary_markdown())
+
 st.header("Segments")
 kpi_row(segmentation_cards(segmentation))
 st.info(describe_segment_quality(segmentation), icon=":material/insights:")
+st.caption(
+    "Calinski–Harabasz: higher is better, but it grows with the number of customers, so compare it only between "
+    "segmentations of the same data."
+)
 elbow, chosen_k = elbow_frame(segmentation), card.params.k
 left, right = st.columns(2)
 left.plotly_chart(elbow_chart(elbow["k"], elbow["inertia"], chosen_k), key="elbow")
 right.plotly_chart(silhouette_by_k_chart(elbow["k"], elbow["silhouette"], chosen_k=chosen_k), key="silhouette_k")
 st.caption(
     f"Both charts refit K-Means for each number of segments on one random sample of "
-    f"{segmentation['elbow_sample_size']:,} customers. A bend in the spread, or a peak in separation, "
-    f"suggests a good number of segments. {describe_k_choice(segmentation, chosen_k)}"
+    f"{segmentation['elbow_sample_size']:,} customers. The spread (inertia: squared distances of customers to their "
+    "segment centre) always falls as segments are added, so look for its bend, not its lowest value; a peak in "
+    "separation also suggests a good number of segments. "
+    f"{describe_k_choice(segmentation, chosen_k)}"
 )
 st.plotly_chart(
     silhouette_by_segment_bar(segmentation["silhouette_by_segment"], segmentation["silhouette"]["mean"], names),

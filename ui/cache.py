@@ -32,7 +32,7 @@ import streamlit as st
 
 from core.analysis.audience_rules import rule_mask
 from core.analysis.drift import drift_table
-from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options
+from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options, unknown_age_count
 from core.analysis.movement import segment_moves
 from core.analysis.rfm import RFM_COLUMNS, with_rfm
 from core.analysis.sampling import sample_customers
@@ -82,6 +82,12 @@ def cached_options(version: str, _customers: pd.DataFrame, _transactions: pd.Dat
 def cached_view(version: str, filters: Filters, _customers: pd.DataFrame, _transactions: pd.DataFrame) -> pd.DataFrame:
     """The customers matching the filters (shared, read-only)."""
     return apply_filters(_customers, filters, _transactions)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_unknown_age(version: str, filters: Filters, _customers: pd.DataFrame, _transactions: pd.DataFrame) -> int:
+    """How many customers of unknown age match the other filters (for the sidebar's unknown-age choice)."""
+    return unknown_age_count(_customers, filters, _transactions)
 
 
 @st.cache_data(max_entries=256, show_spinner="Summarising the selected customers…")

@@ -13,7 +13,7 @@ from core.present.markdown import escape_markdown
 from core.present.model_charts import probability_bar
 from core.present.model_report import describe_prospect_quality
 from core.present.score_text import describe_prospect_guess
-from core.scoring.lookup import KEY_FEATURES, describe_scored, reason_table, segment_fit_table
+from core.scoring.lookup import describe_scored, reason_table, segment_fit_table
 from core.scoring.lookup import scores_table as readable_scores
 from core.scoring.score import predict_prospect, segment_probabilities
 from core.scoring.whatif import InputField
@@ -54,17 +54,10 @@ def feature_inputs(fields: list[InputField], key_prefix: str, n_columns: int = 3
     return values
 
 
-def lookup_columns(names: list[str] | tuple[str, ...]) -> list[str]:
-    """The columns the lookup table shows first (the download has them all)."""
-    return [
-        "CustomerID",
-        "segment",
-        "stands_out",
-        *[f"p_{n}" for n in names],
-        "closest_other",
-        *KEY_FEATURES,
-        "in_filters",
-    ]
+def lookup_columns(filtered: bool = False) -> list[str]:
+    """The columns the lookup summary shows, few enough to fit a 1,400 px screen (the download has them all)."""
+    columns = ["CustomerID", "segment", "stands_out", "agreement", "closest_other", "balance", "mean_amount"]
+    return [*columns, "in_filters"] if filtered else columns
 
 
 def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[str, ...]) -> None:
@@ -94,14 +87,19 @@ def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[st
             ),
         },
     )
-    right.markdown("**What sets this customer apart**")
+    right.markdown("**Why this segment, and what stands out**")
     right.dataframe(
         reason_table(models, row),
         hide_index=True,
         column_config={
             "vs typical": st.column_config.TextColumn(
-                help="Compared with the typical (median) customer of the whole base; money compared on a log scale."
-            )
+                help="Compared with the typical (median) customer of the whole base: money and counts as a "
+                "multiple, shares in percentage points, hours in hours; equal values read 'same as typical'."
+            ),
+            "Decides the segment": st.column_config.CheckboxColumn(
+                help="Balance, average transaction and total spend decide the segment (K-Means). Ticked: this "
+                "feature pulls the customer into their segment rather than the next closest one; the strongest first."
+            ),
         },
     )
 
@@ -131,7 +129,8 @@ def batch_scoring(models: Models, version: str) -> None:
     st.caption(
         "A CSV (or .csv.gz / Parquet) of customer features (columns named like the app's downloads, e.g. "
         "'Account balance (INR)', or balance, mean_amount, total_amount…) or of raw transactions (the bank's "
-        "export schema). Each customer gets a segment, probabilities and distances."
+        "export schema). Each customer gets the exact segment and, when the file has every feature the classifier "
+        "uses, the classifier's probabilities."
     )
     upload = st.file_uploader("Customers or transactions file", type=["csv", "gz", "parquet"], key="batch_upload")
     if upload is not None:
@@ -140,7 +139,10 @@ def batch_scoring(models: Models, version: str) -> None:
         except DataError as exc:
             st.error(f"This file can't be scored: {escape_markdown(exc)}")
             st.stop()
-        st.success(describe_scored(batch, names), icon=":material/task_alt:")
+        if batch.attrs.get("probabilities_withheld"):
+            st.warning(describe_scored(batch, names), icon=":material/rule:")
+        else:
+            st.success(describe_scored(batch, names), icon=":material/task_alt:")
         show_scored(batch, names)
         download_csv(
             lambda: readable_scores(batch),

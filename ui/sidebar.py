@@ -3,88 +3,77 @@
 A new session takes its filters from the URL; the widgets' values are then kept in session state from page to
 page, and every run writes the filters back to the URL, so a view can be bookmarked or shared as a link.
 (Streamlit's `bind="query-params"` drops a page's bound parameters when switching pages, hence this.)
-The filtered customers are cached per (dataset version, filters) in ui.cache, so switching pages costs nothing.
+Values of a link that can't be used are named in a note. Page choices such as the map's axes travel the same
+way (page_setting / keep_page_setting). The widgets themselves are in ui.filter_widgets. The filtered customers
+are cached per (dataset version, filters) in ui.cache, so switching pages costs nothing; pages answered by engine
+queries use sidebar_query_filters, which draws the same filters without building the filtered frame.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
-from core.analysis.filter_urls import audience_from_query, filters_from_query, filters_to_query
+from core.analysis.filter_urls import audience_from_query, filters_to_query, read_filters_query
 from core.analysis.filters import FilterOptions, Filters, normalise_filters
 from core.analysis.sql.aggregates import count_customers
-from core.config import MAX_LOCATION_OPTIONS
 from core.pipeline.persistence import Artifacts
 from core.present.filter_text import describe_filters
-from core.present.formats import format_inr, gender_label
+from core.present.formats import gender_label
 from core.present.markdown import escape_markdown
-from ui.audiences import audience_store
-from ui.cache import cached_options, cached_query_options, cached_rule_mask, cached_view, per_query
+from ui.cache import cached_options, cached_query_options, cached_unknown_age, cached_view, per_query
+from ui.filter_widgets import (
+    age_filter,
+    audience_filter,
+    audience_names,
+    balance_filter,
+    balance_steps,
+    location_filter,
+    nearest_step,
+    rfm_filter,
+    unknown_age_note,
+)
 from ui.navigation import draw_navigation
-from ui.state import DATASET_KEY, FILTER_KEYS, KEPT_KEY, SEEDED_KEY
-
-# Balances span 0 to 10^8: a slider over round, log-spaced steps is usable where a linear one is not.
-BALANCE_STEPS = (
-    0,
-    100,
-    500,
-    1_000,
-    2_500,
-    5_000,
-    10_000,
-    25_000,
-    50_000,
-    100_000,
-    250_000,
-    500_000,
-    1_000_000,
-    2_500_000,
-    5_000_000,
-    10_000_000,
-    25_000_000,
-    50_000_000,
-    100_000_000,
+from ui.state import (
+    DATASET_KEY,
+    FILTER_KEYS,
+    KEPT_KEY,
+    LINK_NOTES_KEY,
+    PAGE_SETTING_NAMES,
+    PAGE_SETTINGS_KEY,
+    SEEDED_KEY,
 )
 
 
-def _balance_steps(options: FilterOptions) -> list[int]:
-    """The round balance steps covering this dataset's balances."""
-    top = options.balance_max or 0
-    steps = [s for s in BALANCE_STEPS if s < top] + [int(np.ceil(top))]
-    return sorted(set(steps))
-
-
-def _nearest_step(value: float, steps: list[int]) -> int:
-    """The balance step closest to a value from the URL."""
-    return min(steps, key=lambda s: abs(s - value))
-
-
-def _restore_filters(options: FilterOptions, version: str) -> dict:
+def _restore_filters(artifacts: Artifacts, options: FilterOptions, version: str) -> dict:
     """The filter values to start the widgets with: from the URL on a new session or dataset, else the kept copy.
 
     The URL seeds a session once (a bookmark or a shared link); after that the values kept from page to page
-    are the truth. Switching dataset re-reads the URL, clamping the filters to the new ranges.
+    are the truth. Switching dataset re-reads the URL, clamping the filters to the new ranges. Values of the
+    link that can't be used are noted (shown until the filters change).
     """
     if st.session_state.get(SEEDED_KEY) != version:
         for key in FILTER_KEYS:  # widget state of another dataset may lie outside this one's ranges
             st.session_state.pop(key, None)
         st.session_state[SEEDED_KEY] = version
-        st.session_state[KEPT_KEY] = _url_values(options)
+        params = st.query_params.to_dict()
+        filters, notes = read_filters_query(params, options)
+        audience = audience_from_query(params) or ""
+        if audience and audience.casefold() not in {n.casefold() for n in audience_names(artifacts)}:
+            notes = [*notes, f"Audience '{audience}' is not saved for this dataset"]
+        st.session_state[KEPT_KEY] = {**_widget_values(filters, options), "audience": audience}
+        st.session_state[LINK_NOTES_KEY] = (filters, notes)
+        st.session_state[PAGE_SETTINGS_KEY] = {k: str(params[k]) for k in PAGE_SETTING_NAMES if k in params}
     return st.session_state[KEPT_KEY]
 
 
-def _keep_values(values: dict) -> None:
-    """Remember the widgets' values for the next page (Streamlit drops a widget's state on pages without it)."""
-    st.session_state[KEPT_KEY] = values
-
-
-def _url_values(options: FilterOptions) -> dict:
-    """Widget values for the filters in the URL, clamped to this dataset's options."""
-    f = filters_from_query(st.query_params.to_dict(), options)
+def _widget_values(f: Filters, options: FilterOptions) -> dict:
+    """The widget values that show these filters (ranges clamped to this dataset's options)."""
     seeds = {
-        "audience": audience_from_query(st.query_params.to_dict()) or "",
+        "audience": f.audience[0] if f.audience else "",
         "rfm": list(f.rfm_segments),
         "segment": list(f.segments),
         "gender": list(f.genders),
@@ -94,19 +83,41 @@ def _url_values(options: FilterOptions) -> dict:
     if options.age_min is not None:
         seeds["age"] = f.age_range or (options.age_min, options.age_max)
     if options.balance_max is not None:
-        steps = _balance_steps(options)
+        steps = balance_steps(options)
         lo, hi = f.balance_range or (steps[0], steps[-1])
-        seeds["balance"] = (_nearest_step(lo, steps), _nearest_step(hi, steps))
+        seeds["balance"] = (nearest_step(lo, steps), nearest_step(hi, steps))
     if options.date_min is not None:
         seeds["dates"] = f.date_range or (options.date_min, options.date_max)
     return seeds
 
 
+def _reset_filters(options: FilterOptions) -> None:
+    """Every filter back to 'all customers' (a button callback: runs before the widgets are drawn)."""
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state[KEPT_KEY] = _widget_values(Filters(), options)
+    st.session_state[LINK_NOTES_KEY] = (None, [])
+
+
+def page_setting(name: str, default: str) -> str:
+    """A page choice kept in the URL and from page to page (e.g. the map's axes); `default` when never set."""
+    return st.session_state.setdefault(PAGE_SETTINGS_KEY, {}).get(name, default)
+
+
+def keep_page_setting(name: str, value: object) -> None:
+    """Remember a page choice for the next visit and put it in the URL (so a link or bookmark keeps it)."""
+    text = str(value)
+    st.session_state.setdefault(PAGE_SETTINGS_KEY, {})[name] = text
+    if st.query_params.get(name) != text:
+        st.query_params[name] = text
+
+
 def _write_url(filters: Filters) -> dict[str, str]:
-    """Put the active filters (and the dataset) in the URL so the view can be bookmarked; return that query."""
+    """Put the active filters, the dataset and kept page choices in the URL (to bookmark the view); return it."""
     query = filters_to_query(filters)
     if DATASET_KEY in st.query_params:
         query[DATASET_KEY] = st.query_params[DATASET_KEY]
+    query.update(st.session_state.get(PAGE_SETTINGS_KEY, {}))
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     return query
@@ -116,7 +127,11 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
     """Draw the filters; return them and the matching customers, and say how many match."""
     version = str(artifacts.folder)
     options = cached_options(version, artifacts.customers, artifacts.transactions)
-    filters, query = _draw_filters(artifacts, options)
+
+    def unknown_ages(filters: Filters) -> int:
+        return cached_unknown_age(version, filters, artifacts.customers, artifacts.transactions)
+
+    filters, query = _draw_filters(artifacts, options, unknown_ages)
     view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
     _say_matches(filters, query, len(view), len(artifacts.customers))
     return filters, view
@@ -125,10 +140,16 @@ def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
 def sidebar_query_filters(artifacts: Artifacts) -> tuple[Filters, int]:
     """Draw the same filters for a page answered by engine queries: return them and how many customers match.
 
-    The options and the count are queries (core.analysis.sql), so no filtered frame is built for these pages.
+    The options and the counts are queries (core.analysis.sql), so no filtered frame is built for these pages.
     """
     options = cached_query_options(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
-    filters, query = _draw_filters(artifacts, options)
+
+    def unknown_ages(filters: Filters) -> int:  # the customers the unknown-age choice adds or leaves out
+        others = replace(filters, age_range=None, include_unknown_age=True)
+        known = replace(others, include_unknown_age=False)
+        return per_query(artifacts, others, count_customers) - per_query(artifacts, known, count_customers)
+
+    filters, query = _draw_filters(artifacts, options, unknown_ages)
     matching = per_query(artifacts, filters, count_customers)
     _say_matches(filters, query, matching, artifacts.card.rows.customers)
     return filters, matching
@@ -142,12 +163,28 @@ def _say_matches(filters: Filters, query: dict[str, str], matching: int, total: 
     draw_navigation(query)
 
 
-def _draw_filters(artifacts: Artifacts, options: FilterOptions) -> tuple[Filters, dict[str, str]]:
-    """The filter widgets, seeded from the URL or the kept values; the Filters they say and the URL query."""
+def _draw_filters(
+    artifacts: Artifacts, options: FilterOptions, unknown_ages: Callable[[Filters], int]
+) -> tuple[Filters, dict[str, str]]:
+    """The filter widgets, seeded from the URL or the kept values; the Filters they say and the URL query.
+
+    `unknown_ages(filters)` counts the customers of unknown age matching the other filters (for the note under
+    the unknown-age choice).
+    """
     version = str(artifacts.folder)
-    start = _restore_filters(options, version)
+    start = _restore_filters(artifacts, options, version)
     side = st.sidebar
-    side.header("Filters")
+    head, button = side.columns([3, 2], vertical_alignment="center")
+    head.header("Filters")
+    button.button(
+        "Reset",
+        key="reset_filters",
+        icon=":material/restart_alt:",
+        on_click=_reset_filters,
+        args=(options,),
+        help="Show all customers again.",
+    )
+    notes_place = side.empty()
     segments = side.multiselect(
         "Segment",
         options.segments,
@@ -164,41 +201,10 @@ def _draw_filters(artifacts: Artifacts, options: FilterOptions) -> tuple[Filters
         placeholder="All genders",
         format_func=gender_label,
     )
-    age, include_unknown, balance, dates = None, True, None, None
-    if options.age_min is not None and options.age_min == options.age_max:  # a slider needs min < max
-        side.caption(f"Age: every customer of known age is {options.age_min}.")
-        include_unknown = side.checkbox("Include customers of unknown age", start["age_unknown"], key="age_unknown")
-    elif options.age_min is not None:
-        age = side.slider(
-            "Age",
-            options.age_min,
-            options.age_max,
-            start["age"],
-            key="age",
-            help="Age in years at the latest transaction.",
-        )
-        include_unknown = side.checkbox("Include customers of unknown age", start["age_unknown"], key="age_unknown")
-    steps = _balance_steps(options) if options.balance_max is not None else []
-    if len(steps) == 1:
-        side.caption(f"Account balance: at most {format_inr(steps[0])} for every customer.")
-    elif steps:
-        balance = side.select_slider(
-            "Account balance (INR)",
-            steps,
-            start["balance"],
-            key="balance",
-            format_func=format_inr,
-            help="Latest balance. Both ends at the extremes: no "
-            "balance filter (overdrafts and unknown balances included).",
-        )
-    locations = side.multiselect(
-        "Location",
-        options.locations[:MAX_LOCATION_OPTIONS],
-        start["location"],
-        key="location",
-        placeholder="All locations (type to search)",
-        help="Biggest first. Type to search.",
-    )
+    age, include_unknown, age_note = age_filter(options, start)
+    balance, steps = balance_filter(options, start)
+    locations = location_filter(options, start)
+    dates = None
     if options.date_min is not None:
         dates = side.date_input(
             "Transaction dates",
@@ -213,19 +219,6 @@ def _draw_filters(artifacts: Artifacts, options: FilterOptions) -> tuple[Filters
             dates = start["dates"]  # half-picked range: keep the previous one until the second date is chosen
     rfm = rfm_filter(options, start)
     audience = audience_filter(artifacts, start)
-    _keep_values(
-        {
-            "audience": audience[0] if audience else "",
-            "rfm": rfm,
-            "segment": segments,
-            "gender": genders,
-            "location": locations,
-            "age_unknown": include_unknown,
-            "age": age,
-            "balance": balance,
-            "dates": tuple(dates) if dates else None,
-        }
-    )
     whole_balance = balance is None or tuple(balance) == (steps[0], steps[-1])
     filters = normalise_filters(
         Filters(
@@ -241,44 +234,23 @@ def _draw_filters(artifacts: Artifacts, options: FilterOptions) -> tuple[Filters
         ),
         options,
     )
+    st.session_state[KEPT_KEY] = {  # for the next page (Streamlit drops a widget's state on pages without it)
+        "audience": audience[0] if audience else "",
+        "rfm": rfm,
+        "segment": segments,
+        "gender": genders,
+        "location": locations,
+        "age_unknown": filters.include_unknown_age,
+        "age": age,
+        "balance": balance,
+        "dates": tuple(dates) if dates else None,
+    }
+    if age_note is not None:
+        unknown_age_note(age_note, filters, unknown_ages(filters))
+    linked, notes = st.session_state.get(LINK_NOTES_KEY, (None, []))
+    if notes and linked == replace(filters, audience=None):  # shown until the filters change
+        notes_place.warning(
+            escape_markdown("Some filters in the link could not be used: " + "; ".join(notes) + "."),
+            icon=":material/link_off:",
+        )
     return filters, _write_url(filters)
-
-
-def rfm_filter(options: FilterOptions, start: dict) -> list[str]:
-    """The RFM segment filter (when the data has RFM segments)."""
-    if not options.rfm_segments:
-        return []
-    chosen = [s for s in start.get("rfm", []) if s in options.rfm_segments]
-    return st.sidebar.multiselect(
-        "RFM segment",
-        options.rfm_segments,
-        chosen,
-        key="rfm",
-        placeholder="All RFM segments",
-        help="Recency-frequency segments, best first (see Segment profiles).",
-    )
-
-
-def audience_filter(artifacts: Artifacts, start: dict) -> tuple[str, str] | None:
-    """The saved-audience filter: (name, rule) of the chosen audience, or None for everyone."""
-    audiences = {a.name: a for a in audience_store(artifacts).list()}
-    if not audiences:
-        return None
-    names = ["", *audiences]
-    wanted = next((n for n in audiences if n.casefold() == str(start.get("audience", "")).casefold()), "")
-    picked = st.sidebar.selectbox(
-        "Audience",
-        names,
-        names.index(wanted),
-        key="audience",
-        format_func=lambda n: n or "Everyone (no audience)",
-        help="A saved audience (see the Audiences page).",
-    )
-    if not picked:
-        return None
-    try:
-        cached_rule_mask(str(artifacts.folder), audiences[picked].rule, artifacts.customers)
-    except ValueError as exc:
-        st.sidebar.warning(f"The audience {escape_markdown(picked)} can't be applied here: {escape_markdown(exc)}")
-        return None
-    return (picked, audiences[picked].rule)

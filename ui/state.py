@@ -20,7 +20,22 @@ NAV_KEY = "_navigation_container"  # the sidebar place the page links are drawn 
 SIGNED_IN_KEY = "signed_in_with_password"
 SEEDED_KEY = "_filters_seeded_for_version"  # the dataset version whose URL filters seeded the widgets
 KEPT_KEY = "_filter_values"  # the filter values kept from page to page
-FILTER_KEYS = ("segment", "gender", "age", "age_unknown", "balance", "location", "dates", "rfm", "audience")  # widgets
+FILTER_KEYS = (  # the filter widgets
+    "segment",
+    "gender",
+    "age",
+    "age_unknown",
+    "age_unknown_narrowed",
+    "balance",
+    "location",
+    "dates",
+    "rfm",
+    "audience",
+)
+LINK_NOTES_KEY = "_link_notes"  # (filters read from the link, notes on the values that could not be used)
+LOCATION_MATCH_KEY = "location_match"  # the text of the sidebar's "add all matching locations"
+PAGE_SETTINGS_KEY = "_page_settings"  # page choices kept in the URL and from page to page (the map's axes...)
+PAGE_SETTING_NAMES = ("map", "x", "y", "log_x", "log_y")  # URL parameters of those choices
 
 
 def dataset_folder(name: str) -> Path:

@@ -81,11 +81,12 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
     config["segment"] = st.column_config.TextColumn(header("segment"), help="Budget segment (exact K-Means).")
     for name in names:
         config[f"p_{name}"] = st.column_config.ProgressColumn(
-            f"P({name})",
+            f"Classifier P({name})",
             format="percent",
             min_value=0.0,
             max_value=1.0,
-            help=f"How likely the classifier finds it that this customer is {name}.",
+            help=f"How likely the classifier (a Random Forest trained to mimic the segments) finds it that this "
+            f"customer is {name}. The segment column itself is the exact K-Means assignment.",
         )
         config[f"distance_{name}"] = st.column_config.NumberColumn(
             f"Distance to {name}",
@@ -98,12 +99,36 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
     )
     config["stands_out"] = st.column_config.TextColumn(
         header("stands_out"),
-        width=300,
-        help="Features at least one standard deviation away from the typical customer (money on a log scale).",
+        width=330,
+        help="First the features that decide the segment (balance, average transaction, total spend: the one that "
+        "pulls hardest first), then others that differ from the typical customer; equal values are never listed.",
+    )
+    config["agreement"] = st.column_config.ProgressColumn(
+        header("agreement"),
+        format="percent",
+        min_value=0.0,
+        max_value=1.0,
+        help="The classifier's probability for the customer's own segment (the segment itself is exact K-Means). "
+        "Low values mean the customer sits near a boundary.",
     )
     config["closest_other"] = st.column_config.TextColumn(
         header("closest_other"),
         help="The segment whose centre is next closest: where a change would move this customer first.",
+    )
+    return config
+
+
+def lookup_column_config(names: list[str] | tuple[str, ...]) -> dict:
+    """score_column_config with short headers for the lookup summary (it must fit a 1,400 px screen)."""
+    config = score_column_config(names)
+    config["balance"] = st.column_config.NumberColumn(
+        "Balance", format="₹%,.0f", help=FEATURES["balance"].description + " In rupees."
+    )
+    config["mean_amount"] = st.column_config.NumberColumn(
+        "Avg transaction", format="₹%,.0f", help=FEATURES["mean_amount"].description + " In rupees."
+    )
+    config["closest_other"] = st.column_config.TextColumn(
+        "Next closest", help="The segment whose centre is next closest: where a change would move this customer first."
     )
     return config
 

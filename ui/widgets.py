@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from html import escape
 
@@ -15,7 +15,7 @@ from core.present.excel import XLSX_MIME, to_xlsx_bytes
 from core.present.export import customer_table, export_filename, to_csv_bytes
 from core.present.figures import segment_colour_map
 from core.present.filter_text import describe_filters
-from core.present.formats import format_count, format_inr
+from core.present.formats import format_count, format_inr, format_inr_short
 from core.present.report_pack import profile_report_pack
 from ui.state import active_dataset_name, dataset_folder
 
@@ -132,8 +132,8 @@ def sample_note(shown: int, total: int) -> None:
         )
 
 
-def segment_cards(profile: pd.DataFrame) -> None:
-    """One card per segment, in its colour: size, share, median balance and median transaction."""
+def segment_cards(profile: pd.DataFrame, definitions: Mapping[str, str] | None = None) -> None:
+    """One card per segment, in its colour: size, share, median balance and transaction, and its definition."""
     colours = segment_colour_map(segment_names(profile))  # every segment, so colours don't shift when filtering
     for col, row in zip(st.columns(len(profile)), profile.itertuples(), strict=True):
         with col.container(border=True):
@@ -148,14 +148,16 @@ def segment_cards(profile: pd.DataFrame) -> None:
             )
             st.metric(
                 "Median balance",
-                format_inr(row.median_balance),
-                help="Half of the segment's customers hold less than this.",
+                format_inr_short(row.median_balance),
+                help=f"Half of the segment's customers hold less than this ({format_inr(row.median_balance)}).",
             )
             st.metric(
                 "Median transaction",
-                format_inr(row.median_mean_amount),
-                help="Median of each customer's average transaction amount.",
+                format_inr_short(row.median_mean_amount),
+                help=f"Median of each customer's average transaction amount ({format_inr(row.median_mean_amount)}).",
             )
+            if definitions and str(row.segment) in definitions:
+                st.caption(definitions[str(row.segment)])
 
 
 def segment_heading(segment: str, names: Sequence[str], prefix: str = "") -> None:

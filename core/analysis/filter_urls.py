@@ -1,8 +1,9 @@
 """Filters as URL query parameters, so a view can be bookmarked or sent to a colleague.
 
 Lists are comma-separated (a ',' or '%' inside a value percent-escaped), ranges `from..to`, dates ISO. Reading
-back never raises: unknown, malformed or out-of-range values are ignored. A saved audience travels by name
-(`audience=...`); the app looks its rule up in the dataset's audience store.
+back never raises: unknown, malformed or out-of-range values are left out, and read_filters_query names each
+of them so the page can say so. A saved audience travels by name (`audience=...`); the app looks its rule up in
+the dataset's audience store.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def filters_to_query(filters: Filters) -> dict[str, str]:
             query[key] = _encode_list(values)
     if filters.age_range:
         query["age"] = RANGE_SEPARATOR.join(str(v) for v in filters.age_range)
-    if not filters.include_unknown_age:
-        query["age_unknown"] = "exclude"
+    if filters.include_unknown_age is not None and filters.include_unknown_age != (filters.age_range is None):
+        query["age_unknown"] = "include" if filters.include_unknown_age else "exclude"
     if filters.balance_range:
         query["balance"] = RANGE_SEPARATOR.join(_number(v) for v in filters.balance_range)
     if filters.date_range:
@@ -76,20 +77,105 @@ def _parse_range(raw: str | list[str] | None, convert) -> tuple | None:
     return (lo, hi) if lo <= hi else (hi, lo)
 
 
-def filters_from_query(params: Mapping[str, str | list[str]], options: FilterOptions) -> Filters:
-    """Filters read back from URL query parameters; unknown, malformed or out-of-range values are ignored."""
+GENDER_ALIASES = {"m": "M", "male": "M", "man": "M", "f": "F", "female": "F", "woman": "F"}
+
+
+def _match(
+    values: tuple[str, ...], allowed: tuple[str, ...], what: str, aliases: Mapping[str, str] | None = None
+) -> tuple[tuple[str, ...], list[str]]:
+    """Values matched to the allowed ones: exactly, else ignoring letter case when only one option fits.
+
+    Returns the matches and a note for what could not be used ('Location 'XYZ' is not in this data').
+    """
+    exact = set(allowed)
+    folded: dict[str, list[str]] = {}
+    for option in allowed:
+        folded.setdefault(option.casefold(), []).append(option)
+    kept, unknown, ambiguous = [], [], []
+    for value in values:
+        text = value.strip()
+        alias = (aliases or {}).get(text.casefold())
+        candidates = [text] if text in exact else [alias] if alias in exact else folded.get(text.casefold(), [])
+        if len(candidates) == 1:
+            kept.append(candidates[0])
+        elif candidates:
+            ambiguous.append(f"'{text}' (could be {' or '.join(candidates)})")
+        else:
+            unknown.append(f"'{text}'")
+    notes = []
+    for problem, verb in ((unknown, "not in this data"), (ambiguous, "ambiguous")):
+        if problem:
+            more = f" and {len(problem) - 5} more" if len(problem) > 5 else ""
+            notes.append(f"{what} {', '.join(problem[:5])}{more} {'is' if len(problem) == 1 else 'are'} {verb}")
+    return tuple(dict.fromkeys(kept)), notes
+
+
+def _read_range(raw, convert, what: str, example: str, lo: object, hi: object) -> tuple[tuple | None, list[str]]:
+    """A range 'a..b' from the link, or None and a note saying why it can't be used."""
+    text = _last(raw)
+    if text is None or not text.strip():
+        return None, []
+    pair = _parse_range(text, convert)
+    if pair is None:
+        return None, [f"{what} '{text}' is not a range like {example}"]
+    if lo is not None and hi is not None and (pair[1] < lo or pair[0] > hi):
+        return None, [f"{what} '{text}' is outside this data ({lo}..{hi})"]
+    return pair, []
+
+
+def _whole(text: str) -> int:
+    """A whole number of years from the link ('25' or '25.0')."""
+    return int(round(float(text)))
+
+
+def read_filters_query(params: Mapping[str, str | list[str]], options: FilterOptions) -> tuple[Filters, list[str]]:
+    """Filters from URL query parameters, and a note for every value that could not be used (none when all fit).
+
+    Segments, RFM segments, genders (also 'female', 'male') and locations match ignoring letter case when only
+    one option fits; ranges must read 'from..to' and overlap the data. The audience is not read here
+    (audience_from_query: the app looks its rule up).
+    """
     raw = {key: params[key] for key in QUERY_KEYS if key in params}
-    filters = Filters(
-        segments=_decode_list(raw.get("segment", [])),
-        genders=_decode_list(raw.get("gender", [])),
-        locations=_decode_list(raw.get("location", [])),
-        age_range=_parse_range(raw.get("age"), lambda s: int(round(float(s)))),
-        include_unknown_age=_last(raw.get("age_unknown")) != "exclude",
-        balance_range=_parse_range(raw.get("balance"), float),
-        date_range=_parse_range(raw.get("dates"), date.fromisoformat),
-        rfm_segments=_decode_list(raw.get("rfm", [])),
+    notes: list[str] = []
+    matched = {}
+    for key, allowed, what, aliases in (
+        ("segment", options.segments, "Segment", None),
+        ("rfm", options.rfm_segments, "RFM segment", None),
+        ("gender", options.genders, "Gender", GENDER_ALIASES),
+        ("location", options.locations, "Location", None),
+    ):
+        matched[key], more = _match(_decode_list(raw.get(key, [])), allowed, what, aliases)
+        notes += more
+    age, more = _read_range(raw.get("age"), _whole, "Age", "25..40", options.age_min, options.age_max)
+    notes += more
+    balance, more = _read_range(
+        raw.get("balance"), float, "Balance", "10000..500000", options.balance_min, options.balance_max
     )
-    return normalise_filters(filters, options)
+    notes += more
+    dates, more = _read_range(
+        raw.get("dates"), date.fromisoformat, "Dates", "2016-08-01..2016-08-31", options.date_min, options.date_max
+    )
+    notes += more
+    unknown_age = _last(raw.get("age_unknown"))
+    choice = (unknown_age or "").strip().casefold()
+    if choice not in ("", "include", "exclude"):
+        notes.append(f"age_unknown '{unknown_age}' should be 'include' or 'exclude'")
+    filters = Filters(
+        segments=matched["segment"],
+        genders=matched["gender"],
+        locations=matched["location"],
+        age_range=age,
+        include_unknown_age=None if choice not in ("include", "exclude") else choice == "include",
+        balance_range=balance,
+        date_range=dates,
+        rfm_segments=matched["rfm"],
+    )
+    return normalise_filters(filters, options), notes
+
+
+def filters_from_query(params: Mapping[str, str | list[str]], options: FilterOptions) -> Filters:
+    """Filters read back from URL query parameters; values that can't be used are left out (see read_filters_query)."""
+    return read_filters_query(params, options)[0]
 
 
 def audience_from_query(params: Mapping[str, str | list[str]]) -> str | None:

@@ -54,15 +54,17 @@ class Filters:
     """Which customers to show. Empty tuples and None mean "no restriction"; ranges are inclusive.
 
     Lists from widgets are turned into tuples, so a Filters value is hashable (usable as a cache key).
-    `include_unknown_age=False` drops customers of unknown age even without an age range. Customers
-    with an unknown balance are dropped whenever a balance range is set. `audience` is a saved audience as
-    (name, rule text): the rule decides who is in it, so an edited rule is a different filter (and cache key).
+    Customers of unknown age: `include_unknown_age=None` (the default) follows the age range: a narrowed range
+    means known ages in it, no range means everyone. True or False says so explicitly (False without a range:
+    known ages only). Customers with an unknown balance are dropped whenever a balance range is set. `audience`
+    is a saved audience as (name, rule text): the rule decides who is in it, so an edited rule is a different
+    filter (and cache key).
     """
 
     segments: tuple[str, ...] = ()
     genders: tuple[str, ...] = ()
     age_range: tuple[int, int] | None = None
-    include_unknown_age: bool = True
+    include_unknown_age: bool | None = None
     balance_range: tuple[float, float] | None = None
     locations: tuple[str, ...] = ()
     date_range: tuple[date, date] | None = None
@@ -79,7 +81,13 @@ class Filters:
         object.__setattr__(self, "age_range", _ordered_pair(self.age_range, lambda v: int(round(float(v)))))
         object.__setattr__(self, "balance_range", _ordered_pair(self.balance_range, float))
         object.__setattr__(self, "date_range", _ordered_pair(self.date_range, _as_date))
-        object.__setattr__(self, "include_unknown_age", bool(self.include_unknown_age))
+        if self.include_unknown_age is not None:
+            object.__setattr__(self, "include_unknown_age", bool(self.include_unknown_age))
+
+    @property
+    def unknown_age_included(self) -> bool:
+        """Whether customers of unknown age are in: as set, else only when no age range narrows the view."""
+        return self.age_range is None if self.include_unknown_age is None else self.include_unknown_age
 
     @property
     def is_active(self) -> bool:
@@ -91,7 +99,7 @@ class Filters:
             or self.age_range
             or self.balance_range
             or self.date_range
-            or not self.include_unknown_age
+            or not self.unknown_age_included
             or self.rfm_segments
             or self.audience
         )
@@ -158,8 +166,8 @@ def customer_mask(customers: pd.DataFrame, filters: Filters, transactions: pd.Da
     if filters.age_range:
         lo, hi = filters.age_range
         known_in_range = (age >= lo) & (age <= hi)
-        mask &= known_in_range | (np.isnan(age) if filters.include_unknown_age else False)
-    elif not filters.include_unknown_age:
+        mask &= known_in_range | (np.isnan(age) if filters.unknown_age_included else False)
+    elif not filters.unknown_age_included:
         mask &= ~np.isnan(age)
     if filters.balance_range:
         balance = customers["balance"].to_numpy(dtype="float64")
@@ -182,6 +190,12 @@ def apply_filters(customers: pd.DataFrame, filters: Filters, transactions: pd.Da
     if not filters.is_active:
         return customers
     return customers[customer_mask(customers, filters, transactions)]
+
+
+def unknown_age_count(customers: pd.DataFrame, filters: Filters, transactions: pd.DataFrame | None = None) -> int:
+    """Customers of unknown age matching every other filter: what the unknown-age choice adds or leaves out."""
+    others = replace(filters, age_range=None, include_unknown_age=True)
+    return int((customer_mask(customers, others, transactions) & customers["age"].isna().to_numpy()).sum())
 
 
 # ---- widget options ---------------------------------------------------------------------------------------
@@ -263,14 +277,20 @@ def normalise_filters(filters: Filters, options: FilterOptions) -> Filters:
     """Filters made consistent with the data: unknown choices dropped, ranges clamped, full ranges -> None.
 
     Choosing every segment (or the whole age range) is the same as no filter, so it becomes () / None:
-    slugs and descriptions then say "all", and unknown ages or balances are not silently dropped.
+    slugs and descriptions then say "all", and unknown ages or balances are not silently dropped. The unknown-age
+    choice becomes None when it is what the (clamped) age range implies anyway, so equal views are equal values.
     """
+    age_range = _clamp(filters.age_range, options.age_min, options.age_max)
+    include = filters.include_unknown_age
+    if include is not None and include == (age_range is None):
+        include = None
     return replace(
         filters,
+        include_unknown_age=include,
         segments=_in_order(filters.segments, options.segments),
         genders=_in_order(filters.genders, options.genders),
         locations=_known(filters.locations, options.location_set),
-        age_range=_clamp(filters.age_range, options.age_min, options.age_max),
+        age_range=age_range,
         balance_range=_clamp(filters.balance_range, options.balance_min, options.balance_max),
         date_range=_clamp(filters.date_range, options.date_min, options.date_max),
         rfm_segments=_in_order(filters.rfm_segments, options.rfm_segments),

@@ -129,7 +129,10 @@ def feature_box_by_segment(summary: pd.DataFrame, log: bool | None = None) -> go
     feature = str(summary["feature"].iloc[0])
     log = default_log(feature, log)
     label = FEATURES[feature].label if feature in FEATURES else feature
-    fig = new_figure(f"{label} by segment", "Boxes: middle half of customers; whiskers: 5th to 95th percentile")
+    fig = new_figure(
+        f"{label} by segment",
+        "Boxes: middle half of customers; solid line: median; dashed line: mean; whiskers: 5th to 95th percentile",
+    )
     colours = colours_for(summary)
     for _, row in summary.iterrows():
         name = str(row["segment"])

@@ -15,7 +15,7 @@ from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
 from core.pipeline.clean import FORMULA_STARTS
 from core.pipeline.features import FEATURES
 from core.present.filter_text import filters_slug, safe_slug
-from core.present.formats import KIND_FORMATS, feature_kind, header, kind_format
+from core.present.formats import KIND_FORMATS, feature_kind, gender_label, header, kind_format
 
 FEATURE_KINDS_ROUNDED = frozenset(k for k, f in KIND_FORMATS.items() if f.decimals is not None)
 
@@ -125,5 +125,7 @@ def customer_table(customers: pd.DataFrame) -> pd.DataFrame:
             table[name] = table[name].astype("float64").round(decimals)
         elif kind == "years":
             table[name] = table[name].round().astype("Int64")
+        elif name == "gender":  # Male/Female as in the interface (batch scoring reads them back)
+            table[name] = table[name].astype("object").map(lambda v: gender_label(v) if pd.notna(v) else v)
     table.columns = [RFM_LABELS.get(c) or header(c) for c in columns]
     return table.reset_index(drop=True)

@@ -37,9 +37,9 @@ def describe_filters(filters: Filters) -> str:
         clauses.append(f"who are {_either(gender_word(g) for g in filters.genders)}")
     if filters.age_range:
         lo, hi = filters.age_range
-        unknown = " (or of unknown age)" if filters.include_unknown_age else ""
+        unknown = " (or of unknown age)" if filters.unknown_age_included else " (known ages only)"
         clauses.append(f"aged {lo}–{hi}{unknown}")
-    elif not filters.include_unknown_age:
+    elif not filters.unknown_age_included:
         clauses.append("of known age")
     if filters.balance_range:
         lo, hi = filters.balance_range
@@ -71,8 +71,8 @@ def filters_slug(filters: Filters, max_length: int = SLUG_MAX_LENGTH) -> str:
         parts.append("gender-" + "-".join(map(safe_slug, filters.genders)))
     if filters.age_range:
         lo, hi = filters.age_range
-        parts.append(f"age-{lo}-{hi}" + ("" if filters.include_unknown_age else "-known"))
-    elif not filters.include_unknown_age:
+        parts.append(f"age-{lo}-{hi}" + ("-with-unknown" if filters.unknown_age_included else ""))
+    elif not filters.unknown_age_included:
         parts.append("age-known")
     if filters.balance_range:
         parts.append("balance-" + "-".join(str(int(round(v))) for v in filters.balance_range))

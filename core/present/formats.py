@@ -44,6 +44,7 @@ HEADERS: dict[str, str] = {
     "last_date": "Last transaction",
     "in_filters": "Matches filters",
     "stands_out": "Stands out",
+    "agreement": "Classifier agrees",
     "closest_other": "Next closest segment",
 }
 
@@ -63,7 +64,7 @@ def header(name: str) -> str:
     if name in HEADERS:
         return HEADERS[name]
     if name.startswith("p_"):
-        return f"Probability {name[2:]}"
+        return f"Classifier probability {name[2:]}"
     if name.startswith("distance_"):
         return f"Distance to {name[9:]} centre"
     return feature_label(name)

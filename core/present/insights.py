@@ -17,6 +17,9 @@ SIMILAR_RATIO = 1.1  # segments closer than 10% are described as similar rather 
 
 
 DAYPARTS = ((5, "morning"), (12, "afternoon"), (17, "evening"), (22, "night"))  # start hour of each part
+# Personas and comparisons need this many customers (and known values, e.g. ages) before they generalise:
+# a median of fewer is one or two people's numbers, not "typical" of anything.
+MIN_DESCRIBED = 30
 
 
 def _base_profile(customers: pd.DataFrame) -> pd.Series:
@@ -148,8 +151,18 @@ def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = Non
     profile = profile_segments(customers) if profile is None else profile
     if profile.empty:
         return []
+    small = profile[profile["customers"] < MIN_DESCRIBED]
+    notes = [
+        f"{row['segment']} has only {format_count(row['customers'])} customer{'s' if row['customers'] != 1 else ''} "
+        f"in this selection: too few (under {MIN_DESCRIBED}) to compare."
+        for _, row in small.iterrows()
+    ]
+    profile = profile[profile["customers"] >= MIN_DESCRIBED].reset_index(drop=True)
+    if profile.empty:
+        return notes
+    profile = profile.assign(median_age=profile["median_age"].where(_known_ages(profile) >= MIN_DESCRIBED))
     if len(profile) == 1:
-        return [_insight_single(profile.iloc[0])]
+        return [_insight_single(profile.iloc[0]), *notes]
     candidates = (
         _insight_size(profile),
         _insight_money(profile, "median_mean_amount", "transaction"),
@@ -159,7 +172,12 @@ def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = Non
         _insight_age(profile),
         _insight_gender(profile),
     )
-    return [c for c in candidates if c]
+    return [c for c in candidates if c] + notes
+
+
+def _known_ages(profile: pd.DataFrame) -> pd.Series:
+    """Customers of known age per profile row."""
+    return (profile["customers"] * (1 - profile["share_unknown_age"].fillna(0))).round()
 
 
 def _level(ratio: float) -> str:
@@ -229,7 +247,14 @@ def _gender_phrase(row: pd.Series) -> str | None:
 
 
 def _persona(row: pd.Series, base: pd.Series) -> str:
-    """One persona sentence for a profile row relative to the base profile."""
+    """One persona sentence for a profile row relative to the base profile (or why there is none)."""
+    if row["customers"] < MIN_DESCRIBED:
+        return (
+            f"Too few to describe: {format_count(row['customers'])} customer{'s' if row['customers'] != 1 else ''} "
+            f"match the filters, under the {MIN_DESCRIBED} a persona needs."
+        )
+    unknown_share = 0 if is_missing(row["share_unknown_age"]) else row["share_unknown_age"]
+    known_ages = row["customers"] * (1 - unknown_share)
     bal = _ratio(row["median_balance"], base["median_balance"])
     size = _ratio(row["median_mean_amount"], base["median_mean_amount"])
     freq = _ratio(row["mean_n_transactions"], base["mean_n_transactions"])
@@ -238,7 +263,9 @@ def _persona(row: pd.Series, base: pd.Series) -> str:
         _transaction_phrase(size, freq, row["median_mean_amount"]),
         _daypart(row["mean_hour"]),
         _gender_phrase(row),
-        None if is_missing(row["median_age"]) else f"typically {row['median_age']:.0f} years old",
+        None
+        if is_missing(row["median_age"]) or known_ages < MIN_DESCRIBED
+        else f"typically {row['median_age']:.0f} years old",
     ]
     headline = _HEADLINES[(_level(bal), _level(size))]
     if not is_missing(bal) and bal >= WEALTHY_RATIO:

@@ -63,3 +63,14 @@ def describe_model_age(card: ModelCard, now: datetime | None = None) -> str:
     else:
         ago = f"{seconds // 86_400:.0f} days ago"
     return f"model trained {ago} ({created:%d %b %Y %H:%M} UTC)"
+
+
+GENERATED_SOURCE = "default_transactions.csv.gz"  # the file core.pipeline.synth writes for the default dataset
+
+
+def describe_source(source: str | None, dataset: str) -> str:
+    """Where the data comes from, saying plainly when it is the generated default rather than real customers."""
+    source = str(source or "")
+    if dataset == "default" and source in ("", GENERATED_SOURCE):
+        return "source: generated default data (synthetic transactions in the bank's format, not real customers)"
+    return f"source: {source or 'unknown'}"

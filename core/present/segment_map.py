@@ -28,6 +28,12 @@ def direction_title(index: int, explained: Sequence[float] | None) -> str:
     return f"Direction {index + 1}" + (f" ({share:.0%} of the variation)" if known else "")
 
 
+def short_direction_title(index: int, explained: Sequence[float] | None) -> str:
+    """A 3-D axis title short enough to fit, e.g. 'Dir. 1 · 41%' (the share of the variation it carries)."""
+    share = None if explained is None or index >= len(explained) else float(explained[index])
+    return f"Dir. {index + 1}" + (f" · {share:.0%}" if share is not None and share == share else "")
+
+
 def pca_scatter(
     projected: pd.DataFrame, centroids: pd.DataFrame | None = None, explained: Sequence[float] | None = None
 ) -> go.Figure:
@@ -56,10 +62,27 @@ def pca_scatter_3d(
         legend={"itemsizing": "constant"},
     )
     if not projected.empty:
+        # Short titles and few small ticks fit the 3-D box; the camera sits back so nothing is cut off.
+        axis_style = {"nticks": 5, "tickfont": {"size": 10}, "title": {"font": {"size": 12}}}
         fig.update_layout(
             scene={
-                axis: {"title": {"text": direction_title(i, explained)}}
-                for i, axis in enumerate(("xaxis", "yaxis", "zaxis"))
-            }
+                **{
+                    axis: {**axis_style, "title": {**axis_style["title"], "text": short_direction_title(i, explained)}}
+                    for i, axis in enumerate(("xaxis", "yaxis", "zaxis"))
+                },
+                "aspectmode": "cube",
+                "camera": {"eye": {"x": 1.45, "y": 1.45, "z": 0.95}},
+            },
+            margin={"l": 0, "r": 0, "t": 80, "b": 0},
         )
+        for trace in fig.data:
+            if trace.customdata is None:  # the segment centres: dark, outlined and named, so they show in the cloud
+                trace.update(
+                    mode="markers+text",
+                    textposition="top center",
+                    textfont={"size": 13, "color": "#111827"},
+                    marker={"size": 9, "color": "#111827", "line": {"color": "white", "width": 2}},
+                )
+            else:
+                trace.marker.opacity = 0.25  # a lighter cloud lets the centres show through
     return fig

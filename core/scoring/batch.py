@@ -15,6 +15,7 @@ from core.pipeline.features import FEATURES, NUMERIC_FEATURES, build_customer_fe
 from core.pipeline.load import SYNONYMS, canonical_name, load_transactions, normalise_header, read_table
 from core.pipeline.models import Models
 from core.pipeline.persons import split_persons
+from core.present.formats import GENDER_LABELS
 from core.scoring.score import score_customers
 
 
@@ -92,7 +93,9 @@ def _check_plausible(name: str, numbers: pd.Series) -> None:
 def _score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     """Score a table of customer features (a batch upload) and put the results beside the input columns.
 
-    `attrs["missing_features"]` lists the model features the table lacked (scored as unknown).
+    `attrs["missing_features"]` lists the model features the table lacked (scored as unknown). A table without
+    every segmentation feature is refused; without every numeric feature of the classifier it gets the exact
+    segment but no probabilities (`attrs["probabilities_withheld"]` names what was missing).
     """
     frame = _canonical_columns(frame)
     usable = [c for c in models.segment.features if c in frame]
@@ -106,6 +109,12 @@ def _score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
         raise DataError("the table has a header but no rows: there is no customer to score")
     if "location" in frame:
         frame = frame.assign(location=frame["location"].astype("string").str.strip().str.upper())
+    if "gender" in frame:  # the app's downloads say Male/Female: read them back as the model's codes
+        codes = {name.casefold(): code for code, name in GENDER_LABELS.items()} | {
+            c.casefold(): c for c in GENDER_LABELS
+        }
+        text = frame["gender"].astype("string").str.strip().str.casefold()
+        frame = frame.assign(gender=text.map(lambda v: codes.get(v, "unknown") if pd.notna(v) else "unknown"))
     for name in (n for n in NUMERIC_FEATURES if n in frame):
         text = frame[name].astype("string").str.replace(r"[₹,\s]", "", regex=True)
         numbers = pd.to_numeric(text, errors="coerce")
@@ -116,10 +125,34 @@ def _score_feature_table(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
             )
         _check_plausible(name, numbers.astype("float64"))
         frame = frame.assign(**{name: numbers.astype("float64")})
+    _refuse_without_segment_features(models, frame)
     scored = score_customers(models, frame)
+    withheld = [f for f in models.full_features if f in NUMERIC_FEATURES and f not in frame]
+    if withheld:  # the classifier would be guessing from imputed medians: no probabilities rather than false ones
+        scored[[c for c in scored.columns if c.startswith("p_")]] = np.nan
     out = pd.concat([frame.reset_index(drop=True), scored.reset_index(drop=True)], axis=1)
     out.attrs["missing_features"] = [f for f in FEATURES if f not in frame]
+    out.attrs["probabilities_withheld"] = withheld
     return out
+
+
+def _refuse_without_segment_features(models: Models, frame: pd.DataFrame) -> None:
+    """Refuse a table that lacks any feature the segment is computed from, naming what it has and what it lacks."""
+    missing = [f for f in models.segment.features if f not in frame]
+    if not missing:
+        return
+    needed = ", ".join(FEATURES[f].label.lower() for f in models.segment.features)
+    found = [FEATURES[f].label.lower() for f in FEATURES if f in frame]
+    columns = [str(c) for c in frame.columns if str(c) not in FEATURES]
+    shown = ", ".join(f"'{c}'" for c in columns[:8]) + (f" and {len(columns) - 8} more" if len(columns) > 8 else "")
+    raise DataError(
+        f"the segment is computed from {needed}, and this file has no column for "
+        f"{' or '.join(FEATURES[f].label.lower() for f in missing)} "
+        f"(it matched only {', '.join(found) or 'nothing'}"
+        + (f"; its other columns are {shown}" if columns else "")
+        + "). Is it a file of this bank's customers? Name the columns like the app's downloads, e.g. "
+        "'Average transaction (INR)'."
+    )
 
 
 def score_upload(models: Models, source, name: str | None = None) -> pd.DataFrame:
@@ -136,5 +169,6 @@ def score_upload(models: Models, source, name: str | None = None) -> pd.DataFram
             [customers.reset_index(drop=True), score_customers(models, customers).reset_index(drop=True)], axis=1
         )
         out.attrs["missing_features"] = []
+        out.attrs["probabilities_withheld"] = []
         return out
     return _score_feature_table(models, table)

@@ -22,6 +22,7 @@ from core.pipeline.models import Models
 from core.present.formats import (
     HEADERS,
     format_value,
+    gender_label,
     header,
     kind_format,
 )
@@ -85,12 +86,16 @@ def look_up_customers(
     )
     ordered = ["CustomerID", "segment", *[c for c in found.columns if c not in ("CustomerID", "segment")]]
     table = pd.concat([found[ordered], extra, scored], axis=1).reset_index(drop=True)
+    own = np.array([names.index(str(s)) for s in table["segment"]], dtype=np.int64)
+    probabilities = table[[f"p_{n}" for n in names]].to_numpy()
+    table.insert(table.columns.get_loc("stands_out") + 1, "agreement", probabilities[np.arange(len(table)), own])
     return Lookup(table, unknown, max(len(unique) - limit, 0))
 
 
 def reason_table(models: Models, row: pd.Series) -> pd.DataFrame:
-    """What sets one customer apart, ready to show: feature, this customer, typical customer, vs typical (words)."""
-    reasons = explain_customer(models, row)
+    """Why one customer is in their segment, ready to show: the features that decide it first, then what else
+    stands out; feature, this customer, typical customer, vs typical (words), decides the segment."""
+    reasons = explain_customer(models, row, top=4)
     return pd.DataFrame(
         {
             "Feature": [FEATURES[f].label for f in reasons["feature"]],
@@ -99,6 +104,7 @@ def reason_table(models: Models, row: pd.Series) -> pd.DataFrame:
                 format_value(f, v) for f, v in zip(reasons["feature"], reasons["base_median"], strict=True)
             ],
             "vs typical": reasons["difference"].tolist(),
+            "Decides the segment": reasons["drives_segment"].tolist(),
         }
     )
 
@@ -127,6 +133,8 @@ def scores_table(frame: pd.DataFrame) -> pd.DataFrame:
             decimals = kind_format(name).decimals
             if decimals is not None:
                 out[column] = pd.to_numeric(out[column], errors="coerce").round(decimals)
+            elif name == "gender":
+                out[column] = out[column].map(lambda v: gender_label(v) if pd.notna(v) else v)
         elif name.startswith(("p_", "distance_")):
             out[column] = out[column].astype("float64").round(3 if name.startswith("p_") else 2)
         elif name not in HEADERS:
@@ -144,7 +152,15 @@ def describe_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...]) ->
         + "."
     )
     missing = scored.attrs.get("missing_features") or []
-    if missing:
+    withheld = scored.attrs.get("probabilities_withheld") or []
+    if withheld:
+        text += (
+            " The segment is exact (K-Means on balance, average transaction and total spend). The classifier's "
+            "probabilities are left out: the file lacks "
+            + ", ".join(FEATURES[f].label.lower() for f in withheld)
+            + ", which the classifier uses."
+        )
+    elif missing:
         text += " Not in the file, so scored as unknown: " + ", ".join(FEATURES[f].label for f in missing) + "."
     return text
 

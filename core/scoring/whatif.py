@@ -7,6 +7,7 @@ A page renders `what_if_fields(models)` as widgets, turns the answers into a one
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,9 +15,9 @@ import pandas as pd
 
 from core.analysis.explore import GENDER_ORDER
 from core.config import MAX_AGE, MIN_AGE
-from core.pipeline.features import FEATURES, feature_label
+from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
 from core.pipeline.models import Models
-from core.present.formats import GENDER_LABELS, format_inr
+from core.present.formats import GENDER_LABELS, format_inr, format_inr_short
 
 UNKNOWN_LOCATION = "UNKNOWN"
 
@@ -61,10 +62,29 @@ def _money_step(median: float) -> int:
     return int(10 ** math.floor(math.log10(median)) // 10)
 
 
-def median_customer(models: Models) -> dict[str, float]:
+def typical_customer(customers: pd.DataFrame) -> dict[str, object]:
+    """The median of every numeric feature and the most common gender and location of some customers (a view)."""
+    typical: dict[str, object] = {}
+    for name in NUMERIC_FEATURES:
+        if name in customers:
+            values = customers[name].astype("float64")
+            typical[name] = float(values.median()) if values.notna().any() else float("nan")
+    for name in ("gender", "location"):
+        if name in customers and customers[name].notna().any():
+            typical[name] = str(customers[name].astype("string").value_counts().index[0])
+    return typical
+
+
+def median_customer(models: Models, typical: Mapping[str, object] | None = None) -> dict[str, float]:
     """The median of every numeric feature, made coherent: total = transactions × average, and the largest
-    transaction equals the average when there is one transaction (medians of separate columns need not agree)."""
+    transaction equals the average when there is one transaction (medians of separate columns need not agree).
+
+    `typical` (typical_customer of the filtered view) replaces the whole base's medians where it has a value.
+    """
     med = {name: float(models.base_stats.at[name, "median"]) for name in models.base_stats.index}
+    for name, value in (typical or {}).items():
+        if name in med and isinstance(value, float) and math.isfinite(value):
+            med[name] = value
     n = max(1, round(med.get("n_transactions", 1) if math.isfinite(med.get("n_transactions", np.nan)) else 1))
     med["n_transactions"] = n
     mean = med.get("mean_amount", np.nan)
@@ -76,17 +96,20 @@ def median_customer(models: Models) -> dict[str, float]:
     return med
 
 
-def _number_field(name: str, median: float, p99: float) -> InputField:
-    """Bounds and step by the kind of feature; the default is the (coherent) median, None when unknown."""
+def _number_field(name: str, median: float) -> InputField:
+    """Bounds and step by the kind of feature; the default is the (coherent) median, None when unknown.
+
+    Money, counts and days have no upper bound: any value the data holds (or more) is accepted, and
+    `bound_notes` says in plain view when a value is beyond what the segmentation tells apart.
+    """
     kind = FEATURES[name].kind
     label, help_text = feature_label(name), FEATURES[name].description
     if kind == "money":
-        top = nice_ceiling(p99 * 10) if math.isfinite(p99) else 1e8
-        lo, hi, step = 0.0, top, float(_money_step(median))
+        lo, hi, step = 0.0, None, float(_money_step(median))
     elif kind == "count":
-        lo, hi, step = 1, int(max(100, math.ceil(p99 * 10) if math.isfinite(p99) else 100)), 1
+        lo, hi, step = 1, None, 1
     elif kind == "days":
-        lo, hi, step = 0, int(max(365, math.ceil(p99 * 5) if math.isfinite(p99) else 365)), 1
+        lo, hi, step = 0, None, 1
     elif kind == "hour":
         lo, hi, step = 0.0, 23.0, 0.5
     elif kind == "share":
@@ -96,15 +119,22 @@ def _number_field(name: str, median: float, p99: float) -> InputField:
         lo, hi, step = MIN_AGE, MAX_AGE, 1
     default = None
     if math.isfinite(median):
-        default = min(max(median, lo), hi)
+        default = max(median, lo) if hi is None else min(max(median, lo), hi)
         default = int(round(default)) if isinstance(step, int) else float(default)
     return InputField(name, label, help_text + " Leave empty if unknown.", default, lo, hi, step)
 
 
-def what_if_fields(models: Models, prospect: bool = False) -> list[InputField]:
-    """The form inputs: every model feature, or only the prospect model's (demographics and timing)."""
+def what_if_fields(
+    models: Models, prospect: bool = False, typical: Mapping[str, object] | None = None
+) -> list[InputField]:
+    """The form inputs: every model feature, or only the prospect model's (demographics and timing).
+
+    Defaults are the median customer of the whole base, or of `typical` (typical_customer of the filtered view):
+    a filter on women then starts the form from a woman with the view's median numbers.
+    """
     names = models.prospect_features if prospect else models.full_features
-    stats, med = models.base_stats, median_customer(models)
+    med = median_customer(models, typical)
+    typical = typical or {}
     fields = []
     for name in (n for n in FEATURES if n in names):  # catalogue order, whatever the model's order
         if name == "gender":
@@ -113,7 +143,7 @@ def what_if_fields(models: Models, prospect: bool = False) -> list[InputField]:
                     name,
                     "Gender",
                     FEATURES[name].description,
-                    "M",
+                    typical["gender"] if typical.get("gender") in GENDER_ORDER else "M",
                     options=GENDER_ORDER,
                     option_labels=tuple(GENDER_LABELS.items()),
                 )
@@ -125,12 +155,12 @@ def what_if_fields(models: Models, prospect: bool = False) -> list[InputField]:
                     name,
                     "Location",
                     FEATURES[name].description + " Biggest first; type to search.",
-                    options[0],
+                    typical["location"] if typical.get("location") in options else options[0],
                     options=options,
                 )
             )
         else:
-            fields.append(_number_field(name, med.get(name, np.nan), float(stats.at[name, "p99"])))
+            fields.append(_number_field(name, med.get(name, np.nan)))
     return fields
 
 
@@ -159,6 +189,59 @@ def coherence_notes(values: dict[str, object]) -> list[str]:
     if n == 1 and number("active_span_days") > 0:
         notes.append("With a single transaction the active span is 0 days.")
     return notes
+
+
+def segmentation_range(models: Models) -> dict[str, tuple[float, float]]:
+    """Per segmentation feature, the money range the segments tell apart (from the fitted clip of the log scale).
+
+    Below the lower or above the upper bound every value counts the same: the segmentation clips money to
+    the 2nd-98th percentile of its customers, so a few extreme accounts cannot form a segment of their own.
+    """
+    log = models.segment.pipeline.named_steps["log"]
+    return {
+        f: (float(np.expm1(lo)), float(np.expm1(hi)))
+        for f, lo, hi in zip(models.segment.features, log.lower_, log.upper_, strict=True)
+    }
+
+
+def bound_notes(models: Models, values: Mapping[str, object], maxima: Mapping[str, float] | None = None) -> list[str]:
+    """Plain notes for values beyond what the segmentation distinguishes, or beyond anything in the data."""
+    notes = []
+    for name, (lo, hi) in segmentation_range(models).items():
+        value = _number(values.get(name))
+        label = FEATURES[name].label
+        if math.isfinite(value) and value > hi:
+            notes.append(
+                f"{label} {format_inr_short(value)} is above {format_inr_short(hi)}: above that every "
+                f"{label.lower()} counts the same for the segment (the top 2% of customers are treated alike)."
+            )
+        elif math.isfinite(value) and value < lo:
+            notes.append(
+                f"{label} {format_inr(value)} is below {format_inr(lo)}: below that every {label.lower()} counts "
+                "the same for the segment."
+            )
+    for name, top in (maxima or {}).items():
+        value = _number(values.get(name))
+        if name in FEATURES and math.isfinite(value) and math.isfinite(top) and value > top:
+            shown = format_inr_short if FEATURES[name].kind == "money" else (lambda v: f"{v:,.0f}")
+            notes.append(
+                f"{FEATURES[name].label} {shown(value)} is more than any customer in the data has ({shown(top)})."
+            )
+    return notes
+
+
+def _number(value: object) -> float:
+    """A form value as a float (NaN when empty or not a number)."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def data_maxima(customers: pd.DataFrame) -> dict[str, float]:
+    """The largest value of every money, count and day feature in the data (to say when a what-if exceeds it)."""
+    kinds = ("money", "count", "days")
+    return {n: float(customers[n].max()) for n in NUMERIC_FEATURES if FEATURES[n].kind in kinds and n in customers}
 
 
 def segment_centres(models: Models) -> pd.DataFrame:

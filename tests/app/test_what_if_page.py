@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from core.pipeline.features import FEATURES
 from core.present.export import customer_table, to_csv_bytes
@@ -51,15 +52,13 @@ def test_default_form_scores_the_median_customer(trained):
     assert at.success  # the suggestion (or 'already in the top segment') is always given
 
 
-def test_submitted_numbers_give_the_k_means_segment_and_a_move(trained):
+def test_typed_numbers_give_the_k_means_segment_and_a_move_at_once(trained):
     at = run_page(PAGE)
     before = shown_segment(at)
     poor = {"balance": 50.0, "mean_amount": 15.0, "total_amount": 15.0, "max_amount": 15.0, "n_transactions": 1}
+    assert before != "Low"
     fill(at, "wi", **poor)
-    at.run()  # typed but not submitted: nothing is scored
-    assert shown_segment(at) == before != "Low"
-    fill(at, "wi", **poor)
-    at.button(key="what_if_submit").click().run()
+    at.run()  # no form and no button: the result beside the inputs is always the one for what they say
     assert_clean(at)
     values = form_values(at, "wi")
     assert values["balance"] == 50.0
@@ -81,7 +80,7 @@ def test_a_rich_customer_is_high_and_told_so(trained):
         max_amount=30_000.0,
         n_transactions=2,
     )
-    at.button(key="what_if_submit").click().run()
+    at.run()
     assert_clean(at)
     assert shown_segment(at) == expected_segment(trained, form_values(at, "wi")) == "High"
     assert "already in the top segment" in at.success[0].value
@@ -90,7 +89,7 @@ def test_a_rich_customer_is_high_and_told_so(trained):
 def test_contradicting_numbers_get_a_note():
     at = run_page(PAGE)
     fill(at, "wi", mean_amount=1_000.0, total_amount=100.0, n_transactions=3)
-    at.button(key="what_if_submit").click().run()
+    at.run()
     assert_clean(at)
     assert any("Total spend (₹100) is not transactions × average transaction" in c.value for c in at.caption)
 
@@ -103,7 +102,7 @@ def test_prospect_mode_uses_the_prospect_model(trained):
     assert set(values) == set(trained.models.prospect_features)  # no money asked
     assert not {"n_transactions", "recency_days", "active_span_days"} & set(values)  # a prospect has no history
     fill(at, "wp", age=62, mean_hour=20)
-    at.button(key="what_if_submit").click().run()
+    at.run()
     assert_clean(at)
     values = form_values(at, "wp")
     X = pd.DataFrame([values])[list(trained.models.prospect_features)]
@@ -155,3 +154,62 @@ def test_bad_files_show_an_error_not_a_traceback():
     at = upload(run_page(PAGE), "report.csv", b"%PDF-1.4 binary \x00\x01\x02 stuff")
     assert not at.exception
     assert "PDF" in at.error[0].value
+
+
+def test_money_beyond_the_segmentation_range_is_accepted_and_said_so(trained):
+    from core.scoring.whatif import segmentation_range
+
+    top = segmentation_range(trained.models)["balance"][1]
+    largest = float(trained.customers["balance"].max())
+    at = run_page(PAGE)
+    at.number_input(key="wi_balance").set_value(top * 3).run()
+    assert_clean(at)
+    assert at.number_input(key="wi_balance").value == top * 3  # no upper bound refuses it
+    notes = [w.value for w in at.warning]
+    assert any(n.startswith("Account balance") and "every account balance counts the same" in n for n in notes)
+    segment = shown_segment(at)
+    at.number_input(key="wi_balance").set_value(top * 30).run()
+    assert shown_segment(at) == segment  # beyond the clip: the same segment, and the page said why
+    at.number_input(key="wi_balance").set_value(largest * 10).run()
+    assert any("more than any customer in the data has" in w.value for w in at.warning)
+    at.number_input(key="wi_balance").set_value(top / 2).run()
+    assert not any("counts the same" in w.value for w in at.warning)
+
+
+def test_the_defaults_follow_the_filters(trained):
+    c = trained.customers
+    at = run_page(PAGE, gender="F")
+    assert_clean(at)
+    women = c[c["gender"] == "F"]
+    prefix = "wi_gender-F"
+    assert at.selectbox(key=f"{prefix}_gender").value == "F"
+    assert at.number_input(key=f"{prefix}_balance").value == pytest.approx(float(women["balance"].median()))
+
+
+CC_GENERAL = (  # the header and first rows of a credit-card dataset: another schema, only BALANCE matches
+    b"CUST_ID,BALANCE,BALANCE_FREQUENCY,PURCHASES,ONEOFF_PURCHASES,CASH_ADVANCE,CREDIT_LIMIT,PAYMENTS,TENURE\n"
+    b"C10001,40.90,0.818182,95.40,0.00,0.00,1000.0,201.80,12\n"
+    b"C10002,3202.46,0.909091,0.00,0.00,6442.94,7000.0,4103.03,12\n"
+)
+
+
+def test_a_file_of_another_schema_is_refused_and_what_it_lacks_is_named():
+    at = upload(run_page(PAGE), "cc_general.csv", CC_GENERAL)
+    assert not at.exception
+    assert not at.dataframe  # nothing scored, no probabilities
+    error = at.error[0].value
+    assert "can't be scored" in error
+    assert "average transaction or total spend" in error
+    assert "matched only account balance" in error and "CUST" in error
+
+
+def test_segment_features_alone_give_the_segment_without_classifier_probabilities(trained):
+    sample = trained.customers.iloc[:30]
+    data = sample[["CustomerID", "balance", "mean_amount", "total_amount"]].to_csv(index=False).encode()
+    at = upload(run_page(PAGE), "money.csv", data)
+    assert_clean(at)
+    scored = at.dataframe[0].value
+    assert list(scored["segment"].astype(str)) == list(trained.models.segment.assign(sample).astype(str))
+    assert scored[[f"p_{n}" for n in trained.models.segment_names]].isna().all().all()
+    note = at.warning[-1].value
+    assert note.startswith("30 customers scored") and "probabilities are left out" in note

@@ -36,8 +36,14 @@ def server(app_data) -> str:
             "none",
         ],
         cwd=ROOT,
-        # segment lists longer than 500 customers stream from disk, so the small test data exercises that path
-        env={**os.environ, "PYTHONPATH": str(ROOT), "SEGMENTATION_STREAM_ROWS": "500"},
+        # segment lists longer than 500 customers stream from disk, so the small test data exercises that path;
+        # a map sample smaller than the test data, so a box selection covers customers that are not drawn
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "SEGMENTATION_STREAM_ROWS": "500",
+            "SEGMENTATION_MAP_POINTS": "1000",
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )

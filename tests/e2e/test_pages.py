@@ -111,6 +111,6 @@ def test_box_selection_on_the_segment_map_lists_the_customers(server, page):
     page.get_by_role("heading", name="Selected customers").wait_for(timeout=30_000)
     wait_until_idle(page)
     page.screenshot(path=str(SHOTS / "Segment_map_selection.png"))
-    assert page.get_by_text("customers selected").first.is_visible()
+    assert page.get_by_text("inside the box").first.is_visible()
     assert page.get_by_role("button", name="Download selected customers").is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0

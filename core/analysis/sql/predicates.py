@@ -58,9 +58,9 @@ def filters_predicate(filters: Filters) -> Predicate:
         parts.append(_one_of("location", filters.locations))
     if filters.age_range:
         lo, hi = filters.age_range
-        unknown = f" OR {UNKNOWN_AGE}" if filters.include_unknown_age else ""
+        unknown = f" OR {UNKNOWN_AGE}" if filters.unknown_age_included else ""
         parts.append(Predicate(f"(age >= ? AND age <= ?){unknown}", (float(lo), float(hi))))
-    elif not filters.include_unknown_age:
+    elif not filters.unknown_age_included:
         parts.append(Predicate(f"NOT {UNKNOWN_AGE}"))
     if filters.balance_range:
         parts.append(Predicate("balance >= ? AND balance <= ?", tuple(float(v) for v in filters.balance_range)))

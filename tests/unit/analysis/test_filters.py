@@ -9,12 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.analysis.filter_urls import filters_from_query, filters_to_query
+from core.analysis.filter_urls import filters_from_query, filters_to_query, read_filters_query
 from core.analysis.filters import (
+    FilterOptions,
     Filters,
     apply_filters,
     filter_options,
     normalise_filters,
+    unknown_age_count,
 )
 from core.pipeline.link import link_transactions
 from core.present.filter_text import describe_filters, filters_slug
@@ -46,8 +48,8 @@ def test_no_filters_returns_everyone_and_is_inactive(data):
         (Filters(segments=("Low", "High")), lambda c: c["segment"].isin(["Low", "High"])),
         (Filters(genders=("F",)), lambda c: c["gender"] == "F"),
         (Filters(locations=("NEW DELHI, SOUTH", "PUNE")), lambda c: c["location"].isin(["NEW DELHI, SOUTH", "PUNE"])),
-        (Filters(age_range=(25, 40)), lambda c: c["age"].between(25, 40) | c["age"].isna()),
-        (Filters(age_range=(25, 40), include_unknown_age=False), lambda c: c["age"].between(25, 40)),
+        (Filters(age_range=(25, 40)), lambda c: c["age"].between(25, 40)),  # a narrowed range: known ages only
+        (Filters(age_range=(25, 40), include_unknown_age=True), lambda c: c["age"].between(25, 40) | c["age"].isna()),
         (Filters(include_unknown_age=False), lambda c: c["age"].notna()),
         (Filters(balance_range=(5_000, 50_000)), lambda c: c["balance"].between(5_000, 50_000)),
         (
@@ -55,7 +57,7 @@ def test_no_filters_returns_everyone_and_is_inactive(data):
             lambda c: (
                 (c["segment"] == "Medium")
                 & (c["gender"] == "M")
-                & (c["age"].between(30, 60) | c["age"].isna())
+                & c["age"].between(30, 60)
                 & c["balance"].between(1_000, 1e6)
             ),
         ),
@@ -144,7 +146,7 @@ def test_query_round_trip_keeps_every_filter_including_commas_in_locations(optio
         segments=("Low", "High"),
         genders=("F",),
         age_range=(25, 40),
-        include_unknown_age=False,
+        include_unknown_age=True,
         balance_range=(1_000.5, 50_000),
         locations=("NEW DELHI, SOUTH", "100% TOWN"),
         date_range=(date(2016, 8, 10), date(2016, 8, 20)),
@@ -170,6 +172,46 @@ def test_bad_query_values_are_ignored_never_raised(options):
         "unexpected": "1",
     }
     assert filters_from_query(params, options) == Filters(segments=("High",))
+
+
+def test_link_values_match_any_letter_case_and_the_rest_is_named(options):
+    f, notes = read_filters_query({"location": "pune,nowhere", "gender": "f", "segment": "high"}, options)
+    assert f == Filters(segments=("High",), genders=("F",), locations=("PUNE",))
+    assert notes == ["Location 'nowhere' is not in this data"]
+    f, notes = read_filters_query({"gender": "female,MALE"}, options)
+    assert f.genders == ("M", "F") and notes == []
+    f, notes = read_filters_query({"age": "abc", "balance": "1..2", "age_unknown": "maybe"}, options)
+    assert f == Filters()
+    assert notes == [
+        "Age 'abc' is not a range like 25..40",
+        f"Balance '1..2' is outside this data ({options.balance_min}..{options.balance_max})",
+        "age_unknown 'maybe' should be 'include' or 'exclude'",
+    ]
+    assert read_filters_query({}, options) == (Filters(), [])
+
+
+def test_ambiguous_letter_case_is_not_guessed():
+    options = FilterOptions(locations=("Pune", "PUNE"))
+    f, notes = read_filters_query({"location": "pune"}, options)
+    assert f.locations == () and notes == ["Location 'pune' (could be Pune or PUNE) is ambiguous"]
+
+
+def test_unknown_ages_follow_the_age_range_unless_chosen(data, options):
+    customers, _ = data
+    unknown = int(customers["age"].isna().sum())
+    assert unknown > 0
+    narrowed = Filters(age_range=(25, 40))
+    assert not narrowed.unknown_age_included and Filters().unknown_age_included
+    assert unknown_age_count(customers, narrowed) == unknown  # what ticking "also include" would add
+    assert filters_to_query(narrowed) == {"age": "25..40"}
+    assert filters_to_query(Filters(age_range=(25, 40), include_unknown_age=True))["age_unknown"] == "include"
+    assert filters_to_query(Filters(include_unknown_age=False)) == {"age_unknown": "exclude"}
+    # an explicit choice equal to what the range implies is the same view, so the same (cache) value
+    assert normalise_filters(Filters(age_range=(25, 40), include_unknown_age=False), options) == narrowed
+    assert normalise_filters(Filters(include_unknown_age=True), options) == Filters()
+    # the whole age range is no age filter: everyone again, unknown ages included
+    assert normalise_filters(Filters(age_range=(0, 200)), options).unknown_age_included
+    assert describe_filters(narrowed) == "Customers aged 25–40 (known ages only)."
 
 
 def test_query_ranges_are_clamped_or_dropped(options):

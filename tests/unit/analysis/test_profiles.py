@@ -225,3 +225,33 @@ def test_personas_of_a_filtered_view_compare_with_the_given_base(data):
 )
 def test_format_inr_short_uses_crore_and_lakh(value, text):
     assert format_inr_short(value) == text
+
+
+def test_personas_and_insights_say_when_too_few_customers_to_generalise():
+    from core.present.insights import MIN_DESCRIBED
+
+    customers, _ = make_data(2_000)
+    high = customers[customers["segment"] == "High"]
+    few = pd.concat([customers[customers["segment"] != "High"], high.iloc[: MIN_DESCRIBED - 1]])
+    personas = describe_personas(few, base=customers)
+    assert personas["High"] == (
+        f"Too few to describe: {MIN_DESCRIBED - 1} customers match the filters, under the {MIN_DESCRIBED} a persona "
+        "needs."
+    )
+    assert not personas["Low"].startswith("Too few")
+    insights = segment_insights(few)
+    assert (
+        insights[-1] == f"High has only {MIN_DESCRIBED - 1} customers in this selection: too few (under 30) to compare."
+    )
+    assert not any("High" in line for line in insights[:-1])  # no comparison built on them
+
+
+def test_a_persona_gives_no_typical_age_from_a_handful_of_known_ages():
+    customers, _ = make_data(2_000)
+    low = customers[customers["segment"] == "Low"].copy()
+    assert len(low) > 100
+    low.loc[low.index[5:], "age"] = np.nan  # 5 known ages, like "aged 95-99" with unknown ages included
+    persona = describe_personas(low, base=customers)["Low"]
+    assert "years old" not in persona
+    enough = customers[customers["segment"] == "Low"]
+    assert "years old" in describe_personas(enough, base=customers)["Low"]

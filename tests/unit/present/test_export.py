@@ -164,3 +164,10 @@ def test_customer_table_leaves_the_input_alone(customers):
     before = customers.copy()
     customer_table(customers)
     pd.testing.assert_frame_equal(customers, before)
+
+
+def test_exports_say_male_and_female_and_customer_id_as_the_interface_does():
+    frame = pd.DataFrame({"CustomerID": ["C1", "C2", "C3"], "gender": ["M", "F", None]})
+    table = customer_table(frame)
+    assert list(table.columns) == ["Customer ID", "Gender"]
+    assert table["Gender"].tolist()[:2] == ["Male", "Female"] and pd.isna(table["Gender"].iloc[2])

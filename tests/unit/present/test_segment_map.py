@@ -80,8 +80,15 @@ def test_centres_are_drawn_above_the_webgl_points(sample):
 def test_pca_scatter_3d_uses_the_same_axis_words(sample):
     projected, centres, explained = pca_projection(sample, n_components=3)
     fig = pca_scatter_3d(projected, centres, explained)
-    assert fig.layout.scene.zaxis.title.text == f"Direction 3 ({explained[2]:.0%} of the variation)"
+    assert fig.layout.scene.zaxis.title.text == f"Dir. 3 · {explained[2]:.0%}"  # short enough to fit the box
+    centres = next(t for t in fig.data if t.customdata is None)
+    assert centres.mode == "markers+text" and list(centres.text) == [str(n) for n in centres_names(fig)]
     customers = [t for t in fig.data if t.customdata is not None]
     assert [t.name for t in customers] == ["Low", "Medium", "High"]
     assert all("Direction 3" in t.hovertemplate and "PC" not in t.hovertemplate for t in customers)
     assert fig.layout.legend.itemsizing == "constant"  # legend dots readable despite tiny 3-D markers
+
+
+def centres_names(fig) -> list[str]:
+    """The segment names of the customer traces, in order (each has one centre)."""
+    return [t.name for t in fig.data if t.customdata is not None]

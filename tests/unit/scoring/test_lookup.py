@@ -86,9 +86,17 @@ def test_reason_and_fit_tables_describe_one_customer(trained):
     row = trained.customers.iloc[0].copy()
     row["balance"] = 1e8
     reasons = reason_table(trained.models, row)
-    assert list(reasons.columns) == ["Feature", "This customer", "Typical customer", "vs typical"]
-    assert reasons.iloc[0].tolist()[:2] == ["Account balance", "₹100,000,000"]
-    assert reasons.iloc[0]["vs typical"] == "much higher"
+    assert list(reasons.columns) == [
+        "Feature",
+        "This customer",
+        "Typical customer",
+        "vs typical",
+        "Decides the segment",
+    ]
+    assert reasons.iloc[0]["Decides the segment"]  # the segment's reasons come first
+    assert reasons.iloc[0]["Feature"] in ("Account balance", "Average transaction", "Total spend")
+    balance = reasons[reasons["Feature"] == "Account balance"].iloc[0]
+    assert balance["This customer"] == "₹100,000,000" and balance["vs typical"].startswith("much higher (")
     scored = score_customers(trained.models, pd.DataFrame([row])).iloc[0]
     fit = segment_fit_table(scored, names)
     assert list(fit["Segment"]) == names and fit["Probability"].sum() == pytest.approx(1)
@@ -101,14 +109,14 @@ def test_scores_table_has_readable_headers_and_rounding(trained):
         "Customer ID",
         "Segment",
         "Account balance (INR)",
-        "Probability High",
+        "Classifier probability High",
         "Distance to Low centre",
         "Matches filters",
         "Stands out",
         "Next closest segment",
         "extra",
     } <= set(table.columns)
-    assert (table["Probability High"] == table["Probability High"].round(3)).all()
+    assert (table["Classifier probability High"] == table["Classifier probability High"].round(3)).all()
     assert "p_High" in result.table  # the input is not renamed in place
 
 
@@ -118,3 +126,10 @@ def test_describe_scored_counts_segments_and_missing_features():
     assert describe_scored(scored, ["Low", "Medium", "High"]) == (
         "3 customers scored: 1 Low, 0 Medium, 2 High. Not in the file, so scored as unknown: Age, Location."
     )
+
+
+def test_agreement_is_the_classifiers_probability_of_the_own_segment(trained):
+    ids = list(trained.customers["CustomerID"].iloc[:25])
+    table = look_up_customers(trained.models, trained.customers, ids).table
+    for _, row in table.iterrows():
+        assert row["agreement"] == row[f"p_{row['segment']}"]

@@ -20,11 +20,10 @@ def by_name(fields):
 
 
 def test_every_feature_has_an_input_with_sensible_bounds(trained):
-    stats = trained.models.base_stats
     fields = by_name(what_if_fields(trained.models))
     assert list(fields) == list(FEATURES)
     balance = fields["balance"]
-    assert balance.min_value == 0 and balance.max_value >= stats.at["balance", "p99"] * 10
+    assert balance.min_value == 0 and balance.max_value is None  # any balance the data holds, and more
     assert balance.label == "Account balance (INR)" and "Leave empty" in balance.help
     assert (fields["age"].min_value, fields["age"].max_value, fields["age"].is_integer) == (18, 100, True)
     assert (fields["mean_hour"].min_value, fields["mean_hour"].max_value) == (0, 23)
@@ -33,7 +32,8 @@ def test_every_feature_has_an_input_with_sensible_bounds(trained):
     assert fields["location"].options[0] == trained.models.locations[0]
     numeric = [f for f in fields.values() if not f.is_choice and f.default is not None]
     assert len(numeric) >= 5
-    assert [f.name for f in numeric if not f.min_value <= f.default <= f.max_value] == []
+    top = {f.name: math.inf if f.max_value is None else f.max_value for f in numeric}  # no cap: any amount
+    assert [f.name for f in numeric if not f.min_value <= f.default <= top[f.name]] == []
 
 
 def test_prospect_fields_are_the_prospect_model_features(trained):
@@ -88,3 +88,40 @@ def test_each_segment_centre_falls_in_its_own_segment(trained):
     assigned = trained.models.segment.assign(centres.drop(columns="segment"))
     assert list(assigned.astype(str)) == list(trained.models.segment_names)
     assert (centres.drop(columns="segment").to_numpy() > 0).all()  # rupees, not log units
+
+
+def test_the_segmentation_range_is_the_2nd_to_98th_percentile_of_the_training_customers(trained):
+    import numpy as np
+
+    from core.scoring.whatif import segmentation_range
+
+    ranges = segmentation_range(trained.models)
+    assert list(ranges) == ["balance", "mean_amount", "total_amount"]
+    balance = trained.customers["balance"]
+    logged = np.log1p(balance.fillna(balance.median()).clip(lower=0))
+    assert ranges["balance"][1] == pytest.approx(np.expm1(np.quantile(logged, 0.98)))
+    assert ranges["balance"][0] == pytest.approx(np.expm1(np.quantile(logged, 0.02)))
+
+
+def test_bound_notes_name_values_beyond_the_range_and_beyond_the_data(trained):
+    from core.scoring.whatif import bound_notes, segmentation_range
+
+    top = segmentation_range(trained.models)["mean_amount"][1]
+    assert bound_notes(trained.models, {"mean_amount": top * 0.9, "balance": None}) == []
+    (note,) = bound_notes(trained.models, {"mean_amount": top * 2})
+    assert note.startswith("Average transaction ₹") and "every average transaction counts the same" in note
+    (note,) = bound_notes(trained.models, {"n_transactions": 500}, {"n_transactions": 40.0})
+    assert note == "Transactions 500 is more than any customer in the data has (40)."
+
+
+def test_the_typical_customer_of_a_view_starts_the_form(trained):
+    from core.scoring.whatif import typical_customer
+
+    women = trained.customers[trained.customers["gender"] == "F"]
+    typical = typical_customer(women)
+    assert typical["gender"] == "F"
+    assert typical["balance"] == pytest.approx(women["balance"].median())
+    fields = by_name(what_if_fields(trained.models, typical=typical))
+    assert fields["gender"].default == "F"
+    assert fields["location"].default == women["location"].value_counts().index[0]
+    assert fields["age"].default == round(women["age"].median())

@@ -29,7 +29,8 @@ def _filter_cases(customers, transactions) -> list[Filters]:
         Filters(segments=(names[-1],)),
         Filters(segments=(names[0], names[-1]), genders=("F",)),
         Filters(genders=("M", "unknown")),
-        Filters(age_range=(25, 40)),
+        Filters(age_range=(25, 40)),  # a narrowed range: known ages only (issue 12)
+        Filters(age_range=(25, 40), include_unknown_age=True),
         Filters(age_range=(25, 40), include_unknown_age=False),
         Filters(include_unknown_age=False),
         Filters(balance_range=tuple(balance)),

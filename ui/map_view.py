@@ -1,0 +1,61 @@
+"""The Segment map's view controls, kept in the URL and from page to page (ui.sidebar.page_setting)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.analysis.region import MapAxes
+from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from ui.sidebar import keep_page_setting, page_setting
+
+LOG_HELP = "Equal steps are equal multiples (₹10 → ₹100 → ₹1,000): best for money, which spans eight powers of ten."
+VIEWS = {"features": "Two features", "pca2": "Main directions (2-D)", "pca3": "Main directions (3-D)"}
+
+
+def _kept(name: str, default: str, allowed) -> str:
+    """A kept setting if it is still a valid choice, else the default."""
+    value = page_setting(name, default)
+    return value if value in allowed else default
+
+
+def map_mode() -> str:
+    """The view picker: two features, or the main directions in 2-D or 3-D."""
+    mode = st.segmented_control(
+        "View",
+        list(VIEWS),
+        format_func=VIEWS.get,
+        default=_kept("map", "features", VIEWS),
+        required=True,
+        key="map_mode",
+        help="Two features you choose, or the directions along which customers differ most (principal components "
+        "of all features).",
+    )
+    keep_page_setting("map", mode)
+    return mode
+
+
+def _axis(column, label: str, name: str, default: str) -> tuple[str, bool]:
+    """One axis: a feature and a log toggle (the toggle's kept value only applies to the feature it was set for)."""
+    kept = _kept(name, default, NUMERIC_FEATURES)
+    feature = column.selectbox(
+        label, NUMERIC_FEATURES, NUMERIC_FEATURES.index(kept), format_func=feature_label, key=f"map_{name}"
+    )
+    log_default = feature in MONEY_FEATURES
+    if feature == kept:
+        log_default = _kept(f"log_{name}", str(log_default), ("True", "False")) == "True"
+    log = column.toggle("Log scale", log_default, key=f"map_log_{name}_{feature}", help=LOG_HELP)
+    keep_page_setting(name, feature)
+    keep_page_setting(f"log_{name}", log)
+    return feature, log
+
+
+def feature_axes() -> MapAxes:
+    """The two feature pickers with their log toggles, and a caption describing both features."""
+    left, right = st.columns(2)
+    x, log_x = _axis(left, "Horizontal axis", "x", "balance")
+    y, log_y = _axis(right, "Vertical axis", "y", "mean_amount")
+    st.caption(
+        f"**{FEATURES[x].label}**: {FEATURES[x].description} **{FEATURES[y].label}**: "
+        f"{FEATURES[y].description} Crosses mark each segment's median customer."
+    )
+    return MapAxes(x, y, log_x, log_y)
