@@ -97,7 +97,7 @@ def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[st
                 "multiple, shares in percentage points, hours in hours; equal values read 'same as typical'."
             ),
             "Decides the segment": st.column_config.CheckboxColumn(
-                help="Balance, average transaction and total spend decide the segment (K-Means). Ticked: this "
+                help="Balance and average transaction decide the segment (K-Means on their budget score). Ticked: this "
                 "feature pulls the customer into their segment rather than the next closest one; the strongest first."
             ),
         },

@@ -100,7 +100,7 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
     config["stands_out"] = st.column_config.TextColumn(
         header("stands_out"),
         width=330,
-        help="First the features that decide the segment (balance, average transaction, total spend: the one that "
+        help="First the features that decide the segment (balance and average transaction: the one that "
         "pulls hardest first), then others that differ from the typical customer; equal values are never listed.",
     )
     config["agreement"] = st.column_config.ProgressColumn(

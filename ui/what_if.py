@@ -53,6 +53,6 @@ def position_chart(models: Models, row: pd.DataFrame, segment: str, background: 
     )
     st.caption(
         "Faint points: a sample of the customers matching the filters; crosses: segment centres. "
-        "Segments are set by balance, average transaction and total spend together, so the star can sit "
+        "Segments are set by balance and average transaction together (one budget score), so the star can sit "
         "in another segment's cloud on these two axes."
     )

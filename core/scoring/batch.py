@@ -141,12 +141,13 @@ def _refuse_without_segment_features(models: Models, frame: pd.DataFrame) -> Non
     missing = [f for f in models.segment.features if f not in frame]
     if not missing:
         return
-    needed = ", ".join(FEATURES[f].label.lower() for f in models.segment.features)
+    labels = [FEATURES[f].label.lower() for f in models.segment.features]
+    needed = ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]
     found = [FEATURES[f].label.lower() for f in FEATURES if f in frame]
     columns = [str(c) for c in frame.columns if str(c) not in FEATURES]
     shown = ", ".join(f"'{c}'" for c in columns[:8]) + (f" and {len(columns) - 8} more" if len(columns) > 8 else "")
     raise DataError(
-        f"the segment is computed from {needed}, and this file has no column for "
+        f"the segment is computed from {needed}; this file has no column for "
         f"{' or '.join(FEATURES[f].label.lower() for f in missing)} "
         f"(it matched only {', '.join(found) or 'nothing'}"
         + (f"; its other columns are {shown}" if columns else "")

@@ -1,11 +1,10 @@
 """What each segment is, in money: the thresholds behind it, what it is based on and what it is not.
 
-K-Means puts a customer in the segment with the nearest centre, in the space of log money (balance, average
-transaction, total spend, each clipped and standardised). Between two neighbouring segments the boundary is
-the plane half-way between their centres. Starting from the lower segment's typical customer (its centre)
-and raising one feature alone, the customer crosses that plane at a money value: that value is the threshold
-quoted ("High: typically a balance above ₹X or an average transaction above ₹Y"). Features that cannot move
-the customer alone within the range the segmentation distinguishes get no threshold.
+K-Means puts a customer in the segment whose centre is nearest on the budget score (balance and average
+transaction, log-scaled, clipped and standardised, half each). Starting from the lower segment's typical customer
+and raising one feature alone, K-Means moves the customer up at a money value: that value is the threshold quoted
+("High: from Medium's typical customer, a balance above ₹X or an average transaction above ₹Y"). Features that
+cannot move the customer alone within the range the segmentation distinguishes get no threshold.
 """
 
 from __future__ import annotations
@@ -13,17 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.preprocessing import StandardScaler
+import pandas as pd
 
 from core.pipeline.features import FEATURES
 from core.pipeline.models import Models
 from core.present.formats import format_inr_short
 
 SEGMENTS_EXPLAINED = (
-    "Segments are based on three numbers per customer: the latest account balance, the average transaction and the "
-    "total spend, compared as multiples (log scale), each customer going to the nearest segment centre. They are not "
-    "a credit score, not a forecast of future value, and not about age, gender or place, which are only described "
-    "afterwards."
+    "Segments are based on two numbers per customer: the latest account balance and the average transaction, "
+    "compared as multiples (log scale) and counted half each in one budget score; each customer goes to the "
+    "nearest segment centre on that score. They are not a credit score, not a forecast of future value, and not "
+    "about age, gender or place, which are only described afterwards."
 )
 
 
@@ -37,32 +36,38 @@ class SegmentDefinition:
     below: str | None  # the segment the thresholds are measured from
 
 
+def _entry_point(models: Models, start: dict[str, float], feature: str, target: int, top: float) -> float | None:
+    """The money value of `feature` (others as in `start`) at which K-Means first gives rank `target`, or None
+    when no value up to `top` does (a grid on the log scale, refined once: about 0.1% precise)."""
+    lo, hi = np.log1p(max(start[feature], 0.0)), np.log1p(top)
+    for _ in range(3):
+        grid = np.linspace(lo, hi, 200)
+        trial = pd.DataFrame({**{f: np.full(len(grid), v) for f, v in start.items()}, feature: np.expm1(grid)})
+        reached = np.flatnonzero(models.segment.assign_ranks(trial) >= target)
+        if not len(reached):
+            return None
+        first = reached[0]
+        if first == 0:
+            return float(np.expm1(grid[0]))
+        lo, hi = grid[first - 1], grid[first]
+    return float(np.expm1(hi))
+
+
 def segment_definitions(models: Models) -> list[SegmentDefinition]:
-    """Each segment's entry thresholds (one feature at a time, from the typical customer of the segment below)."""
+    """Each segment's entry thresholds: raising one feature alone from the typical customer of the segment below,
+    the money value at which K-Means itself moves that customer up (none when the clip is reached first)."""
     seg = models.segment
-    centres = seg.centres()  # standardised log money, segment order
-    scaler: StandardScaler = seg.pipeline.named_steps["scale"]
-    bounds = seg.pipeline.named_steps["log"]
     money = seg.centres_in_money()
+    upper = {f: float(np.expm1(u)) for f, u in zip(seg.features, seg.pipeline.named_steps["log"].upper_, strict=True)}
     out = []
     for s, name in enumerate(seg.names):
         thresholds: dict[str, float] = {}
         if s > 0:
-            start, target = centres[s - 1], centres[s]
-            d = start - target
-            for j, feature in enumerate(seg.features):
-                if d[j] >= 0:
-                    continue  # the higher segment is not higher on this feature
-                t = -(d @ d) / (2 * d[j])
-                z = start.copy()
-                z[j] += t
-                distances = ((centres - z) ** 2).sum(axis=1)
-                if distances.argmin() not in (s - 1, s) and not np.isclose(distances[s], distances.min()):
-                    continue  # the line reaches a third segment first
-                logged = z[j] * scaler.scale_[j] + scaler.mean_[j]
-                if logged > bounds.upper_[j]:
-                    continue  # beyond the clip: this feature alone never moves the customer
-                thresholds[feature] = float(np.expm1(logged))
+            start = {f: float(money.at[seg.names[s - 1], f]) for f in seg.features}
+            for feature in seg.features:
+                value = _entry_point(models, start, feature, s, upper[feature] * 1.001)
+                if value is not None and value > start[feature]:
+                    thresholds[feature] = value
         out.append(
             SegmentDefinition(
                 name,

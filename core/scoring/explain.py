@@ -1,6 +1,6 @@
 """Why a customer is in their segment, in words whose strength follows the size of the difference.
 
-Reasons come in two groups. First the segmentation features (balance, average transaction, total spend),
+Reasons come in two groups. First the segmentation features (balance and average transaction),
 ranked by how much each one pulls the customer towards their own segment rather than the next closest:
 K-Means assigns the nearest centre, and the squared-distance margin d²(next) - d²(own) splits exactly into
 one term per feature. Then the other features, ranked by how far they are from the typical customer. Every
@@ -78,21 +78,31 @@ def compare_with_typical(name: str, value: float, typical: float, spread: float 
 def segment_contributions(models: Models, frame: pd.DataFrame) -> pd.DataFrame:
     """Per customer and segmentation feature: its share of the margin between the own and the next closest centre.
 
-    In K-Means' standardised log-money space, d²(next) - d²(own) = Σ_f [(z_f - next_f)² - (z_f - own_f)²];
-    a positive term pulls the customer into their own segment. Rows where a single segment exists get 0.
+    K-Means assigns the nearest centre, so the margin d²(next) - d²(own) says how firmly a customer is in their
+    segment. On the budget score s = Σ_f w_f z_f (z: standardised log money) with centres o (own) and n (next),
+    d²(next) - d²(own) = (o - n)(2s - o - n) = Σ_f (o - n)·w_f·(2 z_f - o - n), one term per feature; on models
+    that cluster the standardised features directly it is Σ_f [(z_f - n_f)² - (z_f - o_f)²]. A positive term
+    pulls the customer into their own segment. With a single segment every term is 0.
     """
     seg = models.segment
     features = list(seg.features)
     centres = seg.centres()
     if len(centres) < 2 or len(frame) == 0:
         return pd.DataFrame(0.0, index=frame.index, columns=features)
-    z = seg.transform(prepare_features(models, frame))
-    d2 = (z[:, None, :] - centres[None, :, :]) ** 2  # customers x segments x features
-    total = d2.sum(axis=2)
-    order = np.argsort(total, axis=1, kind="stable")
+    X = prepare_features(models, frame)[features]
+    steps = seg.pipeline.named_steps
+    z = seg.pipeline[: list(steps).index("scale") + 1].transform(X)  # standardised log money, one column each
+    distances = seg.distances(X)
+    order = np.argsort(distances, axis=1, kind="stable")
     rows = np.arange(len(z))
-    own, other = d2[rows, order[:, 0]], d2[rows, order[:, 1]]
-    return pd.DataFrame(other - own, index=frame.index, columns=features)
+    if "score" in steps:  # one budget score: centres are 1-D
+        weights = np.asarray(steps["score"].weights_, dtype="float64")
+        own, other = centres[order[:, 0], 0], centres[order[:, 1], 0]
+        terms = (own - other)[:, None] * weights[None, :] * (2 * z - (own + other)[:, None])
+    else:
+        d2 = (z[:, None, :] - centres[None, :, :]) ** 2  # customers x segments x features
+        terms = d2[rows, order[:, 1]] - d2[rows, order[:, 0]]
+    return pd.DataFrame(terms, index=frame.index, columns=features)
 
 
 def z_scores(models: Models, frame: pd.DataFrame) -> pd.DataFrame:

@@ -155,7 +155,7 @@ def describe_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...]) ->
     withheld = scored.attrs.get("probabilities_withheld") or []
     if withheld:
         text += (
-            " The segment is exact (K-Means on balance, average transaction and total spend). The classifier's "
+            " The segment is exact (K-Means on balance and average transaction). The classifier's "
             "probabilities are left out: the file lacks "
             + ", ".join(FEATURES[f].label.lower() for f in withheld)
             + ", which the classifier uses."

@@ -199,7 +199,7 @@ def test_a_file_of_another_schema_is_refused_and_what_it_lacks_is_named():
     assert not at.dataframe  # nothing scored, no probabilities
     error = at.error[0].value
     assert "can't be scored" in error
-    assert "average transaction or total spend" in error
+    assert "no column for average transaction" in error
     assert "matched only account balance" in error and "CUST" in error
 
 
