@@ -155,7 +155,13 @@ def _reasons(models: Models, row: pd.Series, contribution: pd.Series, z: pd.Seri
     drivers = sorted((r for r in records if r["drives_segment"]), key=lambda r: -r["contribution"])
     others = sorted(
         (r for r in records if not r["drives_segment"]),
-        key=lambda r: (r["difference"] in (SAME, TYPICAL), -abs(np.nan_to_num(r["z"]))),
+        # segmentation features that pull the other way come next (by how hard), then the rest by their gap
+        key=lambda r: (
+            r["difference"] in (SAME, TYPICAL),
+            r["feature"] not in models.segment.features,
+            -abs(r["contribution"]),
+            -abs(np.nan_to_num(r["z"])),
+        ),
     )
     return drivers + others
 
