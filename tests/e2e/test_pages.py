@@ -17,7 +17,7 @@ PAGES = {
     "Segment_map": ["stPlotlyChart"],
     "Segment_profiles": ["stMetric", "stPlotlyChart"],
     "Customer_lookup": ["stTextArea"],
-    "What_if": ["stForm"],
+    "What_if": ["stNumberInput"],
     "Model_quality": ["stMetric", "stPlotlyChart"],
     "Data": ["stFileUploader", "stDataFrame"],
     "Compare": ["stDataFrame", "stPlotlyChart"],
