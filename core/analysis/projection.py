@@ -49,10 +49,11 @@ def fit_projection(sample: pd.DataFrame, features: Sequence[str] | None = None, 
     features = tuple(f for f in (features or NUMERIC_FEATURES) if f in sample)
     n = max(1, min(n_components, len(features)))
     x, fill = _prepared(sample, features)
+    if len(x) < 2:  # nothing to decompose: every customer at the origin, no variance explained
+        mean = x[0] if len(x) else np.zeros(len(features))
+        return Projection(features, fill, mean, np.ones(len(features)), np.zeros((n, len(features))), np.full(n, np.nan))
     mean, std = x.mean(axis=0), x.std(axis=0)
     scale = np.where(std > 0, std, 1.0)
-    if len(x) < 2:
-        return Projection(features, fill, mean, scale, np.zeros((n, len(features))), np.full(n, np.nan))
     _, s, vt = np.linalg.svd((x - mean) / scale, full_matrices=False)
     signs = np.sign(vt[np.arange(len(vt)), np.abs(vt).argmax(axis=1)])
     components = np.zeros((n, len(features)))
