@@ -8,6 +8,7 @@ import streamlit as st
 from core.analysis.sql.aggregates import profile_segments, summarise_view
 from core.present.formats import format_count, format_inr, format_inr_short, format_share
 from core.present.markdown import escape_markdown
+from core.present.model_report import card_warnings
 from core.present.narrative import describe_model_age, describe_segment_quality, describe_source
 from core.scoring.definitions import SEGMENTS_EXPLAINED, definition_texts
 from ui.auth import sign_in_mode
@@ -51,6 +52,8 @@ st.subheader("Segments")
 segment_cards(per_query(artifacts, filters, profile_segments), definition_texts(artifacts.models))
 st.caption(SEGMENTS_EXPLAINED)
 st.info(describe_segment_quality(artifacts.quality.segmentation), icon=":material/insights:")
+for warning in card_warnings(artifacts.card):
+    st.warning(escape_markdown(warning), icon=":material/warning:")
 
 st.subheader("What each page answers")
 page_directory()

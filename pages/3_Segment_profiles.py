@@ -22,7 +22,7 @@ from core.present.charts import (
     segment_comparison_heatmap,
 )
 from core.present.figures import segment_colour_map
-from core.present.insights import describe_personas, segment_insights
+from core.present.insights import defining_insights, describe_personas, segment_insights
 from core.present.markdown import bold_lead, bullet_list
 from core.scoring.definitions import SEGMENTS_EXPLAINED, definition_texts
 from ui.cache import per_view
@@ -51,11 +51,18 @@ segment_cards(profile, definition_texts(artifacts.models))
 st.caption(SEGMENTS_EXPLAINED)
 report_pack_button(filters, view, artifacts.customers, artifacts.transactions)
 
+st.subheader("What defines the segments")
+st.caption(
+    "True by construction: the segments are cut on balance and average transaction, so these differences are "
+    "what the segments mean, not findings."
+)
+st.markdown(bullet_list(per_view(artifacts, filters, defining_insights, view, profile)))
 st.subheader("What the data says")
 st.markdown(bullet_list(per_view(artifacts, filters, segment_insights, view, profile)))
 
 st.subheader("Personas")
-personas = per_view(artifacts, filters, describe_personas, view, artifacts.customers, profile)
+timing = per_view(artifacts, filters, timing_by_segment, view, artifacts.transactions)
+personas = per_view(artifacts, filters, describe_personas, view, artifacts.customers, profile, timing)
 colours = segment_colour_map(segment_names(view))
 for col, (segment, persona) in zip(st.columns(len(personas)), personas.items(), strict=True):
     with col.container(border=True):
@@ -94,7 +101,7 @@ st.plotly_chart(location_bar(mix.locations), height=520)
 st.caption("The five biggest locations of each segment; bars show the share of the segment living there.")
 
 st.subheader("When they transact")
-st.plotly_chart(hourly_activity_line(per_view(artifacts, filters, timing_by_segment, view, artifacts.transactions)))
+st.plotly_chart(hourly_activity_line(timing))
 
 rfm_section(artifacts, filters, view)
 

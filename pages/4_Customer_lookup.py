@@ -94,6 +94,9 @@ st.subheader("Customer by customer")
 if len(table) > MAX_DETAILS:
     st.caption(f"Details of the first {MAX_DETAILS} customers; every customer is in the table and the download.")
 for i, row in table.head(MAX_DETAILS).iterrows():
-    with st.expander(f"{escape_markdown(row['CustomerID'])} · {escape_markdown(row['segment'])}", expanded=i == 0):
+    edge = f" · {escape_markdown(row['boundary'])}" if row["boundary"] else ""
+    with st.expander(
+        f"{escape_markdown(row['CustomerID'])} · {escape_markdown(row['segment'])}{edge}", expanded=i == 0
+    ):
         segment_heading(str(row["segment"]), names, prefix="Segment ")
         customer_details(models, row, names)

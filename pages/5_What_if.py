@@ -24,7 +24,7 @@ mode = st.segmented_control(
     required=True,
     key="what_if_mode",
     help="Customer: someone whose balance and spending you know; the exact segment. Prospect: only age, gender, "
-    "location and timing are known; the prospect model estimates the likely segment.",
+    "location and time-of-day habits are known; the prospect model estimates the chance of each segment.",
 )
 prospect = mode == "Prospect"
 typical = per_view(artifacts, filters, typical_customer, view) if len(view) else None

@@ -111,6 +111,11 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
         help="The classifier's probability for the customer's own segment (the segment itself is exact K-Means). "
         "Low values mean the customer sits near a boundary.",
     )
+    config["boundary"] = st.column_config.TextColumn(
+        header("boundary"),
+        help="Set when the next closest segment centre is at most 10% further than the customer's own: a small "
+        "change in balance or spending would move them across.",
+    )
     config["closest_other"] = st.column_config.TextColumn(
         header("closest_other"),
         help="The segment whose centre is next closest: where a change would move this customer first.",
@@ -179,3 +184,35 @@ def show_quality_report(report: QualityReport) -> None:
     )
     with st.expander("The same as one paragraph, to copy into a report"):
         st.code(report.summary(), language=None, wrap_lines=True)
+
+
+def per_class_config() -> dict[str, Any]:
+    """Column configs of a classifier's per-segment precision, recall and F1 table."""
+    return {
+        "Precision": st.column_config.NumberColumn(
+            format="percent", help="Of the customers the model puts in this segment, the share that really are in it."
+        ),
+        "Recall": st.column_config.NumberColumn(
+            format="percent", help="Of the customers really in this segment, the share the model finds."
+        ),
+        "F1": st.column_config.NumberColumn(format="%.3f", help="Balance of precision and recall (1 is perfect)."),
+        "Customers": st.column_config.NumberColumn(format="%,d", help="Held-out customers of this segment."),
+    }
+
+
+def ranking_config() -> dict[str, Any]:
+    """Column configs of the prospect model's ranking table (AUC, top-10% lift, mean chance, share)."""
+    return {
+        "AUC": st.column_config.NumberColumn(
+            format="%.2f",
+            help="Chance that a random member of the segment gets a higher estimated chance than a random "
+            "non-member (0.5 = no better than a coin).",
+        ),
+        "Top-10% lift": st.column_config.NumberColumn(
+            format="%.2f×", help="Members among the 10% rated most likely, divided by members in a random 10%."
+        ),
+        "Mean chance": st.column_config.NumberColumn(format="percent", help="Average estimated chance of the segment."),
+        "Share": st.column_config.NumberColumn(
+            format="percent", help="True share of the segment (calibrated chances average to it)."
+        ),
+    }

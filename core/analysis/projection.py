@@ -51,7 +51,9 @@ def fit_projection(sample: pd.DataFrame, features: Sequence[str] | None = None, 
     x, fill = _prepared(sample, features)
     if len(x) < 2:  # nothing to decompose: every customer at the origin, no variance explained
         mean = x[0] if len(x) else np.zeros(len(features))
-        return Projection(features, fill, mean, np.ones(len(features)), np.zeros((n, len(features))), np.full(n, np.nan))
+        return Projection(
+            features, fill, mean, np.ones(len(features)), np.zeros((n, len(features))), np.full(n, np.nan)
+        )
     mean, std = x.mean(axis=0), x.std(axis=0)
     scale = np.where(std > 0, std, 1.0)
     _, s, vt = np.linalg.svd((x - mean) / scale, full_matrices=False)

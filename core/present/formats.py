@@ -46,6 +46,7 @@ HEADERS: dict[str, str] = {
     "stands_out": "Stands out",
     "agreement": "Classifier agrees",
     "closest_other": "Next closest segment",
+    "boundary": "Boundary",
 }
 
 

@@ -143,10 +143,27 @@ def _insight_single(row: pd.Series) -> str:
     )
 
 
-def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = None) -> list[str]:
-    """Data-driven sentences comparing segments, each with its numbers (empty list for no customers).
+def defining_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = None) -> list[str]:
+    """How the segments differ on the money they are cut on: true by construction, so not findings.
 
-    Pass `profile` (profile_segments of the same customers) when the page already has it, to skip recomputing.
+    Balance and average transaction define the segments (core.pipeline.segment), so "High's median
+    transaction is 26× Low's" describes what the segments are, not something discovered about them.
+    """
+    profile = profile_segments(customers) if profile is None else profile
+    if len(profile) < 2:
+        return []
+    candidates = (
+        _insight_money(profile, "median_mean_amount", "transaction"),
+        _insight_money(profile, "median_balance", "balance"),
+    )
+    return [c for c in candidates if c]
+
+
+def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = None) -> list[str]:
+    """Findings: how the segments differ beyond the money that defines them, each with its numbers.
+
+    Size, frequency, recency, age and gender (empty list for no customers); the money differences are in
+    defining_insights. Pass `profile` (profile_segments of the same customers) to skip recomputing.
     """
     profile = profile_segments(customers) if profile is None else profile
     if profile.empty:
@@ -165,8 +182,6 @@ def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = Non
         return [_insight_single(profile.iloc[0]), *notes]
     candidates = (
         _insight_size(profile),
-        _insight_money(profile, "median_mean_amount", "transaction"),
-        _insight_money(profile, "median_balance", "balance"),
         _insight_frequency(profile),
         _insight_recency(profile),
         _insight_age(profile),
@@ -227,15 +242,41 @@ def _transaction_phrase(size_ratio: float, freq_ratio: float, median: float) -> 
     return f"{size} {freq}transactions (median {format_inr(median)})"
 
 
-def _daypart(hour: float) -> str | None:
-    """'mostly in the afternoon' from a typical hour of day."""
-    if is_missing(hour):
-        return None
+def part_of_day(hour: int) -> str:
+    """'morning' (05-11), 'afternoon' (12-16), 'evening' (17-21) or 'night' (22-04) for an hour 0-23."""
     part = "night"
     for start, name in DAYPARTS:
         if hour >= start:
             part = name
-    return f"mostly in the {part}" if part != "night" else "mostly at night"
+    return part
+
+
+def busiest_part_of_day(timing: pd.DataFrame) -> dict[str, tuple[str, float]]:
+    """Per segment, the part of the day with most transactions and its share of them.
+
+    `timing` is core.analysis.profiles.timing_by_segment's table (segment, hour, transactions, share). The mean
+    hour would mislead: a segment can average to "afternoon" while most of its transactions are in the evening.
+    """
+    if timing.empty:
+        return {}
+    parts = timing.assign(part=[part_of_day(int(h)) for h in timing["hour"]])
+    counts = parts.groupby(["segment", "part"], observed=True)["transactions"].sum()
+    out = {}
+    for segment, by_part in counts.groupby(level=0, observed=True):
+        total = by_part.sum()
+        if total > 0:
+            top = by_part.droplevel(0).sort_values(ascending=False, kind="stable")
+            out[str(segment)] = (str(top.index[0]), float(top.iloc[0] / total))
+    return out
+
+
+def _daypart(busiest: tuple[str, float] | None) -> str | None:
+    """'most often in the evening (47% of transactions)' from busiest_part_of_day."""
+    if busiest is None:
+        return None
+    part, share = busiest
+    when = "at night" if part == "night" else f"in the {part}"
+    return f"most often {when} ({format_share(share)} of transactions)"
 
 
 def _gender_phrase(row: pd.Series) -> str | None:
@@ -246,7 +287,7 @@ def _gender_phrase(row: pd.Series) -> str | None:
     return f"{format_share(row['share_male'] if male else row['share_female'])} {'male' if male else 'female'}"
 
 
-def _persona(row: pd.Series, base: pd.Series) -> str:
+def _persona(row: pd.Series, base: pd.Series, busiest: tuple[str, float] | None = None) -> str:
     """One persona sentence for a profile row relative to the base profile (or why there is none)."""
     if row["customers"] < MIN_DESCRIBED:
         return (
@@ -261,7 +302,7 @@ def _persona(row: pd.Series, base: pd.Series) -> str:
     parts = [
         _balance_phrase(bal, row["median_balance"]),
         _transaction_phrase(size, freq, row["median_mean_amount"]),
-        _daypart(row["mean_hour"]),
+        _daypart(busiest),
         _gender_phrase(row),
         None
         if is_missing(row["median_age"]) or known_ages < MIN_DESCRIBED
@@ -274,13 +315,20 @@ def _persona(row: pd.Series, base: pd.Series) -> str:
 
 
 def describe_personas(
-    customers: pd.DataFrame, base: pd.DataFrame | None = None, profile: pd.DataFrame | None = None
+    customers: pd.DataFrame,
+    base: pd.DataFrame | None = None,
+    profile: pd.DataFrame | None = None,
+    timing: pd.DataFrame | None = None,
 ) -> dict[str, str]:
     """A short data-driven persona per segment present, relative to `base` (default: the same customers).
 
     Pass the whole customer base as `base` when `customers` is a filtered view, so "typical customer"
-    keeps meaning the typical customer of the bank; pass `profile` to reuse profile_segments(customers).
+    keeps meaning the typical customer of the bank; pass `profile` to reuse profile_segments(customers), and
+    `timing` (timing_by_segment of the same customers) to say when each segment transacts most often.
     """
     profile = profile_segments(customers) if profile is None else profile
     reference = _base_profile(customers if base is None else base)
-    return {str(row["segment"]): _persona(row, reference) for _, row in profile.iterrows()}
+    busiest = busiest_part_of_day(timing) if timing is not None else {}
+    return {
+        str(row["segment"]): _persona(row, reference, busiest.get(str(row["segment"]))) for _, row in profile.iterrows()
+    }

@@ -44,10 +44,26 @@ def elbow_chart(k: Sequence[int], inertia: Sequence[float], chosen_k: int | None
 
 
 def silhouette_by_k_chart(
-    k: Sequence[int], mean: Sequence[float], std: Sequence[float] | None = None, chosen_k: int | None = None
+    k: Sequence[int],
+    mean: Sequence[float],
+    std: Sequence[float] | None = None,
+    chosen_k: int | None = None,
+    reference: Sequence[float] | None = None,
 ) -> go.Figure:
-    """Mean silhouette (with spread over repeats) by number of segments: higher = better separated."""
+    """Mean silhouette by number of segments (higher = better separated), with the structureless reference dotted."""
     fig = new_figure("Separation of segments by number of segments", legend_title=None)
+    ref = [float(v) for v in reference] if reference is not None else []
+    if ref and np.isfinite(ref).all():
+        fig.add_trace(
+            go.Scatter(
+                x=list(k),
+                y=ref,
+                mode="lines",
+                name="Structureless reference",
+                line={"color": "#888", "dash": "dot"},
+                hovertemplate="k = %{x}<br>Reference: %{y:.3f}<extra></extra>",
+            )
+        )
     error = {"type": "data", "array": list(std), "visible": True} if std is not None else None
     fig.add_trace(
         go.Scatter(
@@ -66,7 +82,7 @@ def silhouette_by_k_chart(
         )
     fig.update_xaxes(title={"text": "Number of segments (k)"}, dtick=1)
     fig.update_yaxes(title={"text": "Mean silhouette (-1 to 1, higher is better)"})
-    fig.update_layout(showlegend=False)
+    fig.update_layout(showlegend=bool(ref))
     return fig
 
 
@@ -179,4 +195,45 @@ def probability_bar(probabilities: Mapping[str, float], names: Sequence[str] | N
     fig.update_xaxes(title={"text": "Segment"})
     fig.update_yaxes(title={"text": "Probability"}, tickformat=".0%", range=[0, 1.1])
     fig.update_layout(showlegend=False)
+    return fig
+
+
+def gains_chart(gains: pd.DataFrame, names: Sequence[str] | None = None) -> go.Figure:
+    """Cumulative gains of the prospect model: share of each segment found against share of prospects contacted.
+
+    `gains` has columns segment, contacted, found (core.present.prospect_report.gains_frame); the diagonal is a
+    random list. The further a line bends above it, the better the model ranks that segment.
+    """
+    title = "Who a ranked list reaches"
+    if gains.empty:
+        return empty_figure(title, "This model was trained before the gains were measured.")
+    labels = [str(n) for n in (names or gains["segment"].unique())]
+    colours = segment_colour_map(labels)
+    fig = new_figure(title)
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            name="Random list",
+            line={"dash": "dot", "color": "#888"},
+            hoverinfo="skip",
+        )
+    )
+    for name in labels:
+        rows = gains[gains["segment"] == name]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["contacted"],
+                y=rows["found"],
+                mode="lines",
+                name=name,
+                line={"color": colours[name]},
+                hovertemplate=f"<b>{name}</b><br>Top %{{x:.0%}} of prospects<br>finds %{{y:.0%}} of {name}"
+                "<extra></extra>",
+            )
+        )
+    fig.add_vline(x=0.1, line={"dash": "dash", "color": "#bbb"}, annotation_text="top 10%")
+    fig.update_xaxes(title={"text": "Share of prospects contacted, most likely first"}, tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(title={"text": "Share of the segment found"}, tickformat=".0%", range=[0, 1])
     return fig

@@ -13,51 +13,79 @@ import pandas as pd
 
 from core.pipeline.card import ModelCard
 from core.pipeline.classify import MAX_IMPORTANCE_ROWS
+from core.pipeline.evaluate import SMALL_GAP
 from core.pipeline.features import FEATURES
 from core.present.formats import format_count, format_share
-from core.present.narrative import silhouette_word
+from core.present.narrative import measurement_text, silhouette_word
 
 Card = tuple[str, str, str]  # (label, value, tooltip) as ui.widgets.kpi_row takes them
 
 
-def silhouette_sample_text(silhouette: Mapping) -> str:
-    """'3 random samples of 10,000 customers' or 'all 6,000 customers'."""
-    if silhouette["repeats"] > 1:
-        return f"{silhouette['repeats']} random samples of {silhouette['sample_size']:,} customers"
-    return f"all {silhouette['sample_size']:,} customers"
-
-
 def segmentation_cards(segmentation: Mapping) -> list[Card]:
-    """Silhouette (with spread and sample), Davies–Bouldin and Calinski–Harabasz, each with a plain tooltip."""
+    """Silhouette next to the structureless reference, borderline share, Davies–Bouldin, each with a tooltip."""
     sil = segmentation["silhouette"]
-    return [
+    cards = [
         (
             "Silhouette",
-            f"{sil['mean']:.2f} ± {sil['std']:.3f}" if sil["repeats"] > 1 else f"{sil['mean']:.2f}",
+            f"{sil['mean']:.2f} ± {sil['std']:.3f}" if sil.get("repeats", 1) > 1 else f"{sil['mean']:.2f}",
             "How much closer each customer is to their own segment than to the next one, from -1 to 1. Kaufman & "
             "Rousseeuw read above 0.70 as strong structure, 0.51-0.70 reasonable, 0.26-0.50 weak (could be "
-            "artificial), 0.25 or less none; compare it with the structureless reference on Home. Measured on "
-            f"{silhouette_sample_text(sil)} (it compares every pair of customers, so large bases are sampled)"
-            + ("; ± is the spread between samples" if sil["repeats"] > 1 else "")
-            + f". Reading: {silhouette_word(sil['mean'])}.",
+            f"artificial), 0.25 or less none. Measured {measurement_text(sil)}. Reading: {silhouette_word(sil['mean'])}"
+            "; compare it with the structureless reference.",
         ),
+    ]
+    if "reference_silhouette" in segmentation:
+        ref = segmentation["reference_silhouette"]
+        cards.append(
+            (
+                "Structureless reference",
+                f"{ref['mean']:.2f}",
+                f"The same pipeline on {ref['sample_size']:,} customers drawn from one smooth cloud with the same "
+                "spread and correlation of balance and spending, so with no groups at all. Segments that score no "
+                f"higher are tiers cut from a continuum. Gap: {segmentation['silhouette_gap']:+.3f}.",
+            )
+        )
+    if "borderline_share" in segmentation:
+        cards.append(
+            (
+                "On a boundary",
+                format_share(segmentation["borderline_share"], 1),
+                "Customers whose second-nearest segment centre is at most 10% further than their own: a small change "
+                "in balance or spending moves them to the neighbouring segment. Customer lookup flags them.",
+            )
+        )
+    cards.append(
         (
             "Davies–Bouldin",
             f"{segmentation['davies_bouldin']:.2f}",
             "How spread out each segment is compared with its distance to the most similar segment, averaged: "
-            "lower is better, 0 would be perfectly separated; below about 1 is good. Uses every customer.",
-        ),
+            "lower is better, 0 would be perfectly separated. Uses every customer.",
+        )
+    )
+    cards.append(
         (
             "Calinski–Harabasz",
             format_count(segmentation["calinski_harabasz"]),
             "Spread between segments divided by the spread within them: higher is better. It grows with the "
             "number of customers, so only compare it between segmentations of the same data. Uses every customer.",
-        ),
+        )
+    )
+    return cards
+
+
+def agreement_cards(segmentation: Mapping) -> list[Card]:
+    """How closely the segments follow each money feature: agreement with its equal-size bands (terciles)."""
+    k = len(segmentation["sizes"])
+    bands = "terciles" if k == 3 else f"{k} equal-size bands"
+    return [
         (
-            "Segments",
-            str(len(segmentation["sizes"])),
-            "Number of budget segments, ordered from the lowest to the highest budget.",
-        ),
+            f"Follows {FEATURES[name].label.lower()}",
+            format_share(value, 1),
+            f"Share of customers whose segment matches their band among the {bands} of {FEATURES[name].label.lower()} "
+            f"(lowest third in the lowest segment, and so on). Chance alone gives about {format_share(1 / k)}; "
+            "100% would mean the segments are that feature alone.",
+        )
+        for name, value in segmentation.get("agreement", {}).items()
     ]
 
 
@@ -86,72 +114,6 @@ def full_model_cards(full: Mapping) -> list[Card]:
     ]
 
 
-def prospect_model_cards(prospect: Mapping) -> list[Card]:
-    """The prospect model's accuracy and macro-F1 next to the majority-class baseline."""
-    base = prospect["baseline_class"]
-    return [
-        (
-            "Accuracy",
-            format_share(prospect["accuracy"], 1),
-            "Share of held-out customers whose segment the prospect model gets right, from age, gender, location "
-            "and transaction timing only (no money).",
-        ),
-        (
-            "Baseline accuracy",
-            format_share(prospect["baseline_accuracy"], 1),
-            f"Right answers when always guessing the biggest segment, {base}: the bar any model must clear.",
-        ),
-        (
-            "Macro-F1",
-            f"{prospect['macro_f1']:.3f}",
-            "Average over segments of the balance between precision and recall (1 is perfect). Unlike accuracy it "
-            "rewards finding the smaller segments too.",
-        ),
-        (
-            "Baseline macro-F1",
-            f"{prospect['baseline_macro_f1']:.3f}",
-            f"Macro-F1 of always guessing {base}: it never finds the other segments, so it is low.",
-        ),
-    ]
-
-
-def describe_prospect_quality(prospect: Mapping) -> str:
-    """How much better than guessing the prospect model is, in one honest paragraph."""
-    acc, base_acc = prospect["accuracy"], prospect["baseline_accuracy"]
-    f1, base_f1 = prospect["macro_f1"], prospect["baseline_macro_f1"]
-    base = prospect["baseline_class"]
-    gain = acc - base_acc
-    if gain >= 0.05:
-        verdict = (
-            f"It gets the segment right for {format_share(acc)} of held-out customers, against "
-            f"{format_share(base_acc)} for always guessing {base}: {gain * 100:.0f} points better."
-        )
-    elif gain > -0.005:
-        verdict = (
-            f"It gets the segment right for {format_share(acc)} of held-out customers, about the same as "
-            f"always guessing {base} ({format_share(base_acc)})."
-        )
-    else:
-        verdict = (
-            f"It gets the segment right for {format_share(acc)} of held-out customers, slightly less often "
-            f"than always guessing {base} ({format_share(base_acc)})."
-        )
-    if f1 - base_f1 >= 0.05:
-        spread = (
-            f" It does tell the segments apart better than guessing (macro-F1 {f1:.2f} vs {base_f1:.2f}), "
-            f"so it can rank prospects by likely segment"
-        )
-    else:
-        spread = f" Its macro-F1 ({f1:.2f} vs {base_f1:.2f}) shows little ability to tell the segments apart"
-    strong = gain >= 0.15 and f1 >= 0.6
-    caution = (
-        "."
-        if strong
-        else ", but treat a single prediction as a weak hint: without money, segments are hard to predict."
-    )
-    return verdict + spread + caution
-
-
 def per_class_table(model: Mapping) -> pd.DataFrame:
     """Precision, recall and F1 per segment with the number of held-out customers in it."""
     rows = [
@@ -168,19 +130,34 @@ def per_class_table(model: Mapping) -> pd.DataFrame:
 
 
 def describe_k_choice(segmentation: Mapping, chosen_k: int) -> str:
-    """Whether the chosen number of segments is also the best separated one, and what that means."""
-    elbow = {row["k"]: row["silhouette"] for row in segmentation["elbow"]}
-    if not elbow or chosen_k not in elbow:
+    """What the silhouette by k says about the number of segments, read against the structureless reference."""
+    rows = {row["k"]: row for row in segmentation["elbow"]}
+    if not rows or chosen_k not in rows:
         return f"{chosen_k} segments were used."
-    best = max(elbow, key=elbow.get)
-    if best == chosen_k:
-        return f"{chosen_k} segments is also the best-separated choice on this sample (silhouette {elbow[best]:.2f})."
-    closeness = "slightly " if elbow[best] - elbow[chosen_k] < 0.1 else ""
+    if all("gap" in row for row in rows.values()):
+        best = max(rows, key=lambda k: rows[k]["gap"])
+        if rows[best]["gap"] < SMALL_GAP:
+            return (
+                f"No number of segments stands out: from k = {min(rows)} to {max(rows)} the silhouette stays within "
+                f"{SMALL_GAP} of the structureless reference (largest gap {rows[best]['gap']:+.3f}, at k = {best}), "
+                "so the data has no natural number of groups. The number of segments is a business choice: how "
+                "many budget tiers your campaigns can use. Retrain with another number on the Data page if that "
+                "suits you better."
+            )
+        if best == chosen_k:
+            gap = rows[best]["gap"]
+            return f"{chosen_k} segments stands out most above the structureless reference (gap {gap:+.3f})."
+        return (
+            f"The model uses {chosen_k} segments; k = {best} stands out more above the structureless reference (gap "
+            f"{rows[best]['gap']:+.3f} vs {rows[chosen_k]['gap']:+.3f}). Retrain with another number of segments on "
+            "the Data page if that suits your campaigns."
+        )
+    silhouettes = {k: row["silhouette"] for k, row in rows.items()}
+    best = max(silhouettes, key=silhouettes.get)
     return (
-        f"The model uses {chosen_k} segments; k = {best} separates {closeness}better on this sample (silhouette "
-        f"{elbow[best]:.2f} vs {elbow[chosen_k]:.2f}). Fewer segments are often cleaner but give campaigns "
-        "fewer tiers to work with: retrain with another number of segments on the Data page if that suits "
-        "you better."
+        f"Silhouette {silhouettes[chosen_k]:.2f} at the chosen {chosen_k} segments, highest {silhouettes[best]:.2f} at "
+        f"k = {best}. This model was trained before the structureless reference was measured, so whether any k "
+        "stands out is unknown: retrain it to see."
     )
 
 
@@ -191,18 +168,25 @@ def importance_frame(model: Mapping) -> pd.DataFrame:
 
 
 def elbow_frame(segmentation: Mapping) -> pd.DataFrame:
-    """k, inertia per customer and silhouette for each number of segments tried."""
-    return pd.DataFrame(segmentation["elbow"], columns=["k", "inertia", "silhouette"])
+    """k, inertia per customer, silhouette and the reference's silhouette (NaN if not measured) for each k."""
+    return pd.DataFrame(segmentation["elbow"], columns=["k", "inertia", "silhouette", "reference_silhouette"])
 
 
 def importance_note(model: Mapping) -> str:
-    """How the importances were measured, for a caption under the chart."""
+    """How the importances were measured and which features were shuffled together, for a caption."""
     rows = min(model["n_test"], MAX_IMPORTANCE_ROWS)
+    groups = [f"{row['feature']}" for row in model["importances"] if len(row.get("features", [])) > 1]
+    together = (
+        f" Features that carry nearly the same information are shuffled together as one group: {'; '.join(groups)}."
+        if groups
+        else ""
+    )
     return (
-        f"Importance: how much worse the model gets (drop in macro-F1) when one group of related features is "
-        f"shuffled together among {rows:,} held-out customers; longer bars matter more. A bar near 0 means the "
-        "model gets no extra help from that group once it knows the others (it may still be related to the "
-        "segment); a bar below 0 is noise from the shuffle, not a harmful feature."
+        f"Importance: how much worse the model gets (drop in macro-F1) when a feature's values are shuffled among "
+        f"{rows:,} held-out customers.{together} A long bar means the model leans on it. A bar near 0 means the "
+        "model gets no extra help from it once it knows the others, which is not proof it is unrelated to the "
+        "segments: the model may find the same information in another input. A bar below 0 is noise from the "
+        "shuffle, not a harmful feature."
     )
 
 
@@ -257,6 +241,11 @@ def _psi_text(entry: Mapping) -> str:
     return f"{psi:.3f}, {entry.get('reading', '')}" if isinstance(psi, int | float) else "not measurable"
 
 
+def card_warnings(card: ModelCard) -> list[str]:
+    """What the data could not support (core.pipeline.support), as saved in the card; [] for older cards."""
+    return list(card.extra.get("warnings") or [])
+
+
 def model_card_table(card: ModelCard) -> pd.DataFrame:
     """The model card as rows of (Section, Item, Value), all text, for a readable table."""
     size = f"{card.model_size_mb:.2f} MB" if card.model_size_mb is not None else "–"
@@ -277,6 +266,10 @@ def model_card_table(card: ModelCard) -> pd.DataFrame:
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
     rows += [("Segmentation", item, text) for item, text in _setting_rows(params)]
     rows += [("Classifiers", item, text) for item, text in _setting_rows(card.params.classifier)]
+    metrics = {f.name: getattr(card.metrics, f.name) for f in fields(card.metrics) if f.name != "extra"}
+    metrics.update(card.metrics.extra)
+    rows += [("Metrics", item, text) for item, text in _setting_rows(metrics)]
+    rows += [("Warnings", str(i), str(text)) for i, text in enumerate(card_warnings(card), start=1)]
     rows.append(
         (
             "Features",

@@ -1,52 +1,93 @@
-"""Plain-English sentences about the models: how good the segmentation is and how old the model is."""
+"""Plain-English sentences about the models: how separated the segments really are and how old the model is.
+
+Separation follows Kaufman & Rousseeuw's bands for the silhouette and, above all, the structureless reference
+measured at training time: a silhouette no higher than the reference's means the segments are tiers cut from a
+continuum, whatever band it falls in.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from core.pipeline.card import ModelCard
+from core.pipeline.evaluate import SMALL_GAP
+
+# Kaufman & Rousseeuw (1990), Finding Groups in Data, p. 88: the reading of an average silhouette width.
+KR_BANDS: tuple[tuple[float, str], ...] = (
+    (0.70, "strong structure"),
+    (0.50, "reasonable structure"),
+    (0.25, "weak structure that could be artificial"),
+)
+KR_BELOW = "no substantial structure"
 
 
 def silhouette_word(value: float) -> str:
     """Kaufman & Rousseeuw's reading of an average silhouette: above 0.70 strong, 0.51-0.70 reasonable, ..."""
-    if value > 0.70:
-        return "strong structure"
-    if value > 0.50:
-        return "reasonable structure"
-    if value > 0.25:
-        return "weak structure that could be artificial"
-    return "no substantial structure"
+    for floor, words in KR_BANDS:
+        if value > floor:
+            return words
+    return KR_BELOW
 
 
-def describe_segment_quality(segmentation: dict) -> str:
-    """One line: the silhouette on Kaufman & Rousseeuw's scale, read against the structureless reference."""
-    from core.pipeline.evaluate import SMALL_GAP  # noqa: PLC0415 (kept local: one hunk for parallel edits)
+def measurement_text(silhouette: Mapping) -> str:
+    """How the silhouette was measured: 'exact, over all 882,793 customers' or '3 disjoint samples of 10,000'."""
+    method = silhouette.get("method", "samples" if silhouette.get("repeats", 1) > 1 else "exact")
+    if method == "exact":
+        return f"exact, over all {silhouette['sample_size']:,} customers"
+    if silhouette.get("repeats", 1) > 1:
+        disjoint = "disjoint " if method == "disjoint samples" else ""
+        return (
+            f"mean of {silhouette['repeats']} {disjoint}random samples of {silhouette['sample_size']:,} "
+            f"customers, ± {silhouette['std']:.3f} between them"
+        )
+    return silhouette.get("note") or f"one sample of {silhouette['sample_size']:,} customers"
 
-    sil = segmentation["silhouette"]
-    if sil["repeats"] > 1:
-        value = f"{sil['mean']:.2f} ± {sil['std']:.3f} ({sil['repeats']} samples of {sil['sample_size']:,} customers)"
-    else:
-        value = f"{sil['mean']:.2f} (all {sil['sample_size']:,} customers)"
-    band = silhouette_word(sil["mean"])
+
+def is_continuum(segmentation: Mapping) -> bool | None:
+    """True when the silhouette is less than SMALL_GAP above the structureless reference (None: not measured)."""
     gap = segmentation.get("silhouette_gap")
-    if gap is None:
-        return f"Silhouette {value}: {band} on Kaufman & Rousseeuw's scale (no structureless reference measured)."
+    return None if gap is None else gap < SMALL_GAP
+
+
+def describe_separation(segmentation: Mapping) -> str:
+    """How separated the segments are, read against Kaufman & Rousseeuw's bands and the reference."""
+    sil = segmentation["silhouette"]
+    value, band = sil["mean"], silhouette_word(sil["mean"])
+    continuum = is_continuum(segmentation)
+    if continuum is None:  # a model trained before the reference was measured
+        return (
+            f"Silhouette {value:.2f} ({measurement_text(sil)}): {band} on Kaufman & Rousseeuw's scale. No "
+            "structureless reference was measured for this model; retrain it to see one."
+        )
     reference = segmentation["reference_silhouette"]["mean"]
-    if gap < SMALL_GAP:
-        text = (
+    if continuum:
+        return (
             f"The segments are budget tiers cut from a continuum: useful for targeting, but not natural groups. "
-            f"Their silhouette, {value}, would read as {band} on Kaufman & Rousseeuw's scale, yet customers with no "
-            f"groups at all, spread the same way, score {reference:.2f}."
+            f"Their silhouette, {value:.2f} ({measurement_text(sil)}), would read as {band} on Kaufman & "
+            f"Rousseeuw's scale, yet customers with no groups at all, spread the same way, score {reference:.2f}."
         )
-    else:
-        text = (
-            f"The segments are more separated than a structureless continuum would be: silhouette {value} ({band} "
-            f"on Kaufman & Rousseeuw's scale) against {reference:.2f} for data with no groups."
-        )
+    return (
+        f"The segments are more separated than a structureless continuum would be: silhouette {value:.2f} "
+        f"({measurement_text(sil)}; {band} on Kaufman & Rousseeuw's scale) against {reference:.2f} for data "
+        f"with no groups, spread the same way."
+    )
+
+
+def describe_borderline(segmentation: Mapping) -> str:
+    """'4.1% of customers sit near a segment boundary ...', or '' for a model trained before it was measured."""
     share = segmentation.get("borderline_share")
-    if share is not None:
-        text += f" {share * 100:.1f}% of customers sit on a boundary (second-nearest centre at most 10% further)."
-    return text
+    if share is None:
+        return ""
+    return (
+        f"{share * 100:.1f}% of customers sit on a boundary: their second-nearest segment centre is at most 10% "
+        "further away than their own, so a small change in balance or spending moves them across."
+    )
+
+
+def describe_segment_quality(segmentation: Mapping) -> str:
+    """Home's line: how separated the segments are, and how many customers sit on a boundary."""
+    return " ".join(part for part in (describe_separation(segmentation), describe_borderline(segmentation)) if part)
 
 
 def describe_model_age(card: ModelCard, now: datetime | None = None) -> str:

@@ -2,8 +2,10 @@
 
 The summary row holds what a marketer asks about a customer: the segment, how sure the classifier is
 (p_<segment>), how close the customer sits to each segment's centre (distance_<segment>, in the
-standardised log-money units K-Means works in), the nearest other segment, what stands out, and whether
-the customer matches the sidebar filters (a lookup searches the whole base).
+budget-score units K-Means works in), the nearest other segment, whether the customer sits on the boundary
+with it ("borderline between Medium and High": that centre is at most 10% further than their own), what
+stands out, and whether the customer matches the sidebar filters (a lookup searches the whole base). An ID
+shared by several people (core.pipeline.persons) finds each of them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from core.config import MAX_ID_OPTIONS, MAX_LOOKUP
 from core.pipeline.features import FEATURES
 from core.pipeline.link import ids_in
 from core.pipeline.models import Models
+from core.pipeline.persons import PERSON_SEPARATOR, original_id
+from core.pipeline.segment import nearest_two
 from core.present.formats import (
     HEADERS,
     format_value,
@@ -74,14 +78,20 @@ def look_up_customers(
     names = list(models.segment_names)
     scored = score_customers(models, found).drop(columns="segment")
     distances = scored[[f"distance_{n}" for n in names]].to_numpy()
-    if len(names) > 1 and len(found):
-        second = np.argsort(distances, axis=1)[:, 1]
-        closest_other = [names[i] for i in second]
-    else:
-        closest_other = [None] * len(found)
+    second, borderline = nearest_two(distances)
+    closest_other = [names[i] for i in second] if len(names) > 1 else [None] * len(found)
+    boundary = [
+        f"borderline between {' and '.join(sorted((str(own), other), key=names.index))}" if edge else ""
+        for own, other, edge in zip(found["segment"], closest_other, borderline, strict=True)
+    ]
     in_filters = customer_mask(found, filters, transactions) if filters and filters.is_active else True
     extra = pd.DataFrame(
-        {"in_filters": in_filters, "stands_out": describe_standouts(models, found), "closest_other": closest_other},
+        {
+            "in_filters": in_filters,
+            "stands_out": describe_standouts(models, found),
+            "closest_other": closest_other,
+            "boundary": boundary,
+        },
         index=found.index,
     )
     ordered = ["CustomerID", "segment", *[c for c in found.columns if c not in ("CustomerID", "segment")]]
@@ -168,21 +178,38 @@ def describe_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...]) ->
 def lookup_customers(customers: pd.DataFrame, ids: list[str]) -> tuple[pd.DataFrame, list[str]]:
     """Rows for the requested customer IDs (order kept, duplicates removed, any letter case) and the unknown IDs.
 
-    Scans the ID column once against the few requested IDs (a pyarrow hash join: a few ms on 884k customers).
+    An ID shared by several people (core.pipeline.persons) finds every person behind it: 'C1' finds 'C1' and
+    'C1#2'; a person key such as 'C1#2' finds that person only. Scans the ID column once against the few
+    requested IDs (a pyarrow hash join: a few ms on 884k customers).
     """
     wanted = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
+    if not wanted:
+        return customers.iloc[[]], []
+    keys = customers["CustomerID"].astype(str)
     variants = list(dict.fromkeys(v for w in wanted for v in (w, w.upper(), w.lower())))
-    rows = np.flatnonzero(ids_in(customers["CustomerID"].astype(str), variants)) if wanted else np.array([], int)
-    position = {}
-    for r, found_id in zip(rows, customers["CustomerID"].iloc[rows].astype(str), strict=True):
-        position.setdefault(found_id.upper(), r)
-    order, unknown = [], []
+    hits = ids_in(keys, variants)
+    split = np.flatnonzero(keys.str.contains(PERSON_SEPARATOR, regex=False).to_numpy(dtype=bool))
+    originals = pd.Series(keys.to_numpy(), index=keys.index)
+    if len(split):
+        originals.iloc[split] = original_id(keys.iloc[split]).astype(str).to_numpy()
+        hits[split] |= ids_in(originals.iloc[split], variants)
+    rows = np.flatnonzero(hits)
+    positions: dict[str, list[int]] = {}
+    for r, key, base in zip(rows, keys.iloc[rows], originals.iloc[rows], strict=True):
+        for name in dict.fromkeys((key.upper(), base.upper())):
+            positions.setdefault(name, []).append(int(r))
+    order: list[int] = []
+    seen: set[int] = set()
+    unknown = []
     for w in wanted:
-        p = position.get(w.upper())
-        if p is None:
+        found = positions.get(w.upper())
+        if not found:
             unknown.append(w)
-        elif p not in order:
-            order.append(p)
+            continue
+        for p in found:
+            if p not in seen:
+                seen.add(p)
+                order.append(p)
     return customers.iloc[order], unknown
 
 

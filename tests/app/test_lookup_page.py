@@ -1,5 +1,7 @@
 """Customer lookup page: paste or pick IDs, see the found customers and their segments, unknown IDs listed."""
 
+import numpy as np
+
 from core.config import MAX_DETAILS
 from tests.app.conftest import assert_clean, run_page
 
@@ -34,7 +36,8 @@ def test_pasted_ids_show_found_customers_and_list_unknown_ones(trained):
     assert [names[i] for i in closest] == list(expected)
     warning = " ".join(w.value for w in at.warning)
     assert "2 IDs not found" in warning and "C0000000" in warning and "NOT-AN-ID" in warning
-    assert [e.label for e in at.expander] == [f"{i} · {s}" for i, s in zip(ids, expected, strict=True)]
+    labels = [e.label for e in at.expander]
+    assert all(label.startswith(f"{i} · {s}") for label, i, s in zip(labels, ids, expected, strict=True))
 
 
 def test_picked_ids_are_looked_up(trained):
@@ -77,3 +80,21 @@ def test_only_unknown_ids_give_a_warning_and_no_table():
     assert_clean(at)
     assert any("2 IDs not found" in w.value for w in at.warning)
     assert not at.dataframe
+
+
+def test_borderline_customers_are_flagged_with_their_two_segments(trained):
+    customers, model = trained.customers, trained.models.segment
+    names = list(model.names)
+    d = model.distances(customers)
+    order = np.argsort(d, axis=1)
+    near, second = d[np.arange(len(d)), order[:, 0]], d[np.arange(len(d)), order[:, 1]]
+    edge = np.flatnonzero(second <= 1.1 * near)[0]
+    inside = np.flatnonzero(second > 2 * near)[0]
+    pair = sorted((names[order[edge, 0]], names[order[edge, 1]]), key=names.index)
+    ids = [str(customers["CustomerID"].iloc[edge]), str(customers["CustomerID"].iloc[inside])]
+    at = paste(run_page(PAGE), " ".join(ids))
+    assert_clean(at)
+    table = at.dataframe[0].value
+    assert list(table["boundary"]) == [f"borderline between {pair[0]} and {pair[1]}", ""]
+    assert at.expander[0].label.endswith(f"borderline between {pair[0]} and {pair[1]}")
+    assert "borderline" not in at.expander[1].label

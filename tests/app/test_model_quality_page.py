@@ -21,15 +21,20 @@ def metrics(at) -> list[tuple[str, str]]:
 def test_segmentation_metrics_match_the_saved_quality(page, trained):
     seg = trained.quality.segmentation
     sil = seg["silhouette"]
-    shown = dict(metrics(page)[:4])
-    spread = f" ± {sil['std']:.3f}" if sil["repeats"] > 1 else ""
-    assert shown["Silhouette"] == f"{sil['mean']:.2f}{spread}"
+    shown = dict(metrics(page)[:7])
+    assert sil["method"] == "exact"  # one budget score: every customer, no sampling
+    assert shown["Silhouette"] == f"{sil['mean']:.2f}"
+    assert shown["Structureless reference"] == f"{seg['reference_silhouette']['mean']:.2f}"
+    assert shown["On a boundary"] == f"{seg['borderline_share']:.1%}"
     assert shown["Davies–Bouldin"] == f"{seg['davies_bouldin']:.2f}"
     assert shown["Calinski–Harabasz"] == f"{seg['calinski_harabasz']:,.0f}"
-    assert shown["Segments"] == str(len(trained.models.segment_names))
+    assert shown["Follows account balance"] == f"{seg['agreement']['balance']:.1%}"
+    assert shown["Follows average transaction"] == f"{seg['agreement']['mean_amount']:.1%}"
     help_text = next(m for m in page.metric if m.label == "Silhouette").proto.help
-    assert f"{sil['sample_size']:,} customers" in help_text
-    assert any(f"{seg['elbow_sample_size']:,} customers" in c.value for c in page.caption)
+    assert f"exact, over all {sil['sample_size']:,} customers" in help_text and "Kaufman" in help_text
+    assert any(f"{seg['elbow_sample_size']:,} customers" in c.value and "budget bands" in c.value for c in page.caption)
+    reference = f"{seg['reference_silhouette']['mean']:.2f}"
+    assert any(reference in i.value and "Kaufman" in i.value for i in page.info)
 
 
 def test_classifier_metrics_match_the_saved_quality(page, trained):
@@ -39,7 +44,8 @@ def test_classifier_metrics_match_the_saved_quality(page, trained):
     assert ("Held-out customers", f"{full['n_test']:,}") in shown
     assert ("Accuracy", f"{prospect['accuracy']:.1%}") in shown
     assert ("Baseline accuracy", f"{prospect['baseline_accuracy']:.1%}") in shown
-    assert ("Baseline macro-F1", f"{prospect['baseline_macro_f1']:.3f}") in shown
+    assert ("Log-loss", f"{prospect['log_loss']:.3f}") in shown
+    assert ("Prior log-loss", f"{prospect['prior_log_loss']:.3f}") in shown
     labels = [label for label, _ in shown]
     assert "Accuracy" not in labels[: labels.index("Agreement with the segments") + 1]  # full model: no "accuracy"
     assert any(prospect["baseline_class"] in i.value for i in page.info)
@@ -73,4 +79,20 @@ def test_separation_is_read_against_the_structureless_reference(page):
     assert "Kaufman & Rousseeuw" in text
     assert "no groups" in text
     captions = " ".join(c.value for c in page.caption)
-    assert "a bar below 0 is noise" in captions
+    assert "A bar below 0 is noise" in captions
+
+
+def test_prospect_ranking_table_and_gains_chart_show_the_saved_lift(page, trained):
+    prospect = trained.quality.prospect_model
+    ranking = next(d.value for d in page.dataframe if "Top-10% lift" in d.value.columns)
+    assert list(ranking["Segment"]) == list(trained.models.segment_names)
+    for _, row in ranking.iterrows():
+        assert row["AUC"] == pytest.approx(prospect["auc"][row["Segment"]])
+        assert row["Top-10% lift"] == pytest.approx(prospect["top_decile_lift"][row["Segment"]])
+    assert any("Who a ranked list reaches" in c.proto.spec for c in page.get("plotly_chart"))
+
+
+def test_importance_caption_names_the_groups_and_does_not_overclaim(page):
+    captions = " ".join(c.value for c in page.caption)
+    assert "Spending (average, total, largest transaction)" in captions
+    assert "does not need" not in captions

@@ -109,9 +109,14 @@ def test_prospect_mode_uses_the_prospect_model(trained):
     rank = int(trained.models.prospect.predict(X)[0])
     assert shown_segment(at, "Most likely segment:") == trained.models.segment_names[rank]
     prospect = trained.quality.prospect_model
+    best = trained.models.segment_names[rank]
+    chance = next(m for m in at.metric if m.label == "Estimated chance (calibrated)")
+    assert chance.value == f"{trained.models.prospect.predict_proba(X)[0][rank]:.0%}"
+    lift = prospect["top_decile_lift"][best]
+    assert any(f"{lift:.1f}×" in s.value and f"most likely to be {best}" in s.value for s in at.success)
     info = at.info[0].value
     assert f"{prospect['accuracy']:.0%}" in info and f"{prospect['baseline_accuracy']:.0%}" in info
-    assert f"{prospect['macro_f1']:.2f} vs {prospect['baseline_macro_f1']:.2f}" in info
+    assert f"log-loss {prospect['log_loss']:.3f} vs {prospect['prior_log_loss']:.3f}" in info
 
 
 def upload(at, name: str, data: bytes):

@@ -18,7 +18,7 @@ from core.analysis.projection import pca_projection
 from core.pipeline.features import MONEY_FEATURES
 from core.pipeline.link import link_transactions
 from core.present.formats import format_count, format_inr, format_inr_short, format_share
-from core.present.insights import describe_personas, segment_insights
+from core.present.insights import busiest_part_of_day, defining_insights, describe_personas, segment_insights
 from tests.unit.fake_segments import NAMES, make_data
 
 
@@ -151,9 +151,11 @@ def test_pca_projection_shapes_and_centroids(data):
 def test_insights_carry_numbers_matching_an_independent_computation(data):
     customers, _ = data
     text = segment_insights(customers)
+    defining = defining_insights(customers)
     med = customers.groupby("segment", observed=True)["mean_amount"].median()
     ratio = med["High"] / med["Low"]
-    assert f"High's median transaction ({rupees(med['High'])}) is {ratio:.1f}× Low's ({rupees(med['Low'])})." in text
+    sentence = f"High's median transaction ({rupees(med['High'])}) is {ratio:.1f}× Low's ({rupees(med['Low'])})."
+    assert sentence in defining and sentence not in text  # true by definition: not presented as a finding
     freq = customers.groupby("segment", observed=True)["n_transactions"].mean()
     assert (
         f"High transacts most often: {freq['High']:.2f} transactions per customer vs {freq['Low']:.2f} for Low." in text
@@ -168,7 +170,7 @@ def test_insights_pick_segments_by_the_data_not_by_name(data):
     customers, _ = data
     swapped = customers.copy()
     swapped["segment"] = swapped["segment"].cat.rename_categories(["Gold", "Silver", "Bronze"])
-    text = " ".join(segment_insights(swapped))
+    text = " ".join(defining_insights(swapped))
     assert "Bronze's median transaction" in text and "is " in text and "Gold's (" in text
 
 
@@ -177,7 +179,7 @@ def test_insights_work_for_other_k(k, also):
     customers, _ = make_data(3_000, k=k, seed=k)
     text = segment_insights(customers)
     top, bottom = NAMES[k - 1], NAMES[0]
-    assert any(s.startswith(f"{top}'s median transaction") and f"{bottom}'s" in s for s in text)
+    assert any(s.startswith(f"{top}'s median transaction") and f"{bottom}'s" in s for s in defining_insights(customers))
     assert any(also in s for s in text)
 
 
@@ -255,3 +257,44 @@ def test_a_persona_gives_no_typical_age_from_a_handful_of_known_ages():
     assert "years old" not in persona
     enough = customers[customers["segment"] == "Low"]
     assert "years old" in describe_personas(enough, base=customers)["Low"]
+
+
+def test_persona_time_of_day_is_the_busiest_part_of_the_day_not_the_mean_hour():
+    # The mean hour is 12:04 ("afternoon"), but most transactions are in the evening: the persona must say evening.
+    # Twice over, so the segment has the 30 customers a persona needs.
+    hours = ([18] * 5 + [19] * 2 + [3] * 3 + [2] * 2 + [13] * 2 + [14]) * 2
+    customers = pd.DataFrame(
+        {
+            "CustomerID": [f"C{i}" for i in range(len(hours))],
+            "segment": pd.Categorical(["Low"] * len(hours), categories=["Low", "High"], ordered=True),
+            "balance": 100.0,
+            "mean_amount": 10.0,
+            "total_amount": 10.0,
+            "n_transactions": 1,
+            "age": 30.0,
+            "gender": "M",
+            "recency_days": 1,
+            "active_span_days": 0,
+            "mean_hour": [float(h) for h in hours],
+            "night_share": 0.0,
+            "weekend_share": 0.0,
+            "location": "PUNE",
+            "max_amount": 10.0,
+        }
+    )
+    assert 12 <= customers["mean_hour"].mean() < 17
+    transactions = link_transactions(
+        customers,
+        pd.DataFrame(
+            {
+                "customer_id": customers["CustomerID"],
+                "date": pd.Timestamp("2016-08-01"),
+                "hour": hours,
+                "amount": 10.0,
+            }
+        ),
+    )
+    timing = timing_by_segment(customers, transactions)
+    assert busiest_part_of_day(timing) == {"Low": ("evening", pytest.approx(7 / 15))}
+    persona = describe_personas(customers, timing=timing)["Low"]
+    assert "most often in the evening (47% of transactions)" in persona and "afternoon" not in persona

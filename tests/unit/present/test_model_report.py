@@ -2,30 +2,17 @@
 
 from dataclasses import replace
 
-import pytest
-
 from core.present.model_report import (
+    agreement_cards,
     describe_k_choice,
-    describe_prospect_quality,
     elbow_frame,
     full_model_cards,
     importance_frame,
+    importance_note,
     model_card_table,
     per_class_table,
-    prospect_model_cards,
     segmentation_cards,
-    silhouette_sample_text,
 )
-
-
-def prospect(acc, base_acc, f1, base_f1):
-    return {
-        "accuracy": acc,
-        "baseline_accuracy": base_acc,
-        "macro_f1": f1,
-        "baseline_macro_f1": base_f1,
-        "baseline_class": "Medium",
-    }
 
 
 def test_segmentation_cards_show_the_saved_numbers(trained):
@@ -38,46 +25,32 @@ def test_segmentation_cards_show_the_saved_numbers(trained):
 
 def test_silhouette_card_shows_spread_only_for_repeated_samples():
     seg = {
-        "silhouette": {"mean": 0.334, "std": 0.0031, "sample_size": 10_000, "repeats": 3},
+        "silhouette": {"mean": 0.334, "std": 0.0031, "sample_size": 10_000, "repeats": 3, "method": "disjoint samples"},
         "davies_bouldin": 1.03,
         "calinski_harabasz": 656_388.7,
         "sizes": {"Low": 1, "High": 2},
     }
     label, value, tip = segmentation_cards(seg)[0]
     assert (label, value) == ("Silhouette", "0.33 ± 0.003")
-    assert "3 random samples of 10,000 customers" in tip and "weak structure that could be artificial" in tip
-    seg["silhouette"].update(repeats=1, sample_size=6_000)
+    assert "3 disjoint random samples of 10,000 customers" in tip and "weak structure that could be artificial" in tip
+    seg["silhouette"].update(repeats=1, sample_size=6_000, method="exact")
     assert segmentation_cards(seg)[0][1] == "0.33"
-    assert silhouette_sample_text(seg["silhouette"]) == "all 6,000 customers"
+    assert "exact, over all 6,000 customers" in segmentation_cards(seg)[0][2]
+
+
+def test_reference_and_agreement_cards_show_the_saved_numbers(trained):
+    seg = trained.quality.segmentation
+    cards = {label: value for label, value, _ in segmentation_cards(seg)}
+    assert cards["Structureless reference"] == f"{seg['reference_silhouette']['mean']:.2f}"
+    assert cards["On a boundary"] == f"{seg['borderline_share']:.1%}"
+    agreement = {label: (value, tip) for label, value, tip in agreement_cards(seg)}
+    assert agreement["Follows account balance"][0] == f"{seg['agreement']['balance']:.1%}"
+    assert "terciles" in agreement["Follows account balance"][1] and "33%" in agreement["Follows account balance"][1]
 
 
 def test_full_model_is_called_agreement_not_accuracy(trained):
     labels = [label for label, _, _ in full_model_cards(trained.quality.full_model)]
     assert labels[0] == "Agreement with the segments" and "Accuracy" not in labels
-
-
-def test_prospect_cards_put_baselines_next_to_scores(trained):
-    q = trained.quality.prospect_model
-    cards = {label: value for label, value, _ in prospect_model_cards(q)}
-    assert cards["Accuracy"] == f"{q['accuracy']:.1%}" and cards["Baseline accuracy"] == f"{q['baseline_accuracy']:.1%}"
-
-
-@pytest.mark.parametrize(
-    ("scores", "phrases", "absent"),
-    [
-        (
-            (0.43, 0.45, 0.43, 0.21),
-            ["43%", "slightly less often than always guessing Medium (45%)", "macro-F1 0.43 vs 0.21", "weak hint"],
-            [],
-        ),
-        ((0.452, 0.45, 0.23, 0.21), ["about the same as always guessing Medium", "little ability", "weak hint"], []),
-        ((0.80, 0.45, 0.78, 0.21), ["35 points better", "rank prospects"], ["weak hint"]),
-    ],
-)
-def test_prospect_quality_is_described_honestly(scores, phrases, absent):
-    text = describe_prospect_quality(prospect(*scores))
-    assert [p for p in phrases if p not in text] == []
-    assert [p for p in absent if p in text] == []
 
 
 def test_tables_from_the_saved_quality(trained):
@@ -87,17 +60,49 @@ def test_tables_from_the_saved_quality(trained):
     assert table["Customers"].sum() == full["n_test"]
     imp = importance_frame(full)
     assert imp["mean"].is_monotonic_decreasing
-    grouped = [f for row in full["importances"] for f in row["features"]]
-    assert sorted(grouped) == sorted(trained.models.full_features)  # every feature in exactly one group
+    grouped = {f for row in full["importances"] for f in row["features"]}
+    assert grouped == set(trained.models.full_features)  # every feature in exactly one group
+    assert sum(len(row["features"]) for row in full["importances"]) == len(trained.models.full_features)
     elbow = elbow_frame(trained.quality.segmentation)
-    assert list(elbow.columns) == ["k", "inertia", "silhouette"] and elbow["k"].iloc[0] == 2
+    assert list(elbow.columns) == ["k", "inertia", "silhouette", "reference_silhouette"] and elbow["k"].iloc[0] == 2
 
 
-def test_k_choice_is_explained():
-    elbow = [{"k": 2, "silhouette": 0.42}, {"k": 3, "silhouette": 0.34}, {"k": 4, "silhouette": 0.36}]
-    assert "k = 2 separates slightly better" in describe_k_choice({"elbow": elbow}, 3)
-    assert "0.42 vs 0.34" in describe_k_choice({"elbow": elbow}, 3)
-    assert describe_k_choice({"elbow": elbow}, 2).startswith("2 segments is also the best-separated choice")
+def test_k_advice_says_k_is_a_business_choice_when_no_k_stands_out():
+    flat = [{"k": k, "silhouette": 0.53, "reference_silhouette": 0.535, "gap": -0.005} for k in range(2, 9)]
+    text = describe_k_choice({"elbow": flat}, 3)
+    assert "No number of segments stands out" in text and "business choice" in text
+
+
+def test_k_advice_names_the_k_that_stands_out():
+    rows = [
+        {"k": 2, "silhouette": 0.6, "gap": 0.02},
+        {"k": 3, "silhouette": 0.7, "gap": 0.2},
+        {"k": 4, "silhouette": 0.62, "gap": 0.08},
+    ]
+    assert describe_k_choice({"elbow": rows}, 3).startswith("3 segments stands out most")
+    assert "k = 3 stands out more" in describe_k_choice({"elbow": rows}, 4)
+
+
+def test_k_advice_of_an_old_model_does_not_guess():
+    old = [{"k": 2, "silhouette": 0.42}, {"k": 3, "silhouette": 0.34}]
+    assert "retrain it to see" in describe_k_choice({"elbow": old}, 3)
+
+
+def test_importance_note_states_the_groups_without_overclaiming():
+    model = {
+        "n_test": 9_000,
+        "importances": [
+            {
+                "feature": "Spending (average, total, largest transaction)",
+                "features": ["mean_amount", "total_amount", "max_amount"],
+                "mean": 0.5,
+            },
+            {"feature": "balance", "features": ["balance"], "mean": 0.3},
+        ],
+    }
+    note = importance_note(model)
+    assert "3,000 held-out customers" in note and "Spending (average, total, largest transaction)" in note
+    assert "does not need" not in note and "not proof" in note
 
 
 def test_model_card_table_is_all_text(trained):

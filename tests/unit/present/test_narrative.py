@@ -1,17 +1,24 @@
-"""Plain-English sentences about segment separation (Kaufman & Rousseeuw's bands, the reference) and model age."""
+"""Plain-English sentences about segment separation (Kaufman & Rousseeuw's bands and the reference) and model age."""
 
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from core.present.narrative import describe_model_age, describe_segment_quality, silhouette_word
+from core.present.narrative import (
+    describe_model_age,
+    describe_segment_quality,
+    describe_separation,
+    measurement_text,
+    silhouette_word,
+)
 
 
-def segmentation(mean: float, reference: float | None, repeats: int = 1, size: int = 19_984) -> dict:
-    out = {"silhouette": {"mean": mean, "std": 0.007, "repeats": repeats, "sample_size": size}, "davies_bouldin": 0.6}
+def segmentation(mean: float, reference: float | None, **silhouette) -> dict:
+    sil = {"mean": mean, "std": 0.0, "repeats": 1, "sample_size": 19_922, "method": "exact", **silhouette}
+    out = {"silhouette": sil, "davies_bouldin": 0.56, "borderline_share": 0.041}
     if reference is not None:
-        out.update(reference_silhouette={"mean": reference}, silhouette_gap=mean - reference, borderline_share=0.041)
+        out.update(reference_silhouette={"mean": reference, "sample_size": 19_922}, silhouette_gap=mean - reference)
     return out
 
 
@@ -22,6 +29,7 @@ def segmentation(mean: float, reference: float | None, repeats: int = 1, size: i
         (0.531, "reasonable structure"),
         (0.33, "weak structure that could be artificial"),
         (0.25, "no substantial structure"),
+        (0.1, "no substantial structure"),
     ],
 )
 def test_silhouette_words_follow_kaufman_and_rousseeuw(value, words):
@@ -29,21 +37,35 @@ def test_silhouette_words_follow_kaufman_and_rousseeuw(value, words):
 
 
 def test_a_silhouette_no_better_than_the_reference_is_called_a_continuum():
-    text = describe_segment_quality(segmentation(0.531, 0.536))
+    text = describe_separation(segmentation(0.531, 0.536))
     assert text.startswith("The segments are budget tiers cut from a continuum")
-    assert "0.53 (all 19,984 customers)" in text and "score 0.54" in text and "reasonable structure" in text
-    assert "well separated" not in text and "4.1% of customers sit on a boundary" in text
+    assert "useful for targeting, but not natural groups" in text
+    assert "0.53" in text and "score 0.54" in text and "reasonable structure" in text
+    assert "reasonably separated" not in text
 
 
 def test_a_silhouette_well_above_the_reference_is_called_separated():
-    text = describe_segment_quality(segmentation(0.72, 0.52, repeats=3, size=10_000))
+    text = describe_separation(segmentation(0.72, 0.52))
     assert "more separated than a structureless continuum" in text and "strong structure" in text
-    assert "0.72 ± 0.007 (3 samples of 10,000 customers)" in text
+    assert "continuum:" not in text
 
 
 def test_a_model_without_a_reference_says_so():
-    text = describe_segment_quality(segmentation(0.33, None))
-    assert "weak structure that could be artificial" in text and "no structureless reference" in text
+    text = describe_separation(segmentation(0.33, None))
+    assert "weak structure that could be artificial" in text and "retrain" in text
+
+
+def test_home_line_adds_the_borderline_share():
+    text = describe_segment_quality(segmentation(0.531, 0.536))
+    assert "4.1% of customers sit on a boundary" in text
+
+
+def test_how_the_silhouette_was_measured():
+    assert measurement_text({"method": "exact", "sample_size": 882_793}) == "exact, over all 882,793 customers"
+    sampled = {"method": "disjoint samples", "repeats": 3, "sample_size": 10_000, "std": 0.0021}
+    assert measurement_text(sampled) == "mean of 3 disjoint random samples of 10,000 customers, ± 0.002 between them"
+    note = "one random sample of 2,500 customers: too few customers for 3 disjoint samples"
+    assert measurement_text({"method": "one sample", "repeats": 1, "sample_size": 2_500, "note": note}) == note
 
 
 def test_model_age_in_words(trained):

@@ -10,6 +10,7 @@ from core.scoring.lookup import (
     describe_scored,
     id_options,
     look_up_customers,
+    lookup_customers,
     reason_table,
     scores_table,
     segment_fit_table,
@@ -133,3 +134,11 @@ def test_agreement_is_the_classifiers_probability_of_the_own_segment(trained):
     table = look_up_customers(trained.models, trained.customers, ids).table
     for _, row in table.iterrows():
         assert row["agreement"] == row[f"p_{row['segment']}"]
+
+
+def test_lookup_by_a_shared_id_finds_every_person_behind_it():
+    customers = pd.DataFrame({"CustomerID": ["C1", "C1#2", "C10", "C2", "C1#3"], "balance": [1.0, 2, 3, 4, 5]})
+    found, unknown = lookup_customers(customers, ["c1", "C2", "C9"])
+    assert found["CustomerID"].tolist() == ["C1", "C1#2", "C1#3", "C2"] and unknown == ["C9"]
+    found, _ = lookup_customers(customers, ["C1#2", "C1"])
+    assert found["CustomerID"].tolist() == ["C1#2", "C1", "C1#3"]  # each person once, in the order asked
