@@ -76,6 +76,7 @@ BACKGROUND_POINTS = 3_000  # faint customers behind the what-if star: enough to 
 STREAM_DOWNLOAD_ROWS = int(os.environ.get("SEGMENTATION_STREAM_ROWS", 100_000))  # longer lists stream from disk
 MAX_SHOWN_ROWS = 1_000  # rows of a scored upload shown in the page (the download has all)
 PREVIEW_ROWS = 20  # rows of an upload shown before training
+LIST_ROWS = 1_000  # rows of a customer list drawn on a page (a stratified sample, said so); downloads have them all
 # Points drawn on the Segment map: a stratified sample this size keeps WebGL smooth and every segment visible
 # (selections still list every customer inside the shape). The browser tests draw fewer, so the sample is real.
 MAP_POINTS = int(os.environ.get("SEGMENTATION_MAP_POINTS", 20_000))

@@ -6,7 +6,7 @@ from core.analysis.profiles import segment_centroids
 from core.analysis.projection import pca_projection
 from core.analysis.region import PCA_AXES, customers_in_region, describe_region, region_from_selection
 from core.analysis.sampling import sample_customers
-from core.config import MAP_POINTS
+from core.config import LIST_ROWS, MAP_POINTS
 from core.present.markdown import escape_markdown
 from core.present.scatter import segment_scatter, selected_customer_ids
 from core.present.segment_map import pca_scatter, pca_scatter_3d
@@ -16,8 +16,6 @@ from ui.page import open_page
 from ui.sidebar import sidebar_filters
 from ui.tables import show_customers
 from ui.widgets import download_csv, sample_note, stop_if_empty
-
-LIST_ROWS = 1_000  # rows of a selection shown on the page; the download has every customer inside the shape
 
 st.set_page_config(page_title="Segment map · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Segment map", "Where do customers sit on any two features, and who is in a group I select?")

@@ -12,6 +12,7 @@ from core.analysis.profiles import (
 from core.analysis.sampling import sample_customers
 from core.analysis.segments import segment_names
 from core.analysis.selection import customers_in_segment
+from core.config import LIST_ROWS
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.present.activity_charts import hourly_activity_line
 from core.present.charts import (
@@ -38,8 +39,6 @@ from ui.widgets import (
     segment_heading,
     stop_if_empty,
 )
-
-PREVIEW_ROWS = 1_000  # rows of a segment's list shown on the page; the download has all of them
 
 st.set_page_config(page_title="Segment profiles · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Segment profiles", "What sets each segment apart, and who is in it?")
@@ -114,7 +113,7 @@ segment = st.selectbox(
     help="Customers of this segment who match the sidebar filters.",
 )
 members = customers_in_segment(view, segment)
-preview = sample_customers(members, PREVIEW_ROWS)
+preview = sample_customers(members, LIST_ROWS)
 show_customers(preview)
 sample_note(len(preview), len(members))
 list_download(

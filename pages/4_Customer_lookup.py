@@ -65,14 +65,14 @@ if table.empty:
 st.subheader(f"{len(table):,} customer{'s' if len(table) > 1 else ''} found")
 if result.outside_filters:
     st.caption(
-        f"{len(result.outside_filters):,} of them do not match the sidebar filters (see 'Matches filters'); "
+        f"{len(result.outside_filters):,} of them do not match the sidebar filters (see 'In filters'); "
         "they are shown anyway because a lookup searches every customer."
     )
 st.dataframe(
     coloured_segments(table, names),
     hide_index=True,
     column_order=lookup_columns(filters.is_active),
-    column_config=lookup_column_config(names),
+    column_config=lookup_column_config(names, filters.is_active),
     placeholder="–",
 )
 st.caption(

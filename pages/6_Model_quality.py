@@ -23,6 +23,7 @@ from core.present.model_report import (
     model_card_table,
     per_class_table,
     segmentation_cards,
+    spread_cards,
 )
 from core.present.narrative import describe_model_age, describe_separation
 from core.present.prospect_report import describe_prospect_quality, gains_frame, prospect_model_cards, ranking_table
@@ -52,7 +53,7 @@ with st.expander("Glossary: the words on this page", icon=":material/menu_book:"
 st.header("Segments")
 st.info(describe_separation(segmentation), icon=":material/insights:")
 kpi_row(segmentation_cards(segmentation))
-kpi_row(agreement_cards(segmentation))
+kpi_row([*agreement_cards(segmentation), *spread_cards(segmentation)])
 st.caption(
     "Calinski–Harabasz: higher is better, but it grows with the number of customers, so compare it only between "
     "segmentations of the same data."

@@ -8,7 +8,7 @@ import streamlit as st
 from core.errors import DataError
 from core.pipeline.features import FEATURES
 from core.pipeline.models import Models
-from core.present.formats import format_share, format_value
+from core.present.formats import format_inr, format_inr_short, format_share, format_value
 from core.present.markdown import escape_markdown
 from core.present.model_charts import probability_bar
 from core.present.prospect_report import chance_label, describe_lift, describe_prospect_quality
@@ -23,7 +23,7 @@ from ui.widgets import download_csv, segment_heading
 
 
 def feature_inputs(fields: list[InputField], key_prefix: str, n_columns: int = 3) -> dict[str, object]:
-    """One input per field (inside a form: nothing reruns until it is submitted); returns name -> value."""
+    """One input per field; returns name -> value. Money from 1 lakh up is repeated in lakh or crore below it."""
     values = {}
     columns = st.columns(n_columns)
     for i, field in enumerate(fields):
@@ -51,48 +51,49 @@ def feature_inputs(fields: list[InputField], key_prefix: str, n_columns: int = 3
                 placeholder="unknown",
                 format="%d" if field.is_integer else ("%.2f" if field.step < 1 else "%.0f"),
             )
+            value = values[field.name]
+            if FEATURES[field.name].kind == "money" and value is not None and abs(value) >= 1e5:
+                col.caption(f"= {format_inr_short(value)}")  # the box shows every digit; say it in lakh or crore
     return values
 
 
 def lookup_columns(filtered: bool = False) -> list[str]:
     """The columns the lookup summary shows, few enough to fit a 1,400 px screen (the download has them all)."""
-    columns = [
-        "CustomerID",
-        "segment",
-        "boundary",
-        "stands_out",
-        "agreement",
-        "closest_other",
-        "balance",
-        "mean_amount",
-    ]
-    return [*columns, "in_filters"] if filtered else columns
+    columns = ["CustomerID", "segment", "borderline", "stands_out", "agreement", "closest_other", "balance"]
+    return [*columns, "mean_amount", "in_filters"] if filtered else [*columns, "mean_amount"]
 
 
 def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[str, ...]) -> None:
     """One looked-up customer: key features, probability and distance per segment, what sets them apart."""
     cols = st.columns(5)
     for col, name in zip(cols, ("balance", "mean_amount", "total_amount", "n_transactions", "age"), strict=True):
-        col.metric(FEATURES[name].label, format_value(name, row[name]), help=FEATURES[name].description)
+        exact = f" This customer: {format_inr(row[name])}." if FEATURES[name].kind == "money" else ""
+        col.metric(FEATURES[name].label, format_value(name, row[name]), help=FEATURES[name].description + exact)
     st.caption(
         f"{format_value('gender', row['gender'])} · {escape_markdown(format_value('location', row['location']))} · "
         f"last transaction {format_value('recency_days', row['recency_days'])} before the end of the data"
     )
-    left, right = st.columns(2)
+    # Widths set so both tables fit side by side beside the sidebar on a 1,400 px screen, "vs typical" uncut.
+    left, right = st.columns([1, 2])
     left.markdown("**Fit with each segment**")
     left.dataframe(
         segment_fit_table(row, names),
         hide_index=True,
         column_config={
+            "Segment": st.column_config.TextColumn(width=70),
             "Probability": st.column_config.ProgressColumn(
                 "Classifier's probability",
+                width=135,
                 format="percent",
                 min_value=0.0,
                 max_value=1.0,
                 help="How likely the classifier finds each segment for this customer.",
             ),
             "Distance to centre": st.column_config.NumberColumn(
-                format="%.2f", help="Distance to the segment's centre in the segmentation's units; the smallest wins."
+                "Distance",
+                width=75,
+                format="%.2f",
+                help="Distance to the segment's centre in the segmentation's units; the smallest wins.",
             ),
         },
     )
@@ -101,13 +102,19 @@ def customer_details(models: Models, row: pd.Series, names: list[str] | tuple[st
         reason_table(models, row),
         hide_index=True,
         column_config={
+            "Feature": st.column_config.TextColumn(width=128),
+            "This customer": st.column_config.TextColumn("This customer", width=95),
+            "Typical customer": st.column_config.TextColumn("Typical", width=75),
             "vs typical": st.column_config.TextColumn(
+                width=230,
                 help="Compared with the typical (median) customer of the whole base: money and counts as a "
-                "multiple, shares in percentage points, hours in hours; equal values read 'same as typical'."
+                "multiple, shares in percentage points, hours in hours; equal values read 'same as typical'.",
             ),
             "Decides the segment": st.column_config.CheckboxColumn(
+                "Decides",
+                width=60,
                 help="Balance and average transaction decide the segment (K-Means on their budget score). Ticked: this "
-                "feature pulls the customer into their segment rather than the next closest one; the strongest first."
+                "feature pulls the customer into their segment rather than the next closest one; the strongest first.",
             ),
         },
     )
@@ -117,7 +124,7 @@ def prospect_result(models: Models, row: pd.DataFrame, prospect_quality: dict) -
     """A prospect's most likely segment, how sure the prospect model is, and every segment's probability."""
     names = list(models.segment_names)
     guess = predict_prospect(models, row).iloc[0]
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 2])
     with left:
         segment_heading(str(guess["predicted_segment"]), names, prefix="Most likely segment: ")
         best = str(guess["predicted_segment"])

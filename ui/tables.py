@@ -123,9 +123,12 @@ def score_column_config(names: list[str] | tuple[str, ...]) -> dict:
     return config
 
 
-def lookup_column_config(names: list[str] | tuple[str, ...]) -> dict:
-    """score_column_config with short headers for the lookup summary (it must fit a 1,400 px screen)."""
+def lookup_column_config(names: list[str] | tuple[str, ...], filtered: bool = False) -> dict:
+    """score_column_config with short headers and set widths for the lookup summary: it fits a 1,400 px screen
+    (about 940 px beside the sidebar), also with the 'In filters' column that active filters add."""
     config = score_column_config(names)
+    widths = {"CustomerID": 95, "segment": 70, "borderline": 85, "stands_out": 215 if filtered else 290}
+    widths |= {"agreement": 110, "closest_other": 90, "balance": 90, "mean_amount": 105, "in_filters": 75}
     config["balance"] = st.column_config.NumberColumn(
         "Balance", format="₹%,.0f", help=FEATURES["balance"].description + " In rupees."
     )
@@ -135,7 +138,15 @@ def lookup_column_config(names: list[str] | tuple[str, ...]) -> dict:
     config["closest_other"] = st.column_config.TextColumn(
         "Next closest", help="The segment whose centre is next closest: where a change would move this customer first."
     )
-    return config
+    config["borderline"] = st.column_config.CheckboxColumn(
+        header("borderline"),
+        help="Ticked when the next closest segment centre is at most 10% further than the customer's own: a small "
+        "change in balance or spending would move them across (the details below say between which segments).",
+    )
+    config["in_filters"] = st.column_config.CheckboxColumn(
+        "In filters", help="Whether this customer matches the sidebar filters (the lookup searches everyone)."
+    )
+    return {name: {**column, "width": widths[name]} if name in widths else column for name, column in config.items()}
 
 
 def show_scored(scored: pd.DataFrame, names: list[str] | tuple[str, ...], max_rows: int = MAX_SHOWN_ROWS) -> None:

@@ -23,7 +23,7 @@ import pandas as pd
 from core.analysis.audience_rules import rule_mask
 from core.analysis.explore import age_bands
 from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
-from core.present.formats import format_count, format_inr, format_share
+from core.present.formats import format_count, format_inr_short, format_share
 
 EFFECT_WORDS = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"), (float("inf"), "large"))
 MAX_SENTENCES = 4  # feature sentences, biggest effects first
@@ -157,7 +157,7 @@ def _value(name: str, value: float) -> str:
     """A feature value in the app's words: rupees, percentages, days, whole counts."""
     kind = FEATURES[name].kind
     if kind == "money":
-        return format_inr(value)
+        return format_inr_short(value)
     if kind == "share":
         return format_share(value)
     if kind == "days":
@@ -321,8 +321,8 @@ def kpi_display(kpis: pd.DataFrame) -> pd.DataFrame:
     formats = {
         "Customers": format_count,
         "Share of all customers": lambda v: format_share(v, 1),
-        "Median account balance (INR)": format_inr,
-        "Median total spend (INR)": format_inr,
+        "Median account balance (INR)": format_inr_short,
+        "Median total spend (INR)": format_inr_short,
         "Median transactions": lambda v: f"{v:,.1f}",
         "Repeat customers": lambda v: format_share(v, 1),
     }

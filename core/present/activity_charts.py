@@ -13,9 +13,11 @@ from core.present.figures import (
     TEMPLATE,
     colours_for,
     empty_figure,
+    money_ticks,
     new_figure,
     segments_present,
 )
+from core.present.formats import format_inr_tick
 
 
 def hourly_activity_line(timing: pd.DataFrame) -> go.Figure:
@@ -121,14 +123,20 @@ def daily_activity_line(daily: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(title={"text": "Date"}, tickformat="%d %b %Y")
     fig.update_yaxes(title={"text": "Transactions"}, tickformat=",", secondary_y=False, rangemode="tozero")
-    # tickmode="auto": synced ticks would put the rupee axis on odd values such as ₹629,759.
+    # Round rupee ticks of its own, in lakh and crore (synced ticks would put the axis on odd values such as
+    # ₹629,759); hover keeps the exact amount.
+    amounts = daily["total_amount"].to_numpy(dtype="float64")
+    amounts = amounts[np.isfinite(amounts)]
+    ticks = money_ticks(np.r_[0.0, amounts], log=False) if len(amounts) else []
     fig.update_yaxes(
         title={"text": "Amount (INR)"},
-        tickprefix="₹",
-        tickformat=",.0f",
         secondary_y=True,
         rangemode="tozero",
         showgrid=False,
-        tickmode="auto",
+        **(
+            {"tickmode": "array", "tickvals": ticks, "ticktext": [format_inr_tick(t) for t in ticks]}
+            if ticks
+            else {"tickprefix": "₹", "tickformat": ",.0f"}
+        ),
     )
     return fig

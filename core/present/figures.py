@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from core.analysis.segments import segment_codes, segment_names
 from core.errors import DataError
 from core.pipeline.features import feature_label
-from core.present.formats import feature_kind, kind_format
+from core.present.formats import feature_kind, format_inr_tick, kind_format
 
 TEMPLATE = "plotly_white"
 
@@ -109,24 +109,44 @@ def cell_text(values: np.ndarray, decimals: int, signed: bool = False) -> list[l
     return [["" if np.isnan(v) else fmt.format(round(float(v), decimals) or 0.0) for v in row] for row in values]
 
 
+def money_ticks(v: np.ndarray, log: bool) -> list[float]:
+    """Round rupee tick values covering v: powers of ten (or 1-2-5 steps within two decades) on a log axis,
+    about six 1-2-2.5-5 steps on a linear one."""
+    lo, hi = float(v.min()), float(v.max())
+    if log:
+        first, last = max(np.floor(np.log10(lo)), 0.0), max(np.ceil(np.log10(hi)), 1.0)
+        multiples = (1,) if last - first >= 2 else (1, 2, 5)
+        ticks = [m * 10.0**k for k in range(int(first), int(last) + 1) for m in multiples]
+        return [t for t in ticks if 10**first <= t <= 10**last]
+    if hi <= lo:
+        return [lo]
+    raw = (hi - lo) / 6
+    power = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [float(t) for t in np.arange(np.floor(lo / step) * step, hi + step, step)]
+
+
 def feature_axis(feature: str, log: bool, values: np.ndarray | pd.Series | None = None) -> dict:
     """Axis settings for a feature: title from the catalogue, log type, rupee or percent ticks.
 
     On a log axis spanning two or more powers of ten, ticks go at each power of ten (₹100, ₹1,000, ...):
-    plotly's default also labels 2s and 5s, which crowd the axis and lose the rupee sign.
+    plotly's default also labels 2s and 5s, which crowd the axis and lose the rupee sign. Rupee ticks read in
+    lakh and crore from ₹1 lakh up ('₹10 lakh', '₹1 Cr'), as everywhere in the app; hover text keeps exact rupees.
     """
     title = feature_label(feature) + (" – log scale" if log else "")
     axis = {"title": {"text": title}, "type": "log" if log else "linear"}
-    if log and values is not None:
-        v = np.asarray(values, dtype="float64")
-        v = v[np.isfinite(v) & (v > 0)]
-        if len(v) and np.log10(v.max() / v.min()) >= 2:
-            axis["dtick"] = 1
-        if len(v) and feature_kind(feature) == "money":
-            # Start at ₹1 at the lowest: below it rupee ticks would read "₹0" on a log axis.
-            axis["range"] = [max(np.floor(np.log10(v.min())), 0.0), np.ceil(np.log10(v.max()))]
     kind = feature_kind(feature)
-    if kind == "money":
+    v = np.asarray(values if values is not None else [], dtype="float64")
+    v = v[np.isfinite(v) & (v > 0)] if log else v[np.isfinite(v)]
+    if log and len(v) and np.log10(v.max() / v.min()) >= 2:
+        axis["dtick"] = 1
+    if kind == "money" and len(v):
+        if log:  # start at ₹1 at the lowest: below it rupee ticks would read "₹0" on a log axis
+            axis["range"] = [max(np.floor(np.log10(v.min())), 0.0), max(np.ceil(np.log10(v.max())), 1.0)]
+        ticks = money_ticks(v, log)
+        axis.pop("dtick", None)
+        axis.update(tickmode="array", tickvals=ticks, ticktext=[format_inr_tick(t) for t in ticks])
+    elif kind == "money":
         axis.update(tickprefix="₹", tickformat=",.0f")
     elif kind == "share":
         axis.update(tickformat=".0%")

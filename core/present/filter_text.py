@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from core.analysis.filters import Filters
-from core.present.formats import format_inr, gender_word
+from core.present.formats import format_inr_short, gender_word
 
 SLUG_MAX_LENGTH = 80
 
@@ -43,7 +43,7 @@ def describe_filters(filters: Filters) -> str:
         clauses.append("of known age")
     if filters.balance_range:
         lo, hi = filters.balance_range
-        clauses.append(f"with an account balance of {format_inr(lo)}–{format_inr(hi)}")
+        clauses.append(f"with an account balance of {format_inr_short(lo)}–{format_inr_short(hi)}")
     if filters.locations:
         clauses.append(f"in {_either(filters.locations, 3, 'other locations')}")
     if filters.date_range:

@@ -47,6 +47,7 @@ HEADERS: dict[str, str] = {
     "agreement": "Classifier agrees",
     "closest_other": "Next closest segment",
     "boundary": "Boundary",
+    "borderline": "Borderline",
 }
 
 
@@ -100,6 +101,16 @@ def format_inr_short(value: float | None) -> str:
     return format_inr(value)
 
 
+def format_inr_tick(value: float) -> str:
+    """An axis tick in rupees: '₹500', '₹10,000', '₹1 lakh', '₹2.5 lakh', '₹1 Cr', '₹100 Cr' (no trailing .0)."""
+    amount, sign = abs(float(value)), "-" if value < 0 else ""
+    if amount >= 1e7:
+        return f"{sign}₹{amount / 1e7:,.4g} Cr"
+    if amount >= 1e5:
+        return f"{sign}₹{amount / 1e5:,.4g} lakh"
+    return format_inr(value)
+
+
 def format_count(value: float | None) -> str:
     """A whole number with thousands separators, e.g. '884,000'; '–' when missing."""
     return "–" if is_missing(value) else f"{float(value):,.0f}"
@@ -128,7 +139,10 @@ def gender_word(code: object) -> str:
 
 
 def format_value(name: str, value: object) -> str:
-    """A feature value as a marketer reads it: '₹14,065', '3', '51 days', '18:00', '25%', '35 years'."""
+    """A feature value as a marketer reads it: '₹14,065', '₹12.5 lakh', '3', '51 days', '18:00', '25%', '35 years'.
+
+    Money from 1 lakh up reads in lakh and crore (format_inr_short); tables of numbers keep exact rupees.
+    """
     kind = feature_kind(name)
     if kind == "category":
         if value is None or pd.isna(value):
@@ -141,7 +155,7 @@ def format_value(name: str, value: object) -> str:
     if not math.isfinite(number):
         return "–"
     if kind == "money":
-        return format_inr(number)
+        return format_inr_short(number)
     if kind == "share":
         return format_share(number)
     if kind == "days":

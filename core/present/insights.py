@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.analysis.profiles import profile_segments
-from core.present.formats import format_count, format_inr, format_ratio, format_share, is_missing
+from core.present.formats import format_count, format_inr_short, format_ratio, format_share, is_missing
 
 WEALTHY_RATIO = 5.0  # a median balance 5x the typical customer's reads "Wealthy" rather than "Affluent"
 
@@ -66,14 +66,15 @@ def _insight_money(p: pd.DataFrame, column: str, what: str) -> str | None:
     hi, lo = pair
     if lo[column] <= 0:
         return (
-            f"{hi['segment']}'s median {what} is {format_inr(hi[column])} against "
-            f"{format_inr(lo[column])} for {lo['segment']}."
+            f"{hi['segment']}'s median {what} is {format_inr_short(hi[column])} against "
+            f"{format_inr_short(lo[column])} for {lo['segment']}."
         )
     if hi[column] / lo[column] < SIMILAR_RATIO:
-        return f"The median {what} is similar across segments ({format_inr(lo[column])}–{format_inr(hi[column])})."
+        low, high = format_inr_short(lo[column]), format_inr_short(hi[column])
+        return f"The median {what} is similar across segments ({low}–{high})."
     return (
-        f"{hi['segment']}'s median {what} ({format_inr(hi[column])}) is {format_ratio(hi[column] / lo[column])} "
-        f"{lo['segment']}'s ({format_inr(lo[column])})."
+        f"{hi['segment']}'s median {what} ({format_inr_short(hi[column])}) is {format_ratio(hi[column] / lo[column])} "
+        f"{lo['segment']}'s ({format_inr_short(lo[column])})."
     )
 
 
@@ -139,7 +140,8 @@ def _insight_single(row: pd.Series) -> str:
     """The one-segment case: describe it on its own."""
     return (
         f"Only {row['segment']} is in this selection: {format_count(row['customers'])} customers, median "
-        f"transaction {format_inr(row['median_mean_amount'])}, median balance {format_inr(row['median_balance'])}."
+        f"transaction {format_inr_short(row['median_mean_amount'])}, median balance "
+        f"{format_inr_short(row['median_balance'])}."
     )
 
 
@@ -228,7 +230,7 @@ def _balance_phrase(ratio: float, median: float) -> str | None:
         rel = "close to"
     else:
         rel = format_ratio(ratio) if ratio >= 1 else f"{format_share(ratio)} of"
-    return f"median balance {rel} the typical customer's ({format_inr(median)})"
+    return f"median balance {rel} the typical customer's ({format_inr_short(median)})"
 
 
 def _transaction_phrase(size_ratio: float, freq_ratio: float, median: float) -> str | None:
@@ -239,7 +241,7 @@ def _transaction_phrase(size_ratio: float, freq_ratio: float, median: float) -> 
     freq = ""
     if not is_missing(freq_ratio) and abs(freq_ratio - 1) >= 0.1:  # within 10% of the base is just "transactions"
         freq = "frequent " if freq_ratio > 1 else "occasional "
-    return f"{size} {freq}transactions (median {format_inr(median)})"
+    return f"{size} {freq}transactions (median {format_inr_short(median)})"
 
 
 def part_of_day(hour: int) -> str:

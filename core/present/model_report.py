@@ -22,7 +22,7 @@ Card = tuple[str, str, str]  # (label, value, tooltip) as ui.widgets.kpi_row tak
 
 
 def segmentation_cards(segmentation: Mapping) -> list[Card]:
-    """Silhouette next to the structureless reference, borderline share, Davies–Bouldin, each with a tooltip."""
+    """Silhouette next to the structureless reference and the borderline share, each with a tooltip."""
     sil = segmentation["silhouette"]
     cards = [
         (
@@ -54,23 +54,25 @@ def segmentation_cards(segmentation: Mapping) -> list[Card]:
                 "in balance or spending moves them to the neighbouring segment. Customer lookup flags them.",
             )
         )
-    cards.append(
+    return cards
+
+
+def spread_cards(segmentation: Mapping) -> list[Card]:
+    """Davies–Bouldin and Calinski–Harabasz, each with how to read it."""
+    return [
         (
             "Davies–Bouldin",
             f"{segmentation['davies_bouldin']:.2f}",
             "How spread out each segment is compared with its distance to the most similar segment, averaged: "
             "lower is better, 0 would be perfectly separated. Uses every customer.",
-        )
-    )
-    cards.append(
+        ),
         (
             "Calinski–Harabasz",
             format_count(segmentation["calinski_harabasz"]),
             "Spread between segments divided by the spread within them: higher is better. It grows with the "
             "number of customers, so only compare it between segmentations of the same data. Uses every customer.",
-        )
-    )
-    return cards
+        ),
+    ]
 
 
 def agreement_cards(segmentation: Mapping) -> list[Card]:

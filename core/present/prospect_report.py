@@ -101,21 +101,22 @@ def describe_lift(prospect: Mapping, segment: str) -> str:
 def describe_prospect_quality(prospect: Mapping) -> str:
     """How much the prospect model adds over guessing, in one honest paragraph."""
     acc, base_acc, base = prospect["accuracy"], prospect["baseline_accuracy"], prospect["baseline_class"]
-    gain = acc - base_acc
-    if gain >= 0.05:
+    acc_text, base_text = format_share(acc, 1), format_share(base_acc, 1)  # as on the cards
+    gain = round(acc * 100, 1) - round(base_acc * 100, 1)  # in points, from the shares as shown
+    if gain >= 1:  # a point or more: say by how much, however small, rather than "about the same"
         verdict = (
-            f"It names the right segment for {format_share(acc)} of held-out customers, against "
-            f"{format_share(base_acc)} for always guessing {base}: {gain * 100:.0f} points better."
+            f"It names the right segment for {acc_text} of held-out customers, against {base_text} for always "
+            f"guessing {base}: {gain:.1f} points better."
         )
-    elif gain > -0.005:
+    elif gain > -1:
         verdict = (
-            f"It names the right segment for {format_share(acc)} of held-out customers, about as often as "
-            f"always guessing {base} ({format_share(base_acc)})."
+            f"It names the right segment for {acc_text} of held-out customers, about as often as always guessing "
+            f"{base} ({base_text})."
         )
     else:
         verdict = (
-            f"It names the right segment for {format_share(acc)} of held-out customers, less often than "
-            f"always guessing {base} ({format_share(base_acc)})."
+            f"It names the right segment for {acc_text} of held-out customers, less often than always guessing "
+            f"{base} ({base_text})."
         )
     if not has_ranking_metrics(prospect):
         return verdict + " Treat a single prediction as a weak hint: without money, segments are hard to predict."

@@ -6,7 +6,7 @@ import pandas as pd
 
 from core.config import MAX_RAISE
 from core.pipeline.features import FEATURES
-from core.present.formats import format_inr, format_ratio
+from core.present.formats import format_inr_short, format_ratio
 
 
 def describe_move(move: dict | None, segment: str, top_segment: str) -> str:
@@ -22,15 +22,15 @@ def describe_move(move: dict | None, segment: str, top_segment: str) -> str:
     what = FEATURES[move["feature"]].label.lower()
     if move["start_known"]:
         change = (
-            f"Raising the {what} from {format_inr(move['from'])} to {format_inr(move['to'])} "
+            f"Raising the {what} from {format_inr_short(move['from'])} to {format_inr_short(move['to'])} "
             f"({format_ratio(move['factor'])})"
         )
     else:
-        change = f"Setting the {what} (not known for this customer) to {format_inr(move['to'])}"
+        change = f"Setting the {what} (not known for this customer) to {format_inr_short(move['to'])}"
     also = ""
     if move.get("total_to") is not None:
-        before = f"from {format_inr(move['total_from'])} " if pd.notna(move["total_from"]) else ""
-        also = f", and with it total spend {before}to {format_inr(move['total_to'])},"
+        before = f"from {format_inr_short(move['total_from'])} " if pd.notna(move["total_from"]) else ""
+        also = f", and with it total spend {before}to {format_inr_short(move['total_to'])},"
     return f"{change}{also} would move this customer to {move['target']}."
 
 

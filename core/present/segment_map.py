@@ -81,8 +81,8 @@ def pca_scatter_3d(
                     mode="markers+text",
                     textposition="top center",
                     textfont={"size": 13, "color": "#111827"},
-                    marker={"size": 9, "color": "#111827", "line": {"color": "white", "width": 2}},
+                    marker={"size": 12, "color": "#111827", "line": {"color": "white", "width": 2}},
                 )
             else:
-                trace.marker.opacity = 0.25  # a lighter cloud lets the centres show through
+                trace.marker.opacity = 0.12  # a light cloud lets the centres show through it
     return fig

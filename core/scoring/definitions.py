@@ -80,16 +80,22 @@ def segment_definitions(models: Models) -> list[SegmentDefinition]:
 
 
 def describe_definition(definition: SegmentDefinition, next_up: SegmentDefinition | None) -> str:
-    """The segment's rule in money, e.g. 'From Medium's typical customer, an average transaction above ₹3,158
-    or a total spend above ₹3,752 moves a customer here; balance alone cannot.' plus its typical customer."""
+    """The segment's rule in money, e.g. 'From Medium's typical customer, an account balance above ₹1.0 lakh or an
+    average transaction above ₹1,688 alone moves a customer here (smaller rises in both add up).' plus its typical
+    customer (the segment centre in money)."""
     typical = ", ".join(f"{FEATURES[f].label.lower()} {format_inr_short(v)}" for f, v in definition.typical.items())
     if definition.below is None:
         if next_up is not None and next_up.thresholds:
-            rule = f"customers who reach none of {next_up.segment}'s entry points ({_either(next_up)})"
+            rule = (
+                f"the lowest budgets: balance and average transaction together stay below {next_up.segment}'s "
+                f"entry points ({_either(next_up)}, from this segment's typical customer)"
+            )
         else:
             rule = "the lowest budgets"
     elif definition.thresholds:
-        rule = f"from {definition.below}'s typical customer, {_either(definition)} moves a customer here"
+        rule = f"from {definition.below}'s typical customer, {_either(definition)} alone moves a customer here"
+        if len(definition.thresholds) > 1:
+            rule += " (smaller rises in both add up)"
         alone = [FEATURES[f].label.lower() for f in definition.typical if f not in definition.thresholds]
         if alone:
             rule += f"; {' or '.join(alone)} alone cannot"

@@ -3,7 +3,8 @@
 The summary row holds what a marketer asks about a customer: the segment, how sure the classifier is
 (p_<segment>), how close the customer sits to each segment's centre (distance_<segment>, in the
 budget-score units K-Means works in), the nearest other segment, whether the customer sits on the boundary
-with it ("borderline between Medium and High": that centre is at most 10% further than their own), what
+with it (`borderline`, and in words `boundary`: "borderline between Medium and High": that centre is at most 10%
+further than their own), what
 stands out, and whether the customer matches the sidebar filters (a lookup searches the whole base). An ID
 shared by several people (core.pipeline.persons) finds each of them.
 """
@@ -90,6 +91,7 @@ def look_up_customers(
             "in_filters": in_filters,
             "stands_out": describe_standouts(models, found),
             "closest_other": closest_other,
+            "borderline": borderline,
             "boundary": boundary,
         },
         index=found.index,

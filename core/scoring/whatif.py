@@ -17,7 +17,7 @@ from core.analysis.explore import GENDER_ORDER
 from core.config import MAX_AGE, MIN_AGE
 from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
 from core.pipeline.models import Models
-from core.present.formats import GENDER_LABELS, format_inr, format_inr_short
+from core.present.formats import GENDER_LABELS, format_inr_short
 
 UNKNOWN_LOCATION = "UNKNOWN"
 
@@ -181,11 +181,13 @@ def coherence_notes(values: dict[str, object]) -> list[str]:
     notes = []
     if all(map(math.isfinite, (n, mean, total))) and abs(total - n * mean) > 0.01 * max(n * mean, 1):
         notes.append(
-            f"Total spend ({format_inr(total)}) is not transactions × average transaction "
-            f"({n:,.0f} × {format_inr(mean)} = {format_inr(n * mean)})."
+            f"Total spend ({format_inr_short(total)}) is not transactions × average transaction "
+            f"({n:,.0f} × {format_inr_short(mean)} = {format_inr_short(n * mean)})."
         )
     if math.isfinite(top) and math.isfinite(mean) and top < mean:
-        notes.append(f"The largest transaction ({format_inr(top)}) is below the average one ({format_inr(mean)}).")
+        notes.append(
+            f"The largest transaction ({format_inr_short(top)}) is below the average one ({format_inr_short(mean)})."
+        )
     if n == 1 and number("active_span_days") > 0:
         notes.append("With a single transaction the active span is 0 days.")
     return notes
@@ -217,8 +219,8 @@ def bound_notes(models: Models, values: Mapping[str, object], maxima: Mapping[st
             )
         elif math.isfinite(value) and value < lo:
             notes.append(
-                f"{label} {format_inr(value)} is below {format_inr(lo)}: below that every {label.lower()} counts "
-                "the same for the segment."
+                f"{label} {format_inr_short(value)} is below {format_inr_short(lo)}: below that every "
+                f"{label.lower()} counts the same for the segment."
             )
     for name, top in (maxima or {}).items():
         value = _number(values.get(name))

@@ -84,3 +84,22 @@ def test_main_direction_views(trained):
     fig = figures(at)[0]
     assert {t["type"] for t in fig["data"]} == {"scatter3d"}
     assert any("switch to a 2-D view" in i.value for i in at.info)
+
+
+def test_the_map_view_and_axes_come_from_the_link_and_survive_a_page_switch():
+    at = run_page(PAGE, x="age", y="balance", log_y="False")
+    assert_clean(at)
+    fig = figures(at)[0]
+    assert fig["layout"]["xaxis"]["title"]["text"] == "Age (years)"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Account balance (INR)"
+    assert fig["layout"]["yaxis"]["type"] == "linear"
+    assert (at.query_params["x"], at.query_params["y"], at.query_params["log_y"]) == ("age", "balance", "False")
+    at.selectbox(key="map_y").set_value("mean_amount").run()
+    at.switch_page("pages/1_Explore_data.py").run()
+    assert at.query_params["y"] == "mean_amount"  # the choice travels in the URL of every page
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert (at.selectbox(key="map_x").value, at.selectbox(key="map_y").value) == ("age", "mean_amount")
+    assert figures(at)[0]["layout"]["yaxis"]["type"] == "log"  # a money axis chosen anew starts on a log scale
+    pca = run_page(PAGE, map="pca2")
+    assert pca.segmented_control(key="map_mode").value == "pca2"

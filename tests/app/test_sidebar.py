@@ -46,7 +46,7 @@ def test_enter_in_the_location_box_picks_one_location_and_adding_all_matches_is_
     at = run_page("Home.py")
     box = at.multiselect(key="location")
     # Streamlit's dropdown puts "Select N matches" first unless select_all is off; then Enter picks the first
-    # match, which for a typed name is that name (the browser check is in tests/e2e/test_sidebar.py).
+    # match, which for a typed name is that name (the browser check is in tests/e2e/test_sidebar_search.py).
     assert box.proto.select_all == 0
     biggest = c["location"].value_counts().index[0]
     word = biggest.split()[0][:4]

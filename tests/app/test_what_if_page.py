@@ -115,7 +115,7 @@ def test_prospect_mode_uses_the_prospect_model(trained):
     lift = prospect["top_decile_lift"][best]
     assert any(f"{lift:.1f}×" in s.value and f"most likely to be {best}" in s.value for s in at.success)
     info = at.info[0].value
-    assert f"{prospect['accuracy']:.0%}" in info and f"{prospect['baseline_accuracy']:.0%}" in info
+    assert f"{prospect['accuracy']:.1%}" in info and f"{prospect['baseline_accuracy']:.1%}" in info
     assert f"log-loss {prospect['log_loss']:.3f} vs {prospect['prior_log_loss']:.3f}" in info
 
 
@@ -170,6 +170,8 @@ def test_money_beyond_the_segmentation_range_is_accepted_and_said_so(trained):
     at.number_input(key="wi_balance").set_value(top * 3).run()
     assert_clean(at)
     assert at.number_input(key="wi_balance").value == top * 3  # no upper bound refuses it
+    assert 1e5 <= top * 3 < 1e7  # so the box's digits are repeated in lakh under it
+    assert f"= ₹{top * 3 / 1e5:,.1f} lakh" in [c.value for c in at.caption]
     notes = [w.value for w in at.warning]
     assert any(n.startswith("Account balance") and "every account balance counts the same" in n for n in notes)
     segment = shown_segment(at)

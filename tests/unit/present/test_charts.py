@@ -33,7 +33,7 @@ from core.present.charts import (
     location_bar,
     segment_comparison_heatmap,
 )
-from core.present.figures import CENTROID_SYMBOL, SEGMENT_COLOURS, segment_colour_map
+from core.present.figures import CENTROID_SYMBOL, SEGMENT_COLOURS, feature_axis, segment_colour_map
 from core.present.model_charts import (
     confusion_matrix_heatmap,
     elbow_chart,
@@ -73,7 +73,7 @@ def test_histogram_has_one_bar_trace_per_segment_in_its_colour(data, colours):
     assert list(traces) == ["Low", "Medium", "High"]
     assert all(isinstance(t, go.Bar) and t.marker.color == colours[name] for name, t in traces.items())
     assert fig.layout.xaxis.type == "log"
-    assert fig.layout.xaxis.tickprefix == "₹"
+    assert all(t.startswith("₹") for t in fig.layout.xaxis.ticktext)
     positive = customers["balance"] > 0
     for name, trace in traces.items():
         assert sum(trace.y) == int((positive & (customers["segment"] == name)).sum())
@@ -197,7 +197,10 @@ def test_activity_charts(data, colours):
     assert list(week.data[0].x)[0] == "Monday"
     daily = daily_activity_line(activity_by_date(transactions))
     assert [t.name for t in daily.data] == ["Transactions", "Amount (INR)"]
-    assert daily.layout.yaxis2.tickprefix == "₹"
+    ticks = list(daily.layout.yaxis2.tickvals)
+    top = activity_by_date(transactions)["total_amount"].max()
+    assert ticks[0] == 0 and ticks[-1] >= top > ticks[-2]  # round steps from 0 just past the busiest day
+    assert all(t.startswith("₹") for t in daily.layout.yaxis2.ticktext)
 
 
 def test_model_quality_charts():
@@ -271,3 +274,16 @@ def test_user_text_is_shown_as_text_not_html(data):
     assert "customdata[1]" in points.hovertemplate and "customdata[0]" not in points.hovertemplate
     # selections still give back the real ids
     assert selected_customer_ids([{"customdata": list(points.customdata[0])}]) == [points.customdata[0][0]]
+
+
+@pytest.mark.parametrize(
+    ("log", "values", "expected"),
+    [
+        (True, [5.0, 3e7], ["₹1", "₹10", "₹100", "₹1,000", "₹10,000", "₹1 lakh", "₹10 lakh", "₹1 Cr", "₹10 Cr"]),
+        (True, [150.0, 800.0], ["₹100", "₹200", "₹500", "₹1,000"]),  # one decade: 1-2-5 steps
+        (False, [0.0, 2.6e6], ["₹0", "₹5 lakh", "₹10 lakh", "₹15 lakh", "₹20 lakh", "₹25 lakh", "₹30 lakh"]),
+    ],
+)
+def test_money_axes_read_in_lakh_and_crore(log, values, expected):
+    axis = feature_axis("balance", log, np.array(values))
+    assert list(axis["ticktext"]) == expected

@@ -12,12 +12,13 @@ from core.present.model_report import (
     model_card_table,
     per_class_table,
     segmentation_cards,
+    spread_cards,
 )
 
 
 def test_segmentation_cards_show_the_saved_numbers(trained):
     seg = trained.quality.segmentation
-    cards = dict((label, value) for label, value, _ in segmentation_cards(seg))
+    cards = dict((label, value) for label, value, _ in [*segmentation_cards(seg), *spread_cards(seg)])
     assert cards["Davies–Bouldin"] == f"{seg['davies_bouldin']:.2f}"
     assert cards["Calinski–Harabasz"] == f"{seg['calinski_harabasz']:,.0f}"
     assert all(tip for _, _, tip in segmentation_cards(seg))

@@ -43,7 +43,7 @@ def test_quality_compares_log_loss_with_the_prior_and_names_the_best_lift():
     assert "log-loss 0.994 vs 1.053" in text and "better than the segment shares alone" in text
     assert "most likely Low hold 2.0× as many Low customers" in text and "weak hint" in text
     worse = describe_prospect_quality(prospect(acc=0.43, base_acc=0.45, log_loss=1.06, prior=1.05))
-    assert "less often than always guessing Medium (45%)" in worse and "no better than the segment shares" in worse
+    assert "less often than always guessing Medium (45.0%)" in worse and "no better than the segment shares" in worse
 
 
 def test_cards_and_table_show_the_saved_numbers():
@@ -64,3 +64,15 @@ def test_old_models_without_ranking_metrics_are_described_without_inventing_numb
     assert [label for label, _, _ in prospect_model_cards(old)] == ["Accuracy", "Baseline accuracy"]
     assert chance_label(old) == "Estimated chance (not calibrated)"
     assert chance_label(prospect()) == "Estimated chance (calibrated)"
+
+
+@pytest.mark.parametrize(
+    ("acc", "words"),
+    [
+        (0.524, "52.4% of held-out customers, against 47.9% for always guessing Medium: 4.5 points better."),
+        (0.483, "about as often as always guessing Medium (47.9%)"),
+        (0.46, "less often than always guessing Medium (47.9%)"),
+    ],
+)
+def test_accuracy_words_follow_the_gain_over_the_baseline(acc, words):
+    assert words in describe_prospect_quality(prospect(acc=acc, base_acc=0.479))

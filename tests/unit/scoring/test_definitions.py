@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from core.scoring.definitions import definition_texts, segment_definitions
@@ -34,4 +35,22 @@ def test_definitions_read_in_money_and_name_what_cannot_move_alone(trained):
     top = trained.models.segment_names[-1]
     assert texts[top].startswith(f"From {trained.models.segment_names[-2]}'s typical customer, a")
     assert "₹" in texts[top] and "Typical customer: account balance ₹" in texts[top]
-    assert texts[trained.models.segment_names[0]].startswith("Customers who reach none of")
+    assert texts[trained.models.segment_names[0]].startswith("The lowest budgets: balance and average transaction")
+    assert "smaller rises in both add up" in texts[top]
+
+
+def test_smaller_rises_in_both_features_add_up(trained):
+    """The cards say so: from the typical customer below, 60% of the way (on the log scale) to both thresholds at
+    once moves the customer up, though neither rise alone would."""
+    models = trained.models
+    definitions = segment_definitions(models)
+    for d in definitions[1:]:
+        below = next(x.typical for x in definitions if x.segment == d.below)
+        assert len(d.thresholds) == 2  # balance and average transaction can each move a customer up
+        part = {
+            f: float(np.expm1(np.log1p(below[f]) + 0.6 * (np.log1p(v) - np.log1p(below[f]))))
+            for f, v in d.thresholds.items()
+        }
+        one_only = [str(models.segment.assign(pd.DataFrame([{**below, f: part[f]}]))[0]) for f in part]
+        both = str(models.segment.assign(pd.DataFrame([{**below, **part}]))[0])
+        assert one_only == [d.below] * len(part) and both == d.segment

@@ -65,7 +65,8 @@ def test_id_options_are_capped_and_come_from_the_view(trained):
 @pytest.mark.parametrize(
     ("name", "value", "text"),
     [
-        ("balance", 1234567.8, "₹1,234,568"),
+        ("balance", 1234567.8, "₹12.3 lakh"),  # lakh and crore from 1 lakh up, as everywhere in the app
+        ("balance", 98_765.4, "₹98,765"),
         ("n_transactions", 3, "3"),
         ("recency_days", 1, "1 day"),
         ("recency_days", 51, "51 days"),
@@ -97,7 +98,7 @@ def test_reason_and_fit_tables_describe_one_customer(trained):
     assert reasons.iloc[0]["Decides the segment"]  # the segment's reasons come first
     assert reasons.iloc[0]["Feature"] in ("Account balance", "Average transaction", "Total spend")
     balance = reasons[reasons["Feature"] == "Account balance"].iloc[0]
-    assert balance["This customer"] == "₹100,000,000" and balance["vs typical"].startswith("much higher (")
+    assert balance["This customer"] == "₹10.0 Cr" and balance["vs typical"].startswith("much higher (")
     scored = score_customers(trained.models, pd.DataFrame([row])).iloc[0]
     fit = segment_fit_table(scored, names)
     assert list(fit["Segment"]) == names and fit["Probability"].sum() == pytest.approx(1)
