@@ -1,8 +1,8 @@
 """A filtered customer list streamed to a CSV file by DuckDB (COPY), never built as a frame in Python memory.
 
 The file is what present.export.to_csv_bytes writes for the same customers: a UTF-8 BOM (so Excel reads any
-script), readable headers, money rounded as in customer_table, ISO dates, and text a spreadsheet could run as a
-formula neutralised with a leading apostrophe (the same test, written as SQL).
+script), readable headers, money rounded as in customer_table, Male/Female for the gender codes, ISO dates, and
+text a spreadsheet could run as a formula neutralised with a leading apostrophe (the same test, written as SQL).
 """
 
 from __future__ import annotations
@@ -47,14 +47,17 @@ def export_columns(columns: list[str]) -> list[str]:
     """The SELECT list of a customer download: customer_table's columns, rounding and headers, as SQL."""
     from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
     from core.pipeline.features import FEATURES
-    from core.present.formats import feature_kind, header, kind_format
+    from core.present.formats import GENDER_LABELS, feature_kind, header, kind_format
 
     order = ("CustomerID", "segment", SEGMENT_COLUMN, *SCORE_COLUMNS, *FEATURES, "first_date", "last_date")
     select = []
     for name in (c for c in order if c in columns):
         label = (RFM_LABELS.get(name) or header(name)).replace('"', '""')
         kind, decimals = feature_kind(name), kind_format(name).decimals
-        if name in ("CustomerID", "segment", SEGMENT_COLUMN) or kind == "category":
+        if name == "gender":  # Male/Female as in the interface and customer_table (GENDER_LABELS, then as written)
+            cases = " ".join(f"WHEN '{code}' THEN '{text}'" for code, text in GENDER_LABELS.items())
+            select.append(_text(f"(CASE gender::VARCHAR {cases} ELSE gender::VARCHAR END)", label))
+        elif name in ("CustomerID", "segment", SEGMENT_COLUMN) or kind == "category":
             select.append(_text(name, label))
         elif kind == "years":
             select.append(f'round_even({name}, 0)::BIGINT AS "{label}"')

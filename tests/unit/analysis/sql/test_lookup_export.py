@@ -26,6 +26,20 @@ def test_lookup_finds_the_same_rows_in_the_order_asked(pair):
     assert {c: found[c].astype(str).tolist() for c in text} == {c: expected[c].astype(str).tolist() for c in text}
 
 
+def test_lookup_by_a_shared_id_finds_every_person_as_in_memory(pair):
+    artifacts, source = pair
+    keys = artifacts.customers["CustomerID"].astype(str)
+    split = keys[keys.str.contains("#", regex=False)]
+    assert len(split) > 0  # the generator shares IDs between people as the real rows do
+    shared = [split.iloc[0].split("#")[0].lower(), split.iloc[-1]]  # an ID as typed, and one person's own key
+    expected, _ = lookup_customers(artifacts.customers, shared)
+    found, unknown = find_customers(source, shared)
+    assert unknown == []
+    assert found.index.tolist() == expected.index.tolist()
+    assert len(found) >= 3  # at least the two people behind the first ID, and the person asked for by key
+    assert found["CustomerID"].iloc[0].upper() == shared[0].upper()
+
+
 def test_streamed_csv_is_the_download_of_the_same_customers(pair, tmp_path):
     artifacts, source = pair
     names = list(artifacts.customers["segment"].cat.categories)
