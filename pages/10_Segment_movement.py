@@ -12,9 +12,7 @@ from core.analysis.movement import (
     row_shares,
     transition_matrix,
 )
-from core.errors import DataError
 from core.pipeline.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
-from core.pipeline.lineage import datasets_of_model, model_identity
 from core.present.formats import format_count
 from core.present.markdown import bullet_list, escape_markdown
 from core.present.movement_charts import (
@@ -22,68 +20,23 @@ from core.present.movement_charts import (
     drift_bar,
     movement_sankey,
     movement_sentences,
-    period_label,
     transition_heatmap,
 )
-from core.scoring.periods import FIXED_MODEL_NOTE, default_periods
-from ui.cache import cached_drift, cached_moves, cached_options, cached_period, load_version
+from ui.cache import cached_drift, cached_moves
+from ui.movement import movement_inputs
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
-from ui.state import active_dataset_name, dataset_folder
 from ui.widgets import download_csv, kpi_row
 
 MEMBER_FEATURES = ("n_transactions", "mean_amount", "total_amount", "balance")
-PERIODS, DATASETS = "Two periods of this dataset", "Two datasets scored with the same model"
 
 st.set_page_config(page_title="Segment movement · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Segment movement", "Who moved up or down between two periods, or two scored datasets?")
 filters, view = sidebar_filters(artifacts)
 names = tuple(artifacts.models.segment_names)
-version = str(artifacts.folder)
 features = tuple(f for f in (*NUMERIC_FEATURES, *CATEGORICAL_FEATURES) if f not in artifacts.models.unavailable)
-siblings = datasets_of_model(model_identity(artifacts.card))
 
-mode = st.radio("Compare", (PERIODS, DATASETS), horizontal=True, key="movement_mode")
-if mode == PERIODS:
-    options = cached_options(version, artifacts.customers, artifacts.transactions)
-    first, second = default_periods(options.date_min, options.date_max)
-    left, right = st.columns(2)
-    bounds = {"min_value": options.date_min, "max_value": options.date_max, "format": "DD/MM/YYYY"}
-    pa = left.date_input("Period A", first, key="movement_period_a", **bounds)
-    pb = right.date_input("Period B", second, key="movement_period_b", **bounds)
-    if len(pa) != 2 or len(pb) != 2:
-        st.info("Pick a start and an end date for both periods.", icon=":material/date_range:")
-        st.stop()
-    st.caption(FIXED_MODEL_NOTE + " Customers: the sidebar's selection.")
-    labels = (period_label(*pa), period_label(*pb))
-    try:
-        a = cached_period(version, filters, pa[0], pa[1], artifacts, view)
-        b = cached_period(version, filters, pb[0], pb[1], artifacts, view)
-    except DataError as exc:
-        st.info(escape_markdown(exc), icon=":material/event_busy:")
-        st.stop()
-    key = (version, filters, tuple(pa), tuple(pb))
-else:
-    if len(siblings) < 2:
-        st.info(
-            "No other dataset holds segments of this model yet. Score new transactions with it, then pick both "
-            f"here: `python -m core.score --model {active_dataset_name()} --input new.csv --out "
-            "data/datasets/new-month`.",
-            icon=":material/info:",
-        )
-        st.stop()
-    left, right = st.columns(2)
-    here = siblings.index(active_dataset_name()) if active_dataset_name() in siblings else 0
-    first_name = left.selectbox("From dataset", siblings, here, key="movement_from")
-    second_name = right.selectbox("To dataset", siblings, (here + 1) % len(siblings), key="movement_to")
-    st.caption(
-        "Both datasets were segmented by the same saved model (never refitted); customers are matched by ID. "
-        "The sidebar's filters are not applied here: each dataset is taken whole."
-    )
-    pair = [load_version(str(dataset_folder(n).resolve())) for n in (first_name, second_name)]
-    a, b = pair[0].customers, pair[1].customers
-    labels = (first_name, second_name)
-    key = (str(pair[0].folder), str(pair[1].folder))
+a, b, labels, key = movement_inputs(artifacts, filters, view)
 
 moves = cached_moves(key, names, a, b)
 counts = movement_counts(moves)

@@ -3,15 +3,13 @@
 import streamlit as st
 
 from core.analysis.audience_rules import RuleError, field_table
-from core.analysis.overlap import MAX_SETS, intersections, overlap_matrix
-from core.present.audience_charts import upset_chart
 from core.present.formats import format_count, format_share
 from core.present.markdown import escape_markdown
+from ui.audience_sections import manage_saved, overlap_section
 from ui.audiences import (
     RULE_KEY,
     audience_store,
     condition_builder,
-    forget_deleted,
     save_audience,
     saved_masks,
     saved_table,
@@ -20,7 +18,7 @@ from ui.audiences import (
 from ui.cache import cached_rule_mask
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
-from ui.widgets import download_csv, kpi_row
+from ui.widgets import kpi_row
 
 st.set_page_config(page_title="Audiences · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Audiences", "Who should get this campaign? Build an audience from rules, save it, compare.")
@@ -98,31 +96,5 @@ st.dataframe(
     },
 )
 names = [a.name for a in audiences]
-forget_deleted("audience_picked", names)
-picked = st.selectbox("Audience", names, key="audience_picked")
-if masks[picked] is not None:
-    members = customers[masks[picked]]
-    download_csv(
-        members, f"audience_{picked}", None, key="audience_download", label=f"Download its {len(members):,} customers"
-    )
-confirm = st.checkbox(f"Yes, delete the audience '{picked}' for everyone", key="audience_confirm_delete")
-if st.button("Delete audience", disabled=not confirm, key="audience_delete"):
-    store.delete(picked)
-    st.session_state.pop("audience_confirm_delete", None)
-    st.rerun()
-
-st.subheader("Overlap")
-usable = [n for n in names if masks[n] is not None]
-forget_deleted("audience_overlap", usable)
-chosen = st.multiselect(
-    f"Audiences to compare (2 to {MAX_SETS})", usable, usable[:2], max_selections=MAX_SETS, key="audience_overlap"
-)
-if len(chosen) < 2:
-    st.info("Pick at least two audiences to see how they overlap.")
-    st.stop()
-picked_masks = {n: masks[n] for n in chosen}
-st.dataframe(
-    overlap_matrix(picked_masks), column_config={n: st.column_config.NumberColumn(format="%,d") for n in chosen}
-)
-st.caption("Customers in both audiences of each pair; the diagonal is each audience's size.")
-st.plotly_chart(upset_chart(intersections(picked_masks), chosen))
+manage_saved(store, customers, names, masks)
+overlap_section(names, masks)
