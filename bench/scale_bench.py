@@ -1,23 +1,25 @@
 """Benchmark: train on 1M, 10M (and 100M) transactions with the default engine; stage times, peak memory, curve.
 
-    python -m bench.scale_bench [--rows 1000000 10000000 100000000] [--memory-limit 5GB]
+    python -m bench.scale_bench [--rows 1048567 10000000 100000000] [--memory-limit 5GB] [--engine duckdb]
 
-Inputs are written under bench/output/scale/ in blocks of 1,048,567 generated rows (seed = block number),
-so memory stays bounded while generating; customer and transaction IDs get a per-block prefix, so blocks
-add customers instead of repeating them (about 0.84 customers per transaction, like the default). Each
-training runs in its own process (``python -m core.train``) and its peak resident memory is measured by
-``/usr/bin/time``-style ``ru_maxrss`` of that child. Writes docs/scaling.png and prints a Markdown table.
+Inputs are generated once under bench/output/scale/ by the project's generator as Parquet parts
+(``python -m core.synth --rows N --out FOLDER``: customers in blocks, bounded memory, same seed same data)
+and kept between runs. Each training runs in its own process (``python -m core.train --input FOLDER``, the
+bank-scale path: the engine reads the parts itself); its peak memory is the largest resident set of that
+process and its children (a Spark JVM included), sampled every 0.1 s with psutil. Prints a Markdown table
+and writes docs/scaling.png (time and peak memory against rows, with the linear reference).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import psutil
 
 from core.config import PUBLIC_DATASET_ROWS, ROOT
 
@@ -25,53 +27,58 @@ OUT = ROOT / "bench" / "output" / "scale"
 PNG = ROOT / "docs" / "scaling.png"
 
 
-def write_blocks(rows: int) -> Path:
-    """A folder of CSV.gz parts with ``rows`` transactions in total (kept between runs)."""
-    from core.pipeline.synth import generate_transactions, write_transactions
-
+def write_parts(rows: int) -> tuple[Path, float]:
+    """A folder of generated Parquet parts with ``rows`` transactions (seed 0) and the seconds it took (0 if kept)."""
     folder = OUT / f"tx_{rows}"
     done = folder / "COMPLETE"
     if done.exists():
-        return folder
-    folder.mkdir(parents=True, exist_ok=True)
-    block, written = 0, 0
-    while written < rows:
-        n = min(PUBLIC_DATASET_ROWS, rows - written)
-        frame = generate_transactions(n, seed=block)
-        frame["CustomerID"] = f"B{block}-" + frame["CustomerID"].astype("str")
-        frame["TransactionID"] = f"B{block}-" + frame["TransactionID"].astype("str")
-        write_transactions(frame, folder / f"part-{block:04d}.csv.gz")
-        written += n
-        block += 1
+        return folder, 0.0
+    start = time.perf_counter()
+    cmd = [sys.executable, "-m", "core.synth", "--rows", str(rows), "--out", str(folder)]
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True)
     done.write_text(str(rows))
-    return folder
+    return folder, time.perf_counter() - start
 
 
-def train(folder: Path, memory_limit: str | None) -> dict:
+def peak_rss(process: subprocess.Popen) -> tuple[int, int]:
+    """Wait for a process; the largest resident set (bytes) of it and its children while it ran, and its rc."""
+    watched = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [watched, *watched.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    return peak, process.returncode
+
+
+def train(folder: Path, memory_limit: str | None, engine: str) -> dict:
     """Run one training in a child process; its stage times, wall time and peak memory."""
-    out = OUT / "datasets" / folder.name
-    cmd = [sys.executable, "-m", "core.train", "--input", str(folder), "--out", str(out), "--engine", "duckdb"]
+    out = OUT / "datasets" / f"{folder.name}_{engine}"
+    cmd = [sys.executable, "-m", "core.train", "--input", str(folder), "--out", str(out), "--engine", engine]
     if memory_limit:
         cmd += ["--memory-limit", memory_limit]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak, code = peak_rss(process)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if done.returncode:
-        raise SystemExit(f"training on {folder} failed: {done.stderr.strip()}")
+    stdout, stderr = process.communicate()
+    if code:
+        raise SystemExit(f"training on {folder} failed: {stderr.strip()[-2000:]}")
     stages = {}
-    for line in done.stdout.splitlines():
+    for line in stdout.splitlines():
         parts = line.rsplit(None, 2)
         if len(parts) == 3 and parts[2] == "s":
             stages[parts[0].strip()] = float(parts[1])
     card = json.loads((out / "model_card.json").read_text())
-    # ru_maxrss of children is the largest child so far: runs go from small to large, so it is this run's.
     return {
         "rows": card["rows"]["input"],
         "customers": card["rows"]["customers"],
+        "fit_on": card["params"]["fit_sample"]["customers"],
         "wall": wall,
-        "peak_mb": max(peak, before) / 1024,
+        "peak_gb": peak / 2**30,
         "stages": stages,
     }
 
@@ -89,7 +96,7 @@ def draw(results: list[dict]) -> None:
     left.loglog(rows, [results[0]["wall"] * n / rows[0] for n in rows], ":", color="grey", label="linear in rows")
     left.set(xlabel="transactions", ylabel="whole training (s)", title="Time")
     left.legend()
-    right.loglog(rows, [r["peak_mb"] / 1024 for r in results], "o-", color="tab:orange")
+    right.loglog(rows, [r["peak_gb"] for r in results], "o-", color="tab:orange")
     right.set(xlabel="transactions", ylabel="peak resident memory (GB)", title="Memory")
     fig.suptitle("Training with the DuckDB engine on 2 cores")
     fig.tight_layout()
@@ -101,23 +108,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[PUBLIC_DATASET_ROWS, 10_000_000, 100_000_000])
     parser.add_argument("--memory-limit", default="5GB")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    parser.add_argument("--no-plot", action="store_true", help="print the table only (keep docs/scaling.png)")
     args = parser.parse_args(argv)
     results = []
     for rows in sorted(args.rows):
-        start = time.perf_counter()
-        folder = write_blocks(rows)
-        print(f"generated {rows:,} rows in {time.perf_counter() - start:.0f} s", flush=True)
-        results.append(train(folder, args.memory_limit))
+        folder, seconds = write_parts(rows)
+        print(f"{rows:,} rows generated in {seconds:.0f} s" if seconds else f"{rows:,} rows: kept from before")
+        results.append(train(folder, args.memory_limit, args.engine))
         r = results[-1]
-        print(
-            f"{r['rows']:,} rows, {r['customers']:,} customers: {r['wall']:.1f} s, {r['peak_mb']:,.0f} MB peak",
-            flush=True,
-        )
+        print(f"{r['rows']:,} rows, {r['customers']:,} customers: {r['wall']:.1f} s, {r['peak_gb']:.2f} GB peak")
         print("  " + ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items()), flush=True)
-    draw(results)
-    print("\n| transactions | customers | whole training | peak memory |\n|---|---|---|---|")
+    if not args.no_plot and len(results) > 1:
+        draw(results)
+    print("\n| transactions | customers | fitted on | whole training | peak memory |\n|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['rows']:,} | {r['customers']:,} | {r['wall']:.1f} s | {r['peak_mb'] / 1024:.2f} GB |")
+        print(f"| {r['rows']:,} | {r['customers']:,} | {r['fit_on']:,} | {r['wall']:.1f} s | {r['peak_gb']:.2f} GB |")
     return 0
 
 
