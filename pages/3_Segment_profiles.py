@@ -9,10 +9,6 @@ from core.analysis.profiles import (
     profile_segments,
     timing_by_segment,
 )
-from core.analysis.sampling import sample_customers
-from core.analysis.segments import segment_names
-from core.analysis.selection import customers_in_segment
-from core.config import LIST_ROWS
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.present.activity_charts import hourly_activity_line
 from core.present.charts import (
@@ -22,21 +18,17 @@ from core.present.charts import (
     location_bar,
     segment_comparison_heatmap,
 )
-from core.present.figures import segment_colour_map
-from core.present.insights import defining_insights, describe_personas, segment_insights
-from core.present.markdown import bold_lead, bullet_list
+from core.present.insights import defining_insights, segment_insights
+from core.present.markdown import bullet_list
 from core.scoring.definitions import SEGMENTS_EXPLAINED, definition_texts
 from ui.cache import per_view
-from ui.exports import list_download, segment_filters
 from ui.page import open_page
+from ui.profile_sections import customer_list_section, personas_section
 from ui.rfm_ui import rfm_section
 from ui.sidebar import sidebar_filters
-from ui.tables import show_customers
 from ui.widgets import (
     report_pack_button,
-    sample_note,
     segment_cards,
-    segment_heading,
     stop_if_empty,
 )
 
@@ -61,13 +53,7 @@ st.markdown(bullet_list(per_view(artifacts, filters, segment_insights, view, pro
 
 st.subheader("Personas")
 timing = per_view(artifacts, filters, timing_by_segment, view, artifacts.transactions)
-personas = per_view(artifacts, filters, describe_personas, view, artifacts.customers, profile, timing)
-colours = segment_colour_map(segment_names(view))
-for col, (segment, persona) in zip(st.columns(len(personas)), personas.items(), strict=True):
-    with col.container(border=True):
-        segment_heading(segment, list(colours))
-        st.markdown(bold_lead(persona))
-st.caption("Compared with the typical customer of the whole bank (medians), whatever the filters.")
+personas_section(artifacts, filters, view, profile, timing)
 
 st.subheader("Compared with the average customer")
 comparison = per_view(artifacts, filters, compare_to_base, view, artifacts.customers)
@@ -104,23 +90,4 @@ st.plotly_chart(hourly_activity_line(timing))
 
 rfm_section(artifacts, filters, view)
 
-st.subheader("Customer lists")
-segment = st.selectbox(
-    "Segment",
-    [str(s) for s in profile["segment"]],
-    key="profile_list_segment",
-    width=320,
-    help="Customers of this segment who match the sidebar filters.",
-)
-members = customers_in_segment(view, segment)
-preview = sample_customers(members, LIST_ROWS)
-show_customers(preview)
-sample_note(len(preview), len(members))
-list_download(
-    artifacts,
-    segment_filters(filters, segment),
-    members,
-    f"customers_{segment}",
-    key="profile_download",
-    label=f"Download all {len(members):,} {segment} customers",
-)
+customer_list_section(artifacts, filters, view, profile)
