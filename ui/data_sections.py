@@ -19,6 +19,7 @@ from core.pipeline.datasets import check_upload, inspect_upload, left_out_featur
 from core.pipeline.inbox import list_server_inputs, resolve_server_input
 from core.pipeline.persistence import delete_dataset
 from core.pipeline.train import run_training
+from core.present.formats import format_bytes
 from core.present.markdown import escape_markdown
 from ui.page import switch_dataset
 from ui.state import active_dataset_name, available_datasets
@@ -119,11 +120,6 @@ def upload_section() -> None:
         )
 
 
-def _size(size_bytes: int) -> str:
-    """'812 MB', '3.4 GB'."""
-    return f"{size_bytes / 1e9:.1f} GB" if size_bytes >= 1e9 else f"{max(size_bytes / 1e6, 0.1):,.1f} MB"
-
-
 def server_section() -> None:
     """Train a file the operator put in a server folder (bigger than an upload; no path typed in the browser)."""
     st.subheader("Train a file on the server")
@@ -140,7 +136,8 @@ def server_section() -> None:
         st.info("No transactions file (.csv, .csv.gz, .parquet) in the server folders yet.", icon=":material/inbox:")
         return
     labels = {
-        item.name: f"{item.name} · {_size(item.size_bytes)} · {item.modified:%d %b %Y %H:%M} UTC" for item in inputs
+        item.name: f"{item.name} · {format_bytes(item.size_bytes)} · {item.modified:%d %b %Y %H:%M} UTC"
+        for item in inputs
     }
     choice = st.selectbox("File", list(labels), format_func=labels.get, key="server_input")
     submitted, name, k = _train_form("train_server", choice.split("/")[-1].split(".")[0], "server_")

@@ -31,6 +31,7 @@ from core.analysis.sql.export import write_customers_csv
 from core.config import DATA_DIR, STREAM_DOWNLOAD_ROWS
 from core.pipeline.persistence import Artifacts
 from core.present.export import export_filename
+from core.present.formats import format_bytes
 from ui.cache import cached_source, per_query
 
 EXPORT_DIR = DATA_DIR / ".exports"
@@ -121,10 +122,6 @@ def prepare_export(artifacts: Artifacts, filters: Filters, base: str) -> str:
     return register_export(path, export_filename(base, filters), rows)
 
 
-def _size(size_bytes: int) -> str:
-    return f"{size_bytes / 1e9:.2f} GB" if size_bytes >= 1e9 else f"{max(size_bytes / 1e6, 0.1):,.1f} MB"
-
-
 def stream_download(artifacts: Artifacts, filters: Filters, base: str, key: str) -> None:
     """'Prepare the CSV of N customers', then a link 'Download N customers (size)' that streams it from disk."""
     rows = per_query(artifacts, filters, count_customers)
@@ -141,7 +138,9 @@ def stream_download(artifacts: Artifacts, filters: Filters, base: str, key: str)
     if export is not None:
         token = st.session_state[state_key][0]
         row.link_button(
-            f"Download {export.rows:,} customers ({_size(export.size_bytes)})", f"/export/{token}", type="primary"
+            f"Download {export.rows:,} customers ({format_bytes(export.size_bytes)})",
+            f"/export/{token}",
+            type="primary",
         )
         row.caption(f"The link works once, for {EXPORT_TTL_SECONDS // 60} minutes.")
 

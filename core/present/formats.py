@@ -121,6 +121,11 @@ def format_share(value: float | None, decimals: int = 0) -> str:
     return "–" if is_missing(value) else f"{float(value):.{decimals}%}"
 
 
+def format_bytes(size_bytes: int) -> str:
+    """A file size as a marketer reads it: '812.4 MB', '3.40 GB' (never below '0.1 MB')."""
+    return f"{size_bytes / 1e9:.2f} GB" if size_bytes >= 1e9 else f"{max(size_bytes / 1e6, 0.1):,.1f} MB"
+
+
 def format_ratio(value: float) -> str:
     """A multiple such as '9.2×' (whole numbers from 10× up, so '14×' rather than '14.3×')."""
     return f"{value:.0f}×" if value >= 10 else f"{value:.1f}×"
