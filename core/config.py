@@ -17,6 +17,11 @@ DEFAULT_RAW_PATH = DATA_DIR / "raw" / "default_transactions.csv.gz"
 SERVER_INPUT_DIRS: tuple[Path, ...] = tuple(
     Path(p) for p in os.environ.get("SEGMENTATION_SERVER_INPUTS", str(DATA_DIR / "inbox")).split(os.pathsep) if p
 )
+# Saved audiences (core/pipeline/audience_store.py): unset, each dataset keeps them in a SQLite file beside its
+# versions; a SQLAlchemy URL (postgresql://user:password@host:5432/db) puts every dataset's in one shared table,
+# for a team running several app servers. Set by the operator, never by a user.
+AUDIENCE_DB_URL: str | None = os.environ.get("SEGMENTATION_AUDIENCE_DB", "").strip() or None
+AUDIENCE_DB_TIMEOUT_S = 5  # seconds to wait for the audience database server before saying it can't be reached
 
 # The raw schema of the public "Bank Customer Segmentation (1M+ transactions)" dataset, in file order.
 RAW_COLUMNS: tuple[str, ...] = (

@@ -10,6 +10,7 @@ from ui.audiences import (
     RULE_KEY,
     audience_store,
     condition_builder,
+    listed_audiences,
     save_audience,
     saved_masks,
     saved_table,
@@ -81,7 +82,10 @@ if saved:
         st.success(f"Saved **{escape_markdown(audience.name)}** ({format_count(mask.sum())} customers).")
 
 st.subheader("Saved audiences")
-audiences = store.list()
+audiences, problem = listed_audiences(store)
+if problem:
+    st.error(escape_markdown(problem), icon=":material/database:")
+    st.stop()
 if not audiences:
     st.info("No audience is saved yet for this dataset. Build one above and save it.")
     st.stop()

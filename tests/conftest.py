@@ -16,6 +16,7 @@ os.environ["SEGMENTATION_DATA_DIR"] = str(TEST_DATA_DIR)
 os.environ["SEGMENTATION_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="segment-studio-key-")) / "signing.key")
 os.environ["SEGMENTATION_SECRETS_FILE"] = str(TEST_DATA_DIR / "no-secrets.toml")
 os.environ["SEGMENTATION_DEFAULT_ROWS"] = "6000"
+os.environ.pop("SEGMENTATION_AUDIENCE_DB", None)  # audiences in SQLite files; PostgreSQL only where a test asks
 
 from core.config import DATASETS_DIR, REAL_DATA_DIR  # noqa: E402
 
@@ -60,3 +61,15 @@ def app_data(trained) -> Path:
     if not folder.exists():
         save_artifacts(trained, folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """The SQLAlchemy URL of a throw-away PostgreSQL server (tests.postgres), or skip saying why there is none."""
+    from tests.postgres import start_postgres
+
+    server = start_postgres()
+    if isinstance(server, str):
+        pytest.skip(server)
+    yield server.url
+    server.stop()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.analysis.overlap import MAX_SETS, intersections, overlap_matrix
 from core.present.audience_charts import upset_chart
+from core.present.markdown import escape_markdown
 from ui.audiences import forget_deleted
 from ui.widgets import download_csv
 
@@ -27,9 +28,13 @@ def manage_saved(store, customers: pd.DataFrame, names: list[str], masks: dict[s
         )
     confirm = st.checkbox(f"Yes, delete the audience '{picked}' for everyone", key="audience_confirm_delete")
     if st.button("Delete audience", disabled=not confirm, key="audience_delete"):
-        store.delete(picked)
-        st.session_state.pop("audience_confirm_delete", None)
-        st.rerun()
+        try:
+            store.delete(picked)
+        except ValueError as exc:
+            st.error(f"Not deleted: {escape_markdown(exc)}")
+        else:
+            st.session_state.pop("audience_confirm_delete", None)
+            st.rerun()
 
 
 def overlap_section(names: list[str], masks: dict[str, np.ndarray | None]) -> None:

@@ -9,7 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from core.analysis.audience_rules import DATE_FIELDS, FIELD_LABELS, NUMBER_FIELDS, TEXT_FIELDS, parse_rule
-from core.pipeline.audience_store import Audience, SqliteAudienceStore, audience_file
+from core.config import AUDIENCE_DB_URL
+from core.pipeline.audience_store import Audience, AudienceDatabaseError, AudienceStore
+from core.pipeline.audiences import open_audience_store
 from core.pipeline.persistence import Artifacts
 from ui.auth import sign_in_mode
 from ui.cache import cached_rule_mask
@@ -23,9 +25,18 @@ OPERATORS = {
 }
 
 
-def audience_store(artifacts: Artifacts) -> SqliteAudienceStore:
-    """The saved audiences of the active dataset (shared by every user of the app)."""
-    return SqliteAudienceStore(audience_file(artifacts.folder))
+def audience_store(artifacts: Artifacts) -> AudienceStore:
+    """The saved audiences of the active dataset (shared by every user of the app; SEGMENTATION_AUDIENCE_DB: by
+    every app server pointed at that database)."""
+    return open_audience_store(artifacts.folder, AUDIENCE_DB_URL)
+
+
+def listed_audiences(store: AudienceStore) -> tuple[list[Audience], str | None]:
+    """The saved audiences, or none and the message to show when the audience database can't be used."""
+    try:
+        return store.list(), None
+    except AudienceDatabaseError as exc:
+        return [], f"Saved audiences can't be shown: {exc}."
 
 
 def signed_in_name() -> str | None:
@@ -161,14 +172,19 @@ def forget_deleted(key: str, names: list[str]) -> None:
         del st.session_state[key]
 
 
-def save_audience(store: SqliteAudienceStore, name: str, description: str, rule: str, author: str) -> Audience:
+def save_audience(store: AudienceStore, name: str, description: str, rule: str, author: str) -> Audience:
     """Check the rule, then save; ValueError (RuleError or AudienceError) with a message when it can't be saved."""
     parse_rule(rule)
-    return store.save(name, description, rule, author)
+    try:
+        return store.save(name, description, rule, author)
+    except AudienceDatabaseError as exc:
+        raise AudienceDatabaseError(
+            f"{exc}. Your rule, name and description are still here: save again once it is back"
+        ) from None
 
 
 def usable_audiences(artifacts: Artifacts) -> dict[str, str]:
     """Saved audiences whose rule applies to this dataset, as name -> rule."""
-    audiences = audience_store(artifacts).list()
+    audiences, _ = listed_audiences(audience_store(artifacts))  # the sidebar says when the database is down
     masks = saved_masks(artifacts, audiences)
     return {a.name: a.rule for a in audiences if masks[a.name] is not None}

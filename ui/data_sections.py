@@ -179,6 +179,10 @@ def datasets_section() -> None:
             if not sure:
                 st.warning("Tick the box to confirm.")
             else:
-                delete_dataset(target)
-                switch_dataset("default")
-                st.rerun()
+                try:
+                    delete_dataset(target)
+                except DataError as exc:
+                    st.error(escape_markdown(exc))
+                else:
+                    switch_dataset("default")
+                    st.rerun()

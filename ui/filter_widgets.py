@@ -14,7 +14,7 @@ from core.config import MAX_LOCATION_OPTIONS
 from core.pipeline.persistence import Artifacts
 from core.present.formats import format_inr, format_inr_short
 from core.present.markdown import escape_markdown
-from ui.audiences import audience_store
+from ui.audiences import audience_store, listed_audiences
 from ui.cache import cached_rule_mask
 from ui.state import KEPT_KEY, LOCATION_MATCH_KEY
 
@@ -177,12 +177,16 @@ def rfm_filter(options: FilterOptions, start: dict) -> list[str]:
 
 def audience_names(artifacts: Artifacts) -> list[str]:
     """The names of the active dataset's saved audiences."""
-    return [a.name for a in audience_store(artifacts).list()]
+    listed, _ = listed_audiences(audience_store(artifacts))  # the audience filter shows the problem, if any
+    return [a.name for a in listed]
 
 
 def audience_filter(artifacts: Artifacts, start: dict) -> tuple[str, str] | None:
     """The saved-audience filter: (name, rule) of the chosen audience, or None for everyone."""
-    audiences = {a.name: a for a in audience_store(artifacts).list()}
+    listed, problem = listed_audiences(audience_store(artifacts))
+    if problem:
+        st.sidebar.warning(escape_markdown(problem), icon=":material/database:")
+    audiences = {a.name: a for a in listed}
     if not audiences:
         return None
     names = ["", *audiences]

@@ -1,15 +1,19 @@
-"""Saved audiences: a small SQLite database beside a dataset's versions, behind one small interface.
+"""Saved audiences behind one small interface: a SQLite file per dataset by default, or one shared SQL database.
 
-The file is `<datasets>/.versions/<dataset>/audiences.sqlite`: beside the dataset's version folders, so a retrain
-(a new version folder) keeps the audiences, and every user and app process sees the same ones. Every statement
-uses bound parameters, so no name, description or rule text is ever part of the SQL. Each call opens its own
-short connection (Streamlit runs sessions in threads); SQLite's locking makes concurrent saves safe, and a name
-is unique regardless of case.
+By default the file is `<datasets>/.versions/<dataset>/audiences.sqlite`: beside the dataset's version folders, so
+a retrain (a new version folder) keeps the audiences, and every user and app process sees the same ones. With
+`SEGMENTATION_AUDIENCE_DB` set to a SQLAlchemy URL (core.config.AUDIENCE_DB_URL), the audiences of every dataset
+live in one table of that database, keyed by the dataset's name (core.pipeline.audience_sql), so several app
+servers share them. Both backends behave alike: every statement uses bound parameters (no name, description or
+rule text is ever part of the SQL), each call opens its own short connection or transaction (Streamlit runs
+sessions in threads), a name is unique regardless of case (`name_key`: Unicode case folding, the same in both),
+and of two concurrent saves of one name exactly one wins; the other gets an AudienceError that says so.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,10 +35,16 @@ CREATE TABLE IF NOT EXISTS audiences (
     created_at TEXT NOT NULL
 )
 """
+_COLUMNS = "name, description, rule, created_by, created_at"
+_BY_NAME = "FROM audiences WHERE name_key(name) = ?"  # name_key: a Python function registered on each connection
 
 
 class AudienceError(ValueError):
     """A save or delete that cannot be done; the message says why."""
+
+
+class AudienceDatabaseError(AudienceError):
+    """The configured audience database cannot be used (bad URL, server down); nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +82,48 @@ def clean_name(name: str) -> str:
     return text
 
 
+def name_key(name: str) -> str:
+    """What makes two names the same audience: whitespace collapsed, NFC, Unicode case folding ('ÉTÉ' = 'été')."""
+    return unicodedata.normalize("NFC", " ".join(str(name or "").split())).casefold()
+
+
+def new_audience(name: str, description: str, rule: str, created_by: str) -> Audience:
+    """A checked audience stamped now (UTC); AudienceError for a bad name, an empty rule or a long description.
+
+    The rule is stored as written: check it with core.analysis.audience_rules.parse_rule first (the pipeline
+    layer does not import the analysis layer).
+    """
+    name = clean_name(name)
+    description = str(description or "").strip()
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        raise AudienceError(
+            f"the description is {len(description)} characters long; at most {MAX_DESCRIPTION_LENGTH} are allowed"
+        )
+    rule = str(rule or "").strip()
+    if not rule:
+        raise AudienceError("the audience has no rule")
+    author = " ".join(str(created_by or "").split())[:MAX_AUTHOR_LENGTH] or "unknown"
+    return Audience(name, description, rule, author, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def taken_message(name: str) -> str:
+    """The one message both backends give when a name (in any case) is already saved."""
+    return f"an audience called {name!r} already exists; pick another name or delete it first"
+
+
+def sorted_audiences(audiences: list[Audience]) -> list[Audience]:
+    """Audiences by name, case-insensitively (the same order whatever the database's collation)."""
+    return sorted(audiences, key=lambda a: (name_key(a.name), a.name))
+
+
 def audience_file(version_folder: Path) -> Path:
     """The audience database of the dataset whose (resolved) version folder this is."""
     return Path(version_folder).parent / AUDIENCE_FILE
+
+
+def dataset_of(version_folder: Path) -> str:
+    """The dataset's name, from its resolved version folder (`.versions/<dataset>/<version>`)."""
+    return Path(version_folder).parent.name
 
 
 class SqliteAudienceStore:
@@ -92,6 +141,7 @@ class SqliteAudienceStore:
         con = sqlite3.connect(self.path, timeout=15, isolation_level=None)
         try:
             con.execute("PRAGMA busy_timeout = 15000")
+            con.create_function("name_key", 1, name_key, deterministic=True)
             con.execute(_SCHEMA)
             yield con
         finally:
@@ -102,53 +152,41 @@ class SqliteAudienceStore:
         with self._connect(write=False) as con:
             if con is None:
                 return []
-            rows = con.execute(
-                "SELECT name, description, rule, created_by, created_at FROM audiences ORDER BY name COLLATE NOCASE"
-            ).fetchall()
-        return [Audience(*row) for row in rows]
+            rows = con.execute(f"SELECT {_COLUMNS} FROM audiences").fetchall()
+        return sorted_audiences([Audience(*row) for row in rows])
 
     def get(self, name: str) -> Audience | None:
         """One audience by name (any case), or None."""
         with self._connect(write=False) as con:
             if con is None:
                 return None
-            row = con.execute(
-                "SELECT name, description, rule, created_by, created_at FROM audiences WHERE name = ?", (str(name),)
-            ).fetchone()
+            row = con.execute(f"SELECT {_COLUMNS} {_BY_NAME}", (name_key(name),)).fetchone()
         return Audience(*row) if row else None
 
     def save(self, name: str, description: str, rule: str, created_by: str) -> Audience:
-        """Save a new audience; AudienceError for a bad name, an empty rule or a name already taken.
-
-        The rule is stored as written: check it with core.analysis.audience_rules.parse_rule first (the
-        pipeline layer does not import the analysis layer).
-        """
-        name = clean_name(name)
-        description = str(description or "").strip()
-        if len(description) > MAX_DESCRIPTION_LENGTH:
-            raise AudienceError(
-                f"the description is {len(description)} characters long; at most {MAX_DESCRIPTION_LENGTH} are allowed"
-            )
-        rule = str(rule or "").strip()
-        if not rule:
-            raise AudienceError("the audience has no rule")
-        author = " ".join(str(created_by or "").split())[:MAX_AUTHOR_LENGTH] or "unknown"
-        audience = Audience(name, description, rule, author, datetime.now(UTC).isoformat(timespec="seconds"))
+        """Save a new audience; AudienceError for a bad name, an empty rule or a name already taken (any case)."""
+        audience = new_audience(name, description, rule, created_by)
         with self._connect(write=True) as con:
+            con.execute("BEGIN IMMEDIATE")  # the check and the insert under one write lock: one of two saves wins
             try:
+                if con.execute(f"SELECT 1 {_BY_NAME}", (name_key(audience.name),)).fetchone():
+                    raise AudienceError(taken_message(audience.name))
                 con.execute(
-                    "INSERT INTO audiences (name, description, rule, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                    f"INSERT INTO audiences ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
                     (audience.name, audience.description, audience.rule, audience.created_by, audience.created_at),
                 )
             except sqlite3.IntegrityError:
-                raise AudienceError(
-                    f"an audience called {name!r} already exists; pick another name or delete it first"
-                ) from None
+                con.execute("ROLLBACK")
+                raise AudienceError(taken_message(audience.name)) from None
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
         return audience
 
     def delete(self, name: str) -> bool:
-        """Delete one audience by name; False when there was none."""
+        """Delete one audience by name (any case); False when there was none."""
         with self._connect(write=False) as con:
             if con is None:
                 return False
-            return con.execute("DELETE FROM audiences WHERE name = ?", (str(name),)).rowcount > 0
+            return con.execute(f"DELETE {_BY_NAME}", (name_key(name),)).rowcount > 0

@@ -34,12 +34,12 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from core.config import DATASETS_DIR
+from core.config import AUDIENCE_DB_URL, DATASETS_DIR
 from core.errors import ArtifactError, DataError
+from core.pipeline.audiences import delete_dataset_audiences
 from core.pipeline.card import ModelCard, TrainingQuality
 from core.pipeline.features import typed_customers, typed_transactions
 from core.pipeline.files import (
-    AUDIENCE_FILES,
     CARD_FILE,
     CHECKED_FILES,
     CUSTOMERS_FILE,
@@ -363,8 +363,9 @@ def list_datasets(root: Path = DATASETS_DIR) -> list[dict]:
     return sorted(found, key=lambda d: (d["name"] != "default", d["name"]))
 
 
-def delete_dataset(name: str, root: Path = DATASETS_DIR) -> None:
-    """Remove a named dataset, all its versions and its saved audiences (with SQLite's journal files)."""
+def delete_dataset(name: str, root: Path = DATASETS_DIR, audience_db: str | None = AUDIENCE_DB_URL) -> None:
+    """Remove a named dataset, all its versions and its saved audiences (its SQLite file and journals, or its rows
+    in the shared audience database: when that can't be used, DataError and nothing is deleted)."""
     check_name(name)
     link = root / name
     if not link.exists() and not link.is_symlink():
@@ -372,12 +373,11 @@ def delete_dataset(name: str, root: Path = DATASETS_DIR) -> None:
     if not _is_artifact_link(link):
         raise DataError(f"'{link}' was not written by this app; nothing was deleted")
     versions = root / ".versions" / name
+    delete_dataset_audiences(name, versions, audience_db)  # first: a database that is down stops it here
     link.unlink()
     for path in versions.iterdir():
         if path.is_dir() and not path.is_symlink() and VERSION_PATTERN.match(path.name):
             shutil.rmtree(path, ignore_errors=True)
     (versions / ".lock").unlink(missing_ok=True)
-    for leftover in AUDIENCE_FILES:  # the dataset's saved audiences (core.pipeline.audience_store) go with it
-        (versions / leftover).unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         versions.rmdir()  # only when empty: anything else someone put there stays

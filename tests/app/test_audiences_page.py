@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import pytest
 
-from core.pipeline.audience_store import audience_file
+from core.pipeline.audience_sql import SqlAudienceStore
+from core.pipeline.audience_store import SqliteAudienceStore, audience_file, dataset_of
 from tests.app.conftest import assert_clean, run_page
+from tests.browser import free_port
 
 PAGE = "pages/9_Audiences.py"
 
 
-@pytest.fixture
-def empty_store(app_data):
-    """No saved audience before or after the test."""
-    path = audience_file(app_data.resolve())
-    path.unlink(missing_ok=True)
-    yield path
-    path.unlink(missing_ok=True)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store(request, app_data, monkeypatch):
+    """The app's audience store, with no saved audience before or after the test: every test here runs on the
+    default SQLite file and on a real PostgreSQL server (SEGMENTATION_AUDIENCE_DB; skipped when none starts)."""
+    if request.param == "sqlite":
+        path = audience_file(app_data.resolve())
+        path.unlink(missing_ok=True)
+        yield SqliteAudienceStore(path)
+        path.unlink(missing_ok=True)
+        return
+    url = request.getfixturevalue("postgres_url")
+    monkeypatch.setattr("ui.audiences.AUDIENCE_DB_URL", url)
+    store = SqlAudienceStore(url, dataset_of(app_data.resolve()))
+    store.delete_all()
+    yield store
+    store.delete_all()
 
 
 def _metric(at, label):
@@ -113,14 +124,12 @@ def test_compare_two_saved_audiences(empty_store, trained):
 
 
 def test_overlap_picker_forgets_a_deleted_audience(empty_store, trained):
-    from core.pipeline.audience_store import SqliteAudienceStore
-
     at = _save(run_page(PAGE), "High spenders", "segment = 'High'")
     at = _save(at, "Women", "gender = 'F'")
     at = _save(at, "Over 40", "age > 40")
     at.multiselect(key="audience_overlap").set_value(["High spenders", "Over 40"]).run()
     at.selectbox(key="audience_picked").select("Over 40").run()
-    SqliteAudienceStore(empty_store).delete("Over 40")  # deleted by someone else, in another session
+    empty_store.delete("Over 40")  # deleted by someone else, in another session
     at.run()
     assert_clean(at)
     assert at.multiselect(key="audience_overlap").value == ["High spenders"]
@@ -133,3 +142,45 @@ def test_overlap_picker_forgets_a_deleted_audience(empty_store, trained):
     at.button(key="audience_delete").click().run()
     assert_clean(at)
     assert at.multiselect(key="audience_overlap").value == ["High spenders"]
+
+
+def _plain(text: str) -> str:
+    """A message as the reader sees it: without Markdown's escapes and the invisible link breakers."""
+    return text.replace("\\", "").replace("\u2060", "")
+
+
+@pytest.fixture
+def database_down(app_data, monkeypatch):
+    """The app pointed at a PostgreSQL server that isn't there (a password in the URL)."""
+    monkeypatch.setattr("ui.audiences.AUDIENCE_DB_URL", f"postgresql://app:s3cret@127.0.0.1:{free_port()}/segments")
+
+
+def test_a_database_that_is_down_is_one_message_and_the_rule_is_kept(database_down):
+    at = _save(run_page(PAGE), "Women", "gender = 'F'")
+    assert not at.exception
+    errors = [_plain(e.value) for e in at.error]
+    assert len(errors) == 2  # the save, and the saved list below it
+    assert errors[0].startswith("Not saved: the audience database postgresql+psycopg://app:***@127.0.0.1:")
+    assert "can't be used right now (" in errors[0]
+    assert errors[0].endswith("Your rule, name and description are still here: save again once it is back")
+    assert errors[1].startswith("Saved audiences can't be shown: the audience database postgresql+psycopg://app:***@")
+    assert not any("s3cret" in e for e in errors)
+    assert at.text_area(key="audience_rule").value == "gender = 'F'"
+    assert at.text_input(key="audience_name").value == "Women"
+
+
+def test_every_page_opens_when_the_database_is_down(database_down):
+    at = run_page("pages/8_Compare.py")
+    assert_clean(at)
+    warnings = [_plain(w.value) for w in at.sidebar.warning]
+    assert any(w.startswith("Saved audiences can't be shown: the audience database") for w in warnings)
+
+
+@pytest.mark.parametrize("url", ["not a url", "mysql://app@db/segments"])
+def test_a_bad_url_is_one_message(app_data, monkeypatch, url):
+    monkeypatch.setattr("ui.audiences.AUDIENCE_DB_URL", url)
+    at = run_page(PAGE)
+    assert not at.exception
+    errors = [_plain(e.value) for e in at.error]
+    assert len(errors) == 1
+    assert errors[0].startswith("Saved audiences can't be shown: SEGMENTATION_AUDIENCE_DB")
