@@ -95,3 +95,6 @@ FIT_SAMPLE_CUSTOMERS = int(os.environ.get("SEGMENTATION_FIT_SAMPLE", "1000000"))
 IN_MEMORY_INPUT_MB = (
     100  # `core.train --input` files up to this size go through the file loader, larger ones the engine
 )
+# Chart pictures (kaleido drives this browser; nothing is downloaded). The operator may point at another Chrome.
+CHROMIUM_PATH = Path(os.environ.get("SEGMENTATION_CHROMIUM", "/usr/bin/chromium"))
+IMAGE_TIMEOUT_S = 60.0  # at most this long to start the browser and draw one batch of pictures

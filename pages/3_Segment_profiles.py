@@ -18,6 +18,7 @@ from core.present.charts import (
     location_bar,
     segment_comparison_heatmap,
 )
+from core.present.export import chart_config
 from core.present.insights import defining_insights, segment_insights
 from core.present.markdown import bullet_list
 from core.scoring.definitions import SEGMENTS_EXPLAINED, definition_texts
@@ -57,7 +58,7 @@ personas_section(artifacts, filters, view, profile, timing)
 
 st.subheader("Compared with the average customer")
 comparison = per_view(artifacts, filters, compare_to_base, view, artifacts.customers)
-st.plotly_chart(segment_comparison_heatmap(comparison), height=520)
+st.plotly_chart(segment_comparison_heatmap(comparison), height=520, config=chart_config("segment_comparison", filters))
 st.caption(
     "Each cell: how far the average of the segment's customers shown sits from the average customer of the "
     "whole bank, in standard deviations. ±0.5 is a clear difference, ±1 a strong one."

@@ -18,6 +18,7 @@ from core.present.filter_text import describe_filters
 from core.present.formats import format_count, format_inr, format_inr_short
 from core.present.report_pack import profile_report_pack
 from ui.state import active_dataset_name, dataset_folder
+from ui.summaries import summary_button
 
 EXCEL_OFFERED_ROWS = 100_000
 
@@ -98,8 +99,10 @@ def download_csv(
 
 
 def report_pack_button(filters: Filters, view: pd.DataFrame, customers: pd.DataFrame, tx: pd.DataFrame) -> None:
-    """One click: the Segment profiles report pack (core.present.report_pack), built only when clicked."""
-    st.download_button(
+    """One click: the Segment profiles report pack (core.present.report_pack), built only when clicked; beside it
+    the one-page summaries per segment (ui.summaries)."""
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.download_button(
         "Report pack (Excel)",
         data=lambda: profile_report_pack(view, customers, tx, export_notes(filters, len(view))),
         file_name=export_filename("segment_report_pack", filters, "xlsx"),
@@ -108,9 +111,11 @@ def report_pack_button(filters: Filters, view: pd.DataFrame, customers: pd.DataF
         icon=":material/summarize:",
         on_click="ignore",
         help="A workbook with one sheet per table of this page (profiles, comparison, gender and age mix, top "
-        "locations, timing, budget x RFM), each with its chart as a native Excel chart, plus the insights, "
-        "personas and an About sheet (dataset, model version, filters).",
+        "locations, timing, budget x RFM), each with its chart as a native Excel chart and the page's chart as a "
+        "picture, plus the insights, personas and an About sheet (dataset, model version, filters).",
     )
+    with row:
+        summary_button(filters, view, customers, tx)
 
 
 def stop_if_empty(view: pd.DataFrame | int) -> None:

@@ -27,6 +27,8 @@ from core.present.export import neutralise_formulas
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 ABOUT_SHEET = "About"
+PICTURE_SIZE = (720, 400)  # CSS pixels of a chart picture in a sheet (drawn at scale 2), the native chart's size
+PICTURE_ROW = 23  # a picture under a native chart starts on this row (the chart covers rows 1-21)
 NUMBER_FORMATS = {  # feature kind -> Excel number format
     "money": '"₹"#,##0.00',
     "count": "#,##0",
@@ -106,6 +108,16 @@ def _insert_chart(book: Any, sheet: Any, name: str, frame: pd.DataFrame, chart: 
     sheet.insert_chart(1, frame.shape[1] + 1, drawn)
 
 
+def _insert_picture(sheet: Any, frame: pd.DataFrame, png: bytes, below_chart: bool) -> None:
+    """A chart picture (PNG drawn at twice PICTURE_SIZE) right of the table, under the native chart if any."""
+    sheet.insert_image(
+        PICTURE_ROW if below_chart else 1,
+        frame.shape[1] + 1,
+        "chart.png",
+        {"image_data": io.BytesIO(png), "x_scale": 0.5, "y_scale": 0.5, "object_position": 3},
+    )
+
+
 def sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unique Excel sheet name (at most 31 characters, none of []:*?/\\, not blank)."""
     base = " ".join(str(name).translate(_BAD_SHEET_CHARS).split()).strip("'")[:31] or "Sheet"
@@ -183,9 +195,11 @@ def to_xlsx_bytes(
     sheets: Mapping[str, pd.DataFrame],
     about: Sequence[tuple[str, str]],
     charts: Mapping[str, SheetChart] | None = None,
+    pictures: Mapping[str, bytes] | None = None,
 ) -> bytes:
-    """An .xlsx workbook: one formatted sheet per table (with its native chart, if `charts` has one for it),
-    then an 'About' sheet of (item, value) lines.
+    """An .xlsx workbook: one formatted sheet per table (with its native chart, if `charts` has one for it, and
+    its PNG picture, if `pictures` has one: under the native chart, or in its place), then an 'About' sheet of
+    (item, value) lines.
 
     Raises ValueError when a table has more rows than an Excel sheet can hold (1,048,575 below the header).
     """
@@ -212,6 +226,9 @@ def to_xlsx_bytes(
         if charts and name in charts:
             table = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
             _insert_chart(book, sheet, title, table, charts[name])
+        if pictures and name in pictures:
+            table = frame if isinstance(frame.index, pd.RangeIndex) else frame.reset_index()
+            _insert_picture(sheet, table, pictures[name], below_chart=bool(charts and name in charts))
     info = book.add_worksheet(ABOUT_SHEET)
     _write_table(book, info, pd.DataFrame(list(about), columns=["Item", "Value"], dtype=object), header_format, formats)
     info.set_column(1, 1, 100)

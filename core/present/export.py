@@ -111,6 +111,12 @@ def export_filename(base: str, filters: Filters, ext: str = "csv") -> str:
     return f"{stem}_{filters_slug(filters)}.{extension}"
 
 
+def chart_config(name: str, filters: Filters, scale: float = 2.0) -> dict:
+    """st.plotly_chart's `config`: the toolbar's camera saves '<name>_<filters>.png' at `scale` times the pixels."""
+    stem = export_filename(name, filters, "png").removesuffix(".png")
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": stem, "scale": scale}}
+
+
 def customer_table(customers: pd.DataFrame) -> pd.DataFrame:
     """Customer rows for lists and downloads: ID, segment, RFM segment and scores, features, dates; readable headers.
 

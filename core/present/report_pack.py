@@ -2,8 +2,10 @@
 
 Sheets: Summary (insights and personas in words), Segment profiles, Compared with average, Gender mix, Age bands,
 Top locations, Timing, Budget x RFM, then About (dataset, model version, filters, time). Charts are native Excel
-charts drawn from each sheet's own cells (core.present.excel.SheetChart), in the app's segment colours: they stay
-editable and need no image renderer (Plotly's PNG export needs kaleido, which is not installed here).
+charts drawn from each sheet's own cells (core.present.excel.SheetChart), in the app's segment colours, so they
+stay editable; under each (or in its place on Top locations) the page's own Plotly chart as a PNG picture, drawn
+by kaleido with Chromium (core.present.images). Where pictures cannot be drawn, the workbook keeps its native
+charts and its About sheet says why.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from core.analysis.profiles import compare_to_base, demographic_mix, profile_segments, timing_by_segment
 from core.analysis.rfm import SEGMENT_COLUMN, rfm_crosstab
 from core.analysis.segments import segment_names
 from core.pipeline.features import FEATURES
-from core.present.excel import SheetChart, to_xlsx_bytes
+from core.present.activity_charts import hourly_activity_line
+from core.present.charts import age_band_bar, gender_mix_bar, location_bar, segment_comparison_heatmap
+from core.present.excel import PICTURE_SIZE, SheetChart, to_xlsx_bytes
 from core.present.figures import segment_colour_map
 from core.present.formats import gender_label
+from core.present.images import ImageRenderError, Picture, render_pngs
 from core.present.insights import describe_personas, segment_insights
 
 PROFILE_HEADERS = {
@@ -110,9 +116,41 @@ def profile_charts(tables: dict[str, pd.DataFrame], names: Sequence[str]) -> dic
     return charts
 
 
+def profile_figures(view: pd.DataFrame, customers: pd.DataFrame, transactions: pd.DataFrame) -> dict[str, go.Figure]:
+    """The page's own Plotly charts, by the sheet they illustrate."""
+    mix = demographic_mix(view)
+    return {
+        "Compared with average": segment_comparison_heatmap(compare_to_base(view, customers)),
+        "Gender mix": gender_mix_bar(mix.gender),
+        "Age bands": age_band_bar(mix.age_band),
+        "Top locations": location_bar(mix.locations),
+        "Timing": hourly_activity_line(timing_by_segment(view, transactions)),
+    }
+
+
+def profile_pictures(figures: dict[str, go.Figure]) -> dict[str, bytes]:
+    """Each figure as a PNG the size of a native chart (twice the pixels); ImageRenderError if none can be drawn."""
+    width, height = PICTURE_SIZE
+    pngs = render_pngs([Picture(fig, width, height, scale=2.0) for fig in figures.values()])
+    return dict(zip(figures, pngs, strict=True))
+
+
 def profile_report_pack(
-    view: pd.DataFrame, customers: pd.DataFrame, transactions: pd.DataFrame, about: Sequence[tuple[str, str]]
+    view: pd.DataFrame,
+    customers: pd.DataFrame,
+    transactions: pd.DataFrame,
+    about: Sequence[tuple[str, str]],
+    pictures: bool = True,
 ) -> bytes:
-    """The report pack of the Segment profiles page as .xlsx bytes."""
+    """The report pack of the Segment profiles page as .xlsx bytes (with chart pictures when they can be drawn)."""
     tables = profile_tables(view, customers, transactions)
-    return to_xlsx_bytes(tables, about, profile_charts(tables, segment_names(view)))
+    drawn: dict[str, bytes] = {}
+    note = "Not asked for."
+    if pictures:
+        try:
+            drawn = profile_pictures(profile_figures(view, customers, transactions))
+            note = "The page's charts as PNG pictures (kaleido with Chromium), under the native Excel charts."
+        except ImageRenderError as error:
+            note = str(error)
+    about = [*about, ("Chart pictures", note)]
+    return to_xlsx_bytes(tables, about, profile_charts(tables, segment_names(view)), drawn)

@@ -8,9 +8,12 @@ import io
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from PIL import Image
 
 from core.analysis.rfm import with_rfm
-from core.present.excel import SheetChart, to_xlsx_bytes
+from core.config import CHROMIUM_PATH
+from core.present import images
+from core.present.excel import PICTURE_ROW, PICTURE_SIZE, SheetChart, to_xlsx_bytes
 from core.present.figures import segment_colour_map
 from core.present.report_pack import profile_report_pack
 
@@ -32,7 +35,9 @@ def book(data):
     customers, transactions = data
     customers = with_rfm(customers)
     hostile = customers.assign(location=customers["location"].where(customers.index % 3 > 0, "=HYPERLINK(1)"))
-    pack = profile_report_pack(hostile, hostile, transactions, [("Dataset", "test"), ("Filters", "none")])
+    pack = profile_report_pack(
+        hostile, hostile, transactions, [("Dataset", "test"), ("Filters", "none")], pictures=False
+    )
     return load_workbook(io.BytesIO(pack)), customers
 
 
@@ -93,3 +98,40 @@ def test_chart_series_take_the_given_colours():
     pack = to_xlsx_bytes({"Sizes": table}, [], {"Sizes": SheetChart("column", "Sizes", 0, (1,), colours=colours[:1])})
     chart = load_workbook(io.BytesIO(pack))["Sizes"]._charts[0]
     assert chart.series[0].spPr.solidFill.srgbClr == colours[0].lstrip("#").upper()
+
+
+@pytest.fixture(scope="module")
+def pictured(data):
+    customers, transactions = data
+    customers = with_rfm(customers)
+    pack = profile_report_pack(customers, customers, transactions, [("Dataset", "test")])
+    return load_workbook(io.BytesIO(pack))
+
+
+PICTURED = ["Compared with average", "Gender mix", "Age bands", "Top locations", "Timing"]
+
+
+@pytest.mark.skipif(not CHROMIUM_PATH.is_file(), reason=f"{CHROMIUM_PATH} is absent: install Debian's chromium")
+def test_the_page_charts_are_pictures_beside_the_native_charts(pictured):
+    with_pictures = [name for name in pictured.sheetnames if pictured[name]._images]
+    assert with_pictures == PICTURED
+    for name in PICTURED:
+        (image,) = pictured[name]._images
+        anchor = image.anchor
+        assert anchor.to.row - anchor._from.row == PICTURE_SIZE[1] // 20  # shown 400 px tall (20 px rows), as the chart
+        picture = Image.open(io.BytesIO(image._data()))
+        assert picture.format == "PNG" and picture.size == (PICTURE_SIZE[0] * 2, PICTURE_SIZE[1] * 2)
+    assert pictured["Timing"]._charts  # the native chart stays
+    assert pictured["Timing"]._images[0].anchor._from.row == PICTURE_ROW  # under it
+    about = dict(_rows(pictured["About"])[1:])
+    assert about["Chart pictures"].startswith("The page's charts as PNG pictures")
+
+
+def test_without_a_browser_the_pack_keeps_native_charts_and_says_why(data, monkeypatch, tmp_path):
+    customers, transactions = data
+    monkeypatch.setattr(images, "CHROMIUM_PATH", tmp_path / "no-chromium")
+    book = load_workbook(io.BytesIO(profile_report_pack(customers, customers, transactions, [("Dataset", "x")])))
+    assert not any(book[name]._images for name in book.sheetnames)
+    assert book["Timing"]._charts
+    about = dict(_rows(book["About"])[1:])
+    assert about["Chart pictures"].startswith("Chart pictures are unavailable: no Chromium at")
