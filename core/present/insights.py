@@ -223,14 +223,15 @@ def _ratio(value: float, base: float) -> float:
 
 
 def _balance_phrase(ratio: float, median: float) -> str | None:
-    """'median balance 6.0× the typical customer's (₹102,000)' (or 'close to', or 'n% of')."""
+    """'median balance ₹102,000, 6.0× the typical customer's' (or 'close to', or 'n% of'): the amount first, so it
+    cannot be read as the typical customer's balance."""
     if is_missing(ratio):
         return None
     if 1 / SIMILAR_RATIO < ratio < SIMILAR_RATIO:
         rel = "close to"
     else:
         rel = format_ratio(ratio) if ratio >= 1 else f"{format_share(ratio)} of"
-    return f"median balance {rel} the typical customer's ({format_inr_short(median)})"
+    return f"median balance {format_inr_short(median)}, {rel} the typical customer's"
 
 
 def _transaction_phrase(size_ratio: float, freq_ratio: float, median: float) -> str | None:

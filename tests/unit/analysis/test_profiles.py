@@ -204,7 +204,7 @@ def test_personas_are_derived_from_the_profile(data):
     assert f"{(high['gender'] == 'M').mean():.0%} male" in personas["High"]
     assert f"typically {high['age'].median():.0f} years old" in personas["High"]
     ratio = high["balance"].median() / customers["balance"].median()
-    assert f"{ratio:.1f}× the typical customer's" in personas["High"]
+    assert f"median balance {rupees(high['balance'].median())}, {ratio:.1f}× the typical customer's" in personas["High"]
 
 
 def test_personas_of_a_filtered_view_compare_with_the_given_base(data):
