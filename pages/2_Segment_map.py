@@ -2,33 +2,32 @@
 
 import streamlit as st
 
-from core.analysis.profiles import segment_centroids
 from core.analysis.projection import pca_projection
-from core.analysis.region import PCA_AXES, customers_in_region, describe_region, region_from_selection
-from core.analysis.sampling import sample_customers
-from core.config import LIST_ROWS, MAP_POINTS
-from core.present.markdown import escape_markdown
+from core.analysis.region import PCA_AXES, region_from_selection
+from core.analysis.sql.aggregates import segment_centroids
+from core.analysis.sql.sample import sample_view
+from core.config import MAP_POINTS
 from core.present.scatter import segment_scatter, selected_customer_ids
 from core.present.segment_map import pca_scatter, pca_scatter_3d
-from ui.cache import per_view
-from ui.map_view import feature_axes, map_mode
+from ui.cache import per_query
+from ui.map_view import feature_axes, map_mode, show_region
 from ui.page import open_page
-from ui.sidebar import sidebar_filters
-from ui.tables import show_customers
-from ui.widgets import download_csv, sample_note, stop_if_empty
+from ui.sidebar import sidebar_query_filters
+from ui.widgets import sample_note, stop_if_empty
 
 st.set_page_config(page_title="Segment map · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Segment map", "Where do customers sit on any two features, and who is in a group I select?")
-filters, view = sidebar_filters(artifacts)
-stop_if_empty(view)
+filters, matching = sidebar_query_filters(artifacts)
+stop_if_empty(matching)
 
 mode = map_mode()
-sample = sample_customers(view, MAP_POINTS)
+sample = per_query(artifacts, filters, sample_view, n=MAP_POINTS)  # drawn by the engine, stratified by segment
 
 if mode == "features":
     axes = feature_axes()
     x, y, log_x, log_y = axes.x, axes.y, axes.log_x, axes.log_y
-    figure = segment_scatter(sample, x, y, log_x, log_y, centroids=segment_centroids(view, [x, y]))
+    centroids = per_query(artifacts, filters, segment_centroids, features=(x, y))
+    figure = segment_scatter(sample, x, y, log_x, log_y, centroids=centroids)
 else:
     axes = PCA_AXES
     projected, centres, explained = pca_projection(sample, n_components=3 if mode == "pca3" else 2)
@@ -39,7 +38,7 @@ else:
     )
 
 if mode == "pca3":
-    sample_note(len(sample), len(view))  # the 2-D charts say so in their subtitle
+    sample_note(len(sample), matching)  # the 2-D charts say so in their subtitle
     st.plotly_chart(figure, key="map3d", height=640)
     st.info("Drag to rotate. To select customers, switch to a 2-D view.", icon=":material/3d_rotation:")
     st.stop()
@@ -55,18 +54,4 @@ if region.is_empty:
     )
     st.stop()
 
-selected = per_view(artifacts, filters, customers_in_region, view, axes=axes, region=region, sample_size=MAP_POINTS)
-st.subheader("Selected customers")
-st.markdown(escape_markdown(describe_region(selected, len(selected_customer_ids(event.selection.points)), region)))
-if selected.empty:
-    st.stop()
-preview = sample_customers(selected, LIST_ROWS)
-show_customers(preview)
-sample_note(len(preview), len(selected))
-download_csv(
-    selected,
-    "customers_selected",
-    filters,
-    key="map_download",
-    label=f"Download selected customers ({len(selected):,})",
-)
+show_region(artifacts, filters, axes, region, drawn=len(selected_customer_ids(event.selection.points)))

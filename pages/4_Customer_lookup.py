@@ -2,23 +2,25 @@
 
 import streamlit as st
 
-from core.config import MAX_DETAILS, MAX_LOOKUP
+from core.analysis.sql.lookup import first_ids
+from core.config import MAX_DETAILS, MAX_ID_OPTIONS, MAX_LOOKUP
 from core.present.markdown import escape_markdown
-from core.scoring.lookup import id_options, look_up_customers, parse_id_list
+from core.scoring.lookup import look_up_in_source, parse_id_list
 from core.scoring.lookup import scores_table as readable_scores
+from ui.cache import per_query, source_of
 from ui.forms import customer_details, lookup_columns
 from ui.page import open_page
-from ui.sidebar import sidebar_filters
+from ui.sidebar import sidebar_query_filters
 from ui.tables import coloured_segments, lookup_column_config
 from ui.widgets import download_csv, segment_heading
 
 st.set_page_config(page_title="Customer lookup · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Customer lookup", "Which segment is this customer in, and why?")
-filters, view = sidebar_filters(artifacts)
+filters, _ = sidebar_query_filters(artifacts)
 models = artifacts.models
 names = list(models.segment_names)
 
-options = id_options(view)
+options = per_query(artifacts, filters, first_ids, limit=MAX_ID_OPTIONS)
 pick_col, paste_col = st.columns(2)
 picked = pick_col.multiselect(
     "Pick customers",
@@ -46,7 +48,7 @@ if not ids:
     )
     st.stop()
 
-result = look_up_customers(models, artifacts.customers, ids, filters, artifacts.transactions)
+result = look_up_in_source(models, source_of(artifacts), ids, filters)  # the sorted Parquet, not a scan
 if result.unknown:
     shown = ", ".join(result.unknown[:50]) + (
         f" and {len(result.unknown) - 50:,} more" if len(result.unknown) > 50 else ""

@@ -3,17 +3,20 @@
 import streamlit as st
 
 from core.analysis.filters import Filters
+from core.analysis.sql.aggregates import feature_maxima, typical_values
+from core.analysis.sql.sample import sample_view
+from core.config import BACKGROUND_POINTS
 from core.present.filter_text import filters_slug
-from core.scoring.whatif import data_maxima, typical_customer, what_if_fields, what_if_row
-from ui.cache import cached_background, per_view
+from core.scoring.whatif import what_if_fields, what_if_row
+from ui.cache import per_query
 from ui.forms import batch_scoring, feature_inputs, prospect_result
 from ui.page import open_page
-from ui.sidebar import sidebar_filters
+from ui.sidebar import sidebar_query_filters
 from ui.what_if import customer_result, position_chart
 
 st.set_page_config(page_title="What-if · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("What-if", "Which segment would a customer with these numbers fall in? What would move them up?")
-filters, view = sidebar_filters(artifacts)
+filters, matching = sidebar_query_filters(artifacts)
 models = artifacts.models
 version = str(artifacts.folder)
 
@@ -27,7 +30,7 @@ mode = st.segmented_control(
     "location and time-of-day habits are known; the prospect model estimates the chance of each segment.",
 )
 prospect = mode == "Prospect"
-typical = per_view(artifacts, filters, typical_customer, view) if len(view) else None
+typical = per_query(artifacts, filters, typical_values) if matching else None
 if prospect:
     # Few inputs: the prospect model's guess sits right under them.
     st.caption("Prefilled with the median customer. No money is asked: the prospect model guesses from the rest.")
@@ -49,8 +52,8 @@ else:
         values = feature_inputs(what_if_fields(models, False, typical), key_prefix=prefix, n_columns=2)
     row = what_if_row(values)
     with result:
-        maxima = per_view(artifacts, Filters(), data_maxima, artifacts.customers)
+        maxima = per_query(artifacts, Filters(), feature_maxima)
         segment = customer_result(models, row, values, maxima)
-    position_chart(models, row, segment, cached_background(version, filters, view))
+    position_chart(models, row, segment, per_query(artifacts, filters, sample_view, n=BACKGROUND_POINTS))
 
 batch_scoring(models, version)

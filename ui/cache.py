@@ -35,11 +35,9 @@ from core.analysis.drift import drift_table
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options, unknown_age_count
 from core.analysis.movement import segment_moves
 from core.analysis.rfm import RFM_COLUMNS, with_rfm
-from core.analysis.sampling import sample_customers
 from core.analysis.sql.options import filter_options as query_filter_options
 from core.analysis.sql.source import VersionSource, open_version
 from core.auth import SignInThrottle
-from core.config import BACKGROUND_POINTS
 from core.pipeline.link import LINK_COLUMN, link_transactions
 from core.pipeline.models import Models
 from core.pipeline.persistence import Artifacts, load_artifacts
@@ -118,6 +116,11 @@ def cached_query_options(version: str, segment_names: tuple[str, ...]) -> Filter
     return query_filter_options(cached_source(version, segment_names))
 
 
+def source_of(artifacts: Artifacts) -> VersionSource:
+    """The shared engine source of a loaded version (cached_source of its folder and segment names)."""
+    return cached_source(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
+
+
 @st.cache_data(max_entries=256, show_spinner="Summarising the selected customers…")
 def _queried(version: str, filters: Filters, name: str, params: tuple, _func: Callable[..., T], _source) -> T:
     """The result of _func(_source, filters, **params), once per dataset version, filters, function and params."""
@@ -130,20 +133,13 @@ def per_query(artifacts: Artifacts, filters: Filters, func: Callable[..., T], **
     if "<lambda>" in name:
         raise ValueError("per_query needs a named function: lambdas would share one cache entry")
     version = str(artifacts.folder)
-    source = cached_source(version, tuple(artifacts.card.params.segment_names))
-    return _queried(version, filters, name, tuple(sorted(params.items())), func, source)
+    return _queried(version, filters, name, tuple(sorted(params.items())), func, source_of(artifacts))
 
 
 @st.cache_data(max_entries=4, show_spinner="Scoring the file…")
 def cached_score_upload(version: str, data: bytes, name: str, _models: Models) -> pd.DataFrame:
     """Scores of an uploaded file (re-used while the same file stays uploaded, so other inputs stay fast)."""
     return score_upload(_models, data, name=name)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def cached_background(version: str, filters: Filters, _view: pd.DataFrame) -> pd.DataFrame:
-    """A fixed stratified sample of the filtered customers to draw behind a what-if customer (read-only)."""
-    return sample_customers(_view, BACKGROUND_POINTS)
 
 
 @st.cache_resource(show_spinner=False)

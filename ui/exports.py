@@ -28,6 +28,7 @@ from starlette.routing import Route
 from core.analysis.filters import Filters
 from core.analysis.sql.aggregates import count_customers
 from core.analysis.sql.export import write_customers_csv
+from core.analysis.sql.predicates import Predicate
 from core.config import DATA_DIR, STREAM_DOWNLOAD_ROWS
 from core.pipeline.persistence import Artifacts
 from core.present.export import export_filename
@@ -112,28 +113,34 @@ async def serve_export(request: Request) -> Response:
     )
 
 
-def prepare_export(artifacts: Artifacts, filters: Filters, base: str) -> str:
-    """Write the filtered customers to a new file with the engine; its token."""
+def prepare_export(artifacts: Artifacts, filters: Filters, base: str, where: Predicate | None = None) -> str:
+    """Write the filtered customers (or those of `where`) to a new file with the engine; its token."""
     EXPORT_DIR.mkdir(parents=True, exist_ok=True)
     source = cached_source(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
     path = EXPORT_DIR / f"{secrets.token_hex(8)}.csv"
-    rows = write_customers_csv(source, filters, path)
+    rows = write_customers_csv(source, filters, path, where)
     os.chmod(path, 0o600)
     return register_export(path, export_filename(base, filters), rows)
 
 
-def stream_download(artifacts: Artifacts, filters: Filters, base: str, key: str) -> None:
-    """'Prepare the CSV of N customers', then a link 'Download N customers (size)' that streams it from disk."""
-    rows = per_query(artifacts, filters, count_customers)
+def stream_download(
+    artifacts: Artifacts, filters: Filters, base: str, key: str, where: Predicate | None = None, rows: int | None = None
+) -> None:
+    """'Prepare the CSV of N customers', then a link 'Download N customers (size)' that streams it from disk.
+
+    `where` (with its `rows`) narrows the list beyond the filters, e.g. to a region drawn on the Segment map.
+    """
+    rows = per_query(artifacts, filters, count_customers) if rows is None else rows
     state_key = f"{key}_export"
     prepared = st.session_state.get(state_key)
-    export = peek_export(prepared[0]) if prepared and prepared[1] == (str(artifacts.folder), filters) else None
+    wanted = (str(artifacts.folder), filters, where)
+    export = peek_export(prepared[0]) if prepared and prepared[1] == wanted else None
     row = st.container(horizontal=True, vertical_alignment="center")
     wants = export is None and row.button(f"Prepare the CSV of {rows:,} customers", key=key, icon=":material/download:")
     if wants:
         with st.spinner(f"Writing {rows:,} customers…"):
-            token = prepare_export(artifacts, filters, base)
-        st.session_state[state_key] = (token, (str(artifacts.folder), filters))
+            token = prepare_export(artifacts, filters, base, where)
+        st.session_state[state_key] = (token, wanted)
         export = peek_export(token)
     if export is not None:
         token = st.session_state[state_key][0]

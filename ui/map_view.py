@@ -1,12 +1,23 @@
-"""The Segment map's view controls, kept in the URL and from page to page (ui.sidebar.page_setting)."""
+"""The Segment map's view controls, kept in the URL and from page to page (ui.sidebar.page_setting), and the
+customers of a region drawn on it (engine queries: counted, sampled for the list, streamed for the download)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from core.analysis.region import MapAxes
+from core.analysis.filters import Filters
+from core.analysis.region import MapAxes, Region, describe_region_counts
+from core.analysis.sql.region import region_counts, region_customers, region_predicate, sample_region
+from core.config import LIST_ROWS, MAP_POINTS, STREAM_DOWNLOAD_ROWS
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
+from core.pipeline.persistence import Artifacts
+from core.present.markdown import escape_markdown
+from ui.cache import per_query, source_of
+from ui.exports import route_enabled, stream_download
 from ui.sidebar import keep_page_setting, page_setting
+from ui.tables import show_customers
+from ui.widgets import download_csv, sample_note
 
 LOG_HELP = "Equal steps are equal multiples (₹10 → ₹100 → ₹1,000): best for money, which spans eight powers of ten."
 VIEWS = {"features": "Two features", "pca2": "Main directions (2-D)", "pca3": "Main directions (3-D)"}
@@ -59,3 +70,28 @@ def feature_axes() -> MapAxes:
         f"{FEATURES[y].description} Crosses mark each segment's median customer."
     )
     return MapAxes(x, y, log_x, log_y)
+
+
+def show_region(artifacts: Artifacts, filters: Filters, axes: MapAxes, region: Region, drawn: int) -> None:
+    """Every customer of the view inside the drawn region: the count per segment (a query), a sample of them,
+    and the download of all of them (streamed from disk by the engine when the list is long)."""
+    where = dict(axes=axes, region=region, sample_size=MAP_POINTS)
+    counts = per_query(artifacts, filters, region_counts, **where)
+    total = int(counts.sum())
+    st.subheader("Selected customers")
+    st.markdown(escape_markdown(describe_region_counts(counts, drawn, region)))
+    if not total:
+        st.stop()
+    preview = per_query(artifacts, filters, sample_region, n=LIST_ROWS, **where)
+    show_customers(preview)
+    sample_note(len(preview), total)
+    if route_enabled() and total > STREAM_DOWNLOAD_ROWS:
+        clause = region_predicate(source_of(artifacts), filters, axes, region, MAP_POINTS)
+        stream_download(artifacts, filters, "customers_selected", "map_download_stream", clause, total)
+        return
+
+    def every_customer() -> pd.DataFrame:  # built only when the button is clicked
+        return region_customers(source_of(artifacts), filters, axes, region, MAP_POINTS)
+
+    label = f"Download selected customers ({total:,})"
+    download_csv(every_customer, "customers_selected", filters, key="map_download", label=label, rows=total)

@@ -20,7 +20,8 @@ import pandas as pd
 
 from core.analysis.projection import fit_projection, project
 from core.analysis.sampling import sample_customers
-from core.analysis.selection import describe_selection
+from core.analysis.segments import segment_codes
+from core.analysis.selection import describe_counts
 from core.present.formats import format_count
 
 
@@ -150,11 +151,19 @@ def customers_in_region(view: pd.DataFrame, axes: MapAxes, region: Region, sampl
 
 def describe_region(selected: pd.DataFrame, drawn: int, region: Region) -> str:
     """'18,329 customers inside the box: Low 12 (0%), ... 424 of them are drawn on the map, a sample.'"""
+    codes, names = segment_codes(selected)
+    counts = np.bincount(codes[codes >= 0], minlength=len(names))
+    return describe_region_counts(pd.Series(counts, index=names), drawn, region)
+
+
+def describe_region_counts(counts: pd.Series, drawn: int, region: Region) -> str:
+    """describe_region from the customers per segment inside the region (index: every segment name, in order)."""
     where = f"inside the {region.shape_word}"
-    if selected.empty:
+    n = int(counts.sum())
+    if n == 0:
         return f"No customer {where}."
-    text = describe_selection(selected).replace(" selected:", f" {where}:", 1).replace(" selected.", f" {where}.", 1)
-    if drawn < len(selected):
+    text = describe_counts(counts, n).replace(" selected:", f" {where}:", 1).replace(" selected.", f" {where}.", 1)
+    if drawn < n:
         text += (
             f" {format_count(drawn)} of them {'is' if drawn == 1 else 'are'} drawn on the map (a sample); the list "
             "and the download have all of them."

@@ -34,11 +34,15 @@ def customers_in_segment(customers: pd.DataFrame, segment: str) -> pd.DataFrame:
 
 def describe_selection(selected: pd.DataFrame) -> str:
     """'1,234 customers selected: Low 800 (65%), High 434 (35%).' — segments in order, empty ones left out."""
-    n = len(selected)
-    if n == 0:
-        return "No customer selected."
     codes, names = segment_codes(selected)
     counts = np.bincount(codes[codes >= 0], minlength=len(names))
-    parts = [f"{name} {format_count(c)} ({format_share(c / n)})" for name, c in zip(names, counts, strict=True) if c]
+    return describe_counts(pd.Series(counts, index=names), len(selected))
+
+
+def describe_counts(counts: pd.Series, n: int) -> str:
+    """describe_selection from customers per segment (index: every segment name, in order) and their total."""
+    if n == 0:
+        return "No customer selected."
+    parts = [f"{name} {format_count(c)} ({format_share(c / n)})" for name, c in counts.items() if c]
     noun = "customer" if n == 1 else "customers"
     return f"{format_count(n)} {noun} selected: " + ", ".join(parts) + "."

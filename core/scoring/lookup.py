@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from core.analysis.filters import Filters, customer_mask
+from core.analysis.sql.lookup import find_customers, rows_matching
+from core.analysis.sql.source import VersionSource
 from core.config import MAX_ID_OPTIONS, MAX_LOOKUP
 from core.pipeline.features import FEATURES
 from core.pipeline.link import ids_in
@@ -76,6 +78,29 @@ def look_up_customers(
     """Find the IDs in the whole base and describe each customer found (see the module docstring)."""
     unique = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
     found, unknown = lookup_customers(customers, unique[:limit])
+    in_filters = customer_mask(found, filters, transactions) if filters and filters.is_active else True
+    return describe_found(models, found, unknown, in_filters, max(len(unique) - limit, 0))
+
+
+def look_up_in_source(
+    models: Models,
+    source: VersionSource,
+    ids: list[str],
+    filters: Filters,
+    limit: int = MAX_LOOKUP,
+) -> Lookup:
+    """look_up_customers answered by the engine: the IDs found through the sorted customers Parquet (row-group
+    statistics prune the scan), whether each matches the filters by one more query on just those rows."""
+    unique = list(dict.fromkeys(i.strip() for i in ids if i and i.strip()))
+    found, unknown = find_customers(source, unique[:limit])
+    in_filters = True
+    if filters.is_active:
+        in_filters = found.index.isin(rows_matching(source, filters, found["CustomerID"].astype(str).tolist()))
+    return describe_found(models, found, unknown, in_filters, max(len(unique) - limit, 0))
+
+
+def describe_found(models: Models, found: pd.DataFrame, unknown: list[str], in_filters, skipped: int) -> Lookup:
+    """The Lookup of the customers found: scores, distances, the nearest other segment, what stands out."""
     names = list(models.segment_names)
     scored = score_customers(models, found).drop(columns="segment")
     distances = scored[[f"distance_{n}" for n in names]].to_numpy()
@@ -85,7 +110,6 @@ def look_up_customers(
         f"borderline between {' and '.join(sorted((str(own), other), key=names.index))}" if edge else ""
         for own, other, edge in zip(found["segment"], closest_other, borderline, strict=True)
     ]
-    in_filters = customer_mask(found, filters, transactions) if filters and filters.is_active else True
     extra = pd.DataFrame(
         {
             "in_filters": in_filters,
@@ -101,7 +125,7 @@ def look_up_customers(
     own = np.array([names.index(str(s)) for s in table["segment"]], dtype=np.int64)
     probabilities = table[[f"p_{n}" for n in names]].to_numpy()
     table.insert(table.columns.get_loc("stands_out") + 1, "agreement", probabilities[np.arange(len(table)), own])
-    return Lookup(table, unknown, max(len(unique) - limit, 0))
+    return Lookup(table, unknown, skipped)
 
 
 def reason_table(models: Models, row: pd.Series) -> pd.DataFrame:

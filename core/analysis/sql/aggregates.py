@@ -15,7 +15,7 @@ import pandas as pd
 from core.analysis.filters import Filters
 from core.analysis.sql.predicates import UNKNOWN_AGE, filters_predicate
 from core.analysis.sql.source import ROW_COLUMN, VersionSource
-from core.pipeline.features import NUMERIC_FEATURES
+from core.pipeline.features import FEATURES, NUMERIC_FEATURES
 
 EXACT_QUANTILE_ROWS = 5_000_000  # exact medians sort their input: cheap up to here on this class of machine
 
@@ -160,3 +160,58 @@ def histogram(source: VersionSource, filters: Filters, feature: str, bins: int =
     if log:
         edges = np.expm1(edges)
     return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "customers": out})
+
+
+def _numeric(feature: str) -> str:
+    """A numeric feature of the catalogue (checked: column names never come from user text) as DOUBLE."""
+    if feature not in NUMERIC_FEATURES:
+        raise ValueError(f"'{feature}' is not a numeric feature")
+    return f"{feature}::DOUBLE"
+
+
+def segment_centroids(source: VersionSource, filters: Filters, features: tuple[str, ...]) -> pd.DataFrame:
+    """profiles.segment_centroids: the median of each feature per segment present, in segment order."""
+    where = filters_predicate(filters)
+    medians = ", ".join(
+        f"{_median_sql('{median}(' + _numeric(f) + ')', source.rows)} FILTER (WHERE NOT isnan({f})) AS {f}"
+        for f in features
+    )
+    found = source.query(
+        f"SELECT segment::VARCHAR AS segment, {medians} FROM {where.table} "
+        f"WHERE ({where.sql}) AND segment IS NOT NULL GROUP BY segment",
+        where.params,
+    )
+    names = list(source.segment_names)
+    found["segment"] = pd.Categorical(found["segment"], categories=names, ordered=True)
+    found = found.sort_values("segment").reset_index(drop=True)
+    return found.astype({f: "float64" for f in features})
+
+
+def typical_values(source: VersionSource, filters: Filters) -> dict[str, object]:
+    """scoring.whatif.typical_customer: the median of every numeric feature and the most common gender and
+    location of the view (ties go to the value met first in file order, as pandas' value_counts orders them)."""
+    where = filters_predicate(filters)
+    medians = ", ".join(
+        f"{_median_sql('{median}(' + _numeric(f) + ')', source.rows)} FILTER (WHERE NOT isnan({f})) AS {f}"
+        for f in NUMERIC_FEATURES
+    )
+    row = source.query(f"SELECT {medians} FROM {where.table} WHERE {where.sql}", where.params).iloc[0]
+    typical: dict[str, object] = {f: float(row[f]) if pd.notna(row[f]) else float("nan") for f in NUMERIC_FEATURES}
+    for column in ("gender", "location"):
+        top = source.query(
+            f"SELECT {column}::VARCHAR AS v FROM {where.table} WHERE ({where.sql}) AND {column} IS NOT NULL "
+            f"GROUP BY {column} ORDER BY count(*) DESC, min({ROW_COLUMN}) LIMIT 1",
+            where.params,
+        )
+        if len(top):
+            typical[column] = str(top["v"].iloc[0])
+    return typical
+
+
+def feature_maxima(source: VersionSource, filters: Filters) -> dict[str, float]:
+    """scoring.whatif.data_maxima: the largest value of every money, count and day feature of the view."""
+    where = filters_predicate(filters)
+    names = [n for n in NUMERIC_FEATURES if FEATURES[n].kind in ("money", "count", "days")]
+    maxima = ", ".join(f"max({_numeric(n)}) FILTER (WHERE NOT isnan({n})) AS {n}" for n in names)
+    row = source.query(f"SELECT {maxima} FROM {where.table} WHERE {where.sql}", where.params).iloc[0]
+    return {n: float(row[n]) if pd.notna(row[n]) else float("nan") for n in names}

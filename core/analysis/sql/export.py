@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from core.analysis.filters import Filters
-from core.analysis.sql.predicates import filters_predicate
+from core.analysis.sql.predicates import Predicate, filters_predicate
 from core.analysis.sql.source import RFM_TABLE, VersionSource
 from core.pipeline.clean import FORMULA_STARTS
 
@@ -72,9 +72,12 @@ def export_columns(columns: list[str]) -> list[str]:
     return select
 
 
-def write_customers_csv(source: VersionSource, filters: Filters, path: Path) -> int:
-    """Write the filtered customers as CSV to `path` (atomically: a temporary file, then a rename); their count."""
-    where = filters_predicate(filters)
+def write_customers_csv(source: VersionSource, filters: Filters, path: Path, where: Predicate | None = None) -> int:
+    """Write the filtered customers as CSV to `path` (atomically: a temporary file, then a rename); their count.
+
+    `where`, when given, is the whole clause instead of the filters' (e.g. the view and a region of the map).
+    """
+    where = where or filters_predicate(filters)
     columns = source.query("SELECT * FROM customers LIMIT 0").columns.tolist()
     select = ", ".join(export_columns(columns))
     path = Path(path)

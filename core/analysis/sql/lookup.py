@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from core.analysis.filters import Filters
+from core.analysis.sql.predicates import filters_predicate
 from core.analysis.sql.source import ROW_COLUMN, VersionSource
 from core.pipeline.persons import PERSON_SEPARATOR, original_id
 
@@ -43,3 +45,26 @@ def find_customers(source: VersionSource, ids: Sequence[str]) -> tuple[pd.DataFr
             unknown.append(w)
         order += [row for row in hits or [] if row not in order]
     return found.loc[order], unknown
+
+
+def rows_matching(source: VersionSource, filters: Filters, ids: Sequence[str]) -> list[int]:
+    """The rows (in customers.parquet) of these exact CustomerIDs that match the filters (customer_mask on them)."""
+    if not ids:
+        return []
+    where = filters_predicate(filters)
+    placeholders = ", ".join("?" for _ in ids)
+    found = source.query(
+        f"SELECT {ROW_COLUMN} AS r FROM {where.table} WHERE CustomerID IN ({placeholders}) AND ({where.sql})",
+        [*ids, *where.params],
+    )
+    return found["r"].astype("int64").tolist()
+
+
+def first_ids(source: VersionSource, filters: Filters, limit: int) -> list[str]:
+    """scoring.lookup.id_options: the IDs of the view's first `limit` customers, in file (= ID) order."""
+    where = filters_predicate(filters)
+    found = source.query(
+        f"SELECT CustomerID::VARCHAR AS id FROM {where.table} WHERE {where.sql} ORDER BY {ROW_COLUMN} LIMIT ?",
+        [*where.params, int(limit)],
+    )
+    return found["id"].tolist()

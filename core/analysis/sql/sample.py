@@ -12,13 +12,15 @@ import pandas as pd
 
 from core.analysis.filters import Filters
 from core.analysis.sampling import stratum_quotas
-from core.analysis.sql.predicates import filters_predicate
+from core.analysis.sql.predicates import Predicate, filters_predicate
 from core.analysis.sql.source import ROW_COLUMN, VersionSource
 
 HASH_SPACE = 1 << 20
 
 
-def _draw(source: VersionSource, where, wanted: dict, sizes: pd.DataFrame, seed: int, oversample: float | None):
+def _draw(
+    source: VersionSource, where: Predicate, wanted: dict, sizes: pd.DataFrame, seed: int, oversample: float | None
+) -> pd.DataFrame:
     """The `wanted` customers per segment with the smallest hashes. With `oversample`, a cheap hash pre-filter
     first keeps about oversample x quota rows of each segment, so the window sorts thousands of rows, not all."""
     keep = {s: 1.0 for s in wanted}
@@ -42,7 +44,11 @@ def sample_view(source: VersionSource, filters: Filters, n: int, seed: int = 0) 
 
     `attrs["sampled_from"]` is the number of customers in the view, as sampling.sample_customers sets it.
     """
-    where = filters_predicate(filters)
+    return sample_where(source, filters_predicate(filters), n, seed)
+
+
+def sample_where(source: VersionSource, where: Predicate, n: int, seed: int = 0) -> pd.DataFrame:
+    """sample_view of the customers a predicate selects (e.g. the view and a region drawn on the map)."""
     sizes = source.query(
         f"SELECT segment::VARCHAR AS segment, count(*) AS n FROM {where.table} WHERE {where.sql} GROUP BY segment",
         where.params,
