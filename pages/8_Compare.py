@@ -6,6 +6,7 @@ from core.analysis.compare import (
     compare_frame,
     compare_groups,
     default_groups,
+    effect_display,
     effect_table,
     group_labels,
     group_mask,
@@ -51,13 +52,11 @@ st.subheader("What the numbers say")
 st.markdown(bullet_list(result.sentences))
 
 st.subheader("Differences, biggest first")
-effects = effect_table(result.features, (a, b))
 st.dataframe(
-    effects,
+    effect_display(result.features, (a, b)),
     hide_index=True,
     placeholder="–",
     column_config={
-        "Ratio of medians": st.column_config.NumberColumn(format="%.2f×"),
         "Standardised mean difference": st.column_config.NumberColumn(
             format="%+.2f",
             help="Difference of the means in pooled standard deviations (money on a log scale). "
@@ -65,7 +64,14 @@ st.dataframe(
         ),
     },
 )
-download_csv(effects, "compare", filters, key="compare_download", label="Download CSV", as_customers=False)
+download_csv(
+    effect_table(result.features, (a, b)),
+    "compare",
+    filters,
+    key="compare_download",
+    label="Download CSV",
+    as_customers=False,
+)
 
 st.subheader("Distributions")
 feature = st.selectbox(

@@ -23,7 +23,7 @@ import pandas as pd
 from core.analysis.audience_rules import rule_mask
 from core.analysis.explore import age_bands
 from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
-from core.present.formats import format_count, format_inr_short, format_share
+from core.present.formats import format_count, format_inr_short, format_ratio, format_share, format_value
 
 EFFECT_WORDS = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"), (float("inf"), "large"))
 MAX_SENTENCES = 4  # feature sentences, biggest effects first
@@ -154,25 +154,19 @@ def compare_frame(customers: pd.DataFrame, a: np.ndarray, b: np.ndarray, labels:
 
 
 def _value(name: str, value: float) -> str:
-    """A feature value in the app's words: rupees, percentages, days, whole counts."""
-    kind = FEATURES[name].kind
-    if kind == "money":
-        return format_inr_short(value)
-    if kind == "share":
-        return format_share(value)
-    if kind == "days":
-        return f"{value:,.0f} days"
-    if kind == "hour":
-        return f"{value:.1f}h"
-    return f"{value:,.1f}" if kind == "count" else f"{value:,.0f}"
+    """A feature value in the app's words (formats.format_value); a median count between two whole numbers
+    keeps its half ('1.5'), which rounding would turn into a count no customer has."""
+    if FEATURES[name].kind == "count" and np.isfinite(value) and not float(value).is_integer():
+        return f"{value:,.1f}"
+    return format_value(name, value)
 
 
 def _size_sentence(ka: GroupKpis, kb: GroupKpis, shared: int) -> str:
     ratio = ka.customers / kb.customers
     size = (
-        f"{ratio:.1f}× as many as"
+        f"{format_ratio(ratio)} as many as"
         if ratio >= 1.05
-        else ("about as many as" if ratio > 0.95 else f"{1 / ratio:.1f}× fewer than")
+        else ("about as many as" if ratio > 0.95 else f"{format_ratio(1 / ratio)} fewer than")
     )
     text = (
         f"{ka.label} has {format_count(ka.customers)} customers ({format_share(ka.share_of_base, 1)} of all), "
@@ -187,7 +181,7 @@ def _feature_sentence(row: Mapping, label_a: str, label_b: str) -> str:
     name = row["feature"]
     label = FEATURES[name].label
     ratio = row["median_ratio"]
-    times = f", {ratio:.1f}× {label_b}'s" if np.isfinite(ratio) and abs(ratio - 1) >= 0.1 else ""
+    times = f", {format_ratio(ratio)} {label_b}'s" if np.isfinite(ratio) and abs(ratio - 1) >= 0.1 else ""
     return (
         f"{label}: the median of {label_a} is {_value(name, row['median_a'])}{times} "
         f"({_value(name, row['median_b'])}), a {row['effect']} difference (SMD {row['smd']:+.2f})."
@@ -316,6 +310,19 @@ def effect_table(features: pd.DataFrame, labels: tuple[str, str]) -> pd.DataFram
     )
 
 
+def effect_display(features: pd.DataFrame, labels: tuple[str, str]) -> pd.DataFrame:
+    """effect_table as the page shows it: each median in its feature's format (rupees, days, hours), the ratio
+    as '21×' like the sentences above it, the counts with separators; downloads keep effect_table's numbers."""
+    table = effect_table(features, labels)
+    median_columns = [c for c in table.columns if c.startswith("Median, ")]
+    for column in median_columns:
+        table[column] = [_value(n, v) for n, v in zip(features["feature"], table[column], strict=True)]
+    table["Ratio of medians"] = [format_ratio(v) if np.isfinite(v) else "–" for v in table["Ratio of medians"]]
+    for column in [c for c in table.columns if c.startswith("Customers with a value")]:
+        table[column] = table[column].map(format_count)
+    return table
+
+
 def kpi_display(kpis: pd.DataFrame) -> pd.DataFrame:
     """The KPI table as text in the app's formats (counts, shares, rupees), one format per row."""
     formats = {
@@ -323,7 +330,7 @@ def kpi_display(kpis: pd.DataFrame) -> pd.DataFrame:
         "Share of all customers": lambda v: format_share(v, 1),
         "Median account balance (INR)": format_inr_short,
         "Median total spend (INR)": format_inr_short,
-        "Median transactions": lambda v: f"{v:,.1f}",
+        "Median transactions": lambda v: _value("n_transactions", v),
         "Repeat customers": lambda v: format_share(v, 1),
     }
     return pd.DataFrame({c: [formats[m](v) for m, v in kpis[c].items()] for c in kpis}, index=kpis.index)

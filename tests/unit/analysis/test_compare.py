@@ -15,6 +15,8 @@ from core.analysis.compare import (
     compare_frame,
     compare_sentences,
     demographic_comparison,
+    effect_display,
+    effect_table,
     effect_word,
     group_kpis,
     group_labels,
@@ -114,7 +116,7 @@ def test_sentences_come_from_the_numbers():
     sentences = compare_sentences(ka, kb, features, demographic_comparison(c, A, B))
     assert sentences[0] == "High has 3 customers (50.0% of all), about as many as Low (3)."
     assert sentences[1] == (
-        "Account balance: the median of High is ₹2,000, 100.0× Low's (₹20), a large difference "
+        "Account balance: the median of High is ₹2,000, 100× Low's (₹20), a large difference "
         f"(SMD {features.loc[0, 'smd']:+.2f})."
     )
     assert sentences[-1] == "High is 67% male, Low 0%."
@@ -169,4 +171,20 @@ def test_saved_audiences_are_groups_within_the_selection():
 def test_kpi_display_formats_each_row():
     c = _customers()
     shown = kpi_display(kpi_table(group_kpis(c, A, "High"), group_kpis(c, B, "Low")))
-    assert shown["High"].tolist() == ["3", "50.0%", "₹2,000", "₹200", "2.0", "66.7%"]
+    assert shown["High"].tolist() == ["3", "50.0%", "₹2,000", "₹200", "2", "66.7%"]
+
+
+def test_effect_display_formats_each_median_by_its_feature_and_keeps_half_counts():
+    c = _customers()
+    features = compare_features(c, A, B, features=("balance", "n_transactions"))
+    shown = effect_display(features, ("High", "Low")).set_index("Feature")
+    assert shown.loc["Account balance (INR)", "Median, High"] == "₹2,000"
+    assert shown.loc["Account balance (INR)", "Median, Low"] == "₹20"
+    assert shown.loc["Account balance (INR)", "Ratio of medians"] == "100×"
+    assert shown.loc["Account balance (INR)", "Customers with a value, High"] == "3"
+    two = c.assign(n_transactions=[1, 2, 5, 1, 2, 9])
+    first_two = np.array([True, True, False, False, False, False])  # 1 and 2: the median is 1.5
+    shown = effect_display(compare_features(two, first_two, B, features=("n_transactions",)), ("X", "Y"))
+    assert shown.loc[0, "Median, X"] == "1.5"
+    assert shown.loc[0, "Median, Y"] == "2"  # 1, 2, 9
+    assert effect_table(features, ("High", "Low"))["Ratio of medians"].dtype.kind == "f"  # downloads keep numbers
