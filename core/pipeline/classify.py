@@ -142,12 +142,27 @@ def importance_groups(features: tuple[str, ...] | list[str]) -> list[tuple[str, 
     return out + [(f, (f,)) for f in features if f not in grouped]
 
 
+def macro_f1(truth: np.ndarray, predicted: np.ndarray, codes: np.ndarray) -> float:
+    """Macro-F1 over ``codes`` with F1 = 2TP / (2TP + FP + FN) and 0 where a class has no rows either way
+    (scikit-learn's f1_score with zero_division=0), from one bincount instead of its ~20 ms of checks."""
+    k = int(max(codes.max(), truth.max(), predicted.max())) + 1
+    confusion = np.bincount(truth * k + predicted, minlength=k * k).reshape(k, k).astype("float64")
+    tp = np.diag(confusion)
+    denominator = (confusion.sum(axis=0) + confusion.sum(axis=1))[codes]  # (TP + FP) + (TP + FN)
+    tp = tp[codes]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = np.where(denominator > 0, 2 * tp / denominator, 0.0)
+    return float(f1.mean())
+
+
 def compute_importances(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, seed: int) -> list[dict]:
     """Grouped permutation importances (drop in macro-F1) on held-out rows, largest first.
 
     The columns of a group are shuffled together with one permutation, so correlated features don't share
     out the credit. Columns are permuted after encoding: each feature is encoded on its own, so this equals
-    permuting the raw columns, and it avoids re-encoding the text columns for every permutation.
+    permuting the raw columns, and it avoids re-encoding the text columns for every permutation. Every
+    shuffled copy is drawn first and the forest predicts them all in one call: the same predictions as one
+    call per copy (rows are predicted independently), without 50 trees' call overhead per copy.
     """
     rng = np.random.default_rng(seed)
     rows = rng.choice(len(X), size=min(len(X), MAX_IMPORTANCE_ROWS), replace=False)
@@ -155,19 +170,19 @@ def compute_importances(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, seed
     columns = list(pipeline[:-1].get_feature_names_out())
     forest, truth = pipeline[-1], y[rows]
     codes = np.unique(y)
-
-    def score(values: np.ndarray) -> float:
-        return float(f1_score(truth, forest.predict(values), labels=codes, average="macro", zero_division=0))
-
-    base = score(encoded)
-    table = []
-    for label, members in importance_groups(columns):
+    groups = importance_groups(columns)
+    copies = [encoded]
+    for _, members in groups:
         idx = [columns.index(f) for f in members]
-        drops = []
         for _ in range(IMPORTANCE_REPEATS):
             shuffled = encoded.copy()
             shuffled[:, idx] = encoded[rng.permutation(len(encoded))][:, idx]
-            drops.append(base - score(shuffled))
+            copies.append(shuffled)
+    predicted = forest.predict(np.vstack(copies)).reshape(len(copies), len(encoded)).astype("int64")
+    scores = [macro_f1(truth, p, codes) for p in predicted]
+    base, table = scores[0], []
+    for g, (label, members) in enumerate(groups):
+        drops = [base - s for s in scores[1 + g * IMPORTANCE_REPEATS : 1 + (g + 1) * IMPORTANCE_REPEATS]]
         table.append(
             {"feature": label, "features": list(members), "mean": float(np.mean(drops)), "std": float(np.std(drops))}
         )

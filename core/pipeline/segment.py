@@ -41,6 +41,10 @@ MIN_CUSTOMERS_PER_SEGMENT = 10
 MIN_SEGMENT_SHARE = 0.01  # a fitted segment smaller than this share (or than 10 customers) is refused, not saved
 CLIP_QUANTILE = 0.02
 MATERIAL_GAIN = 0.005  # random restarts replace the budget-band start only if 0.5% better
+# Random restarts run on a seeded sample of this many customers; the best one is then refined on every customer
+# (Lloyd from its centres), so both fits compared are fits of all customers. On 887k customers the four
+# restarts took 2.6 s on all of them and 0.4 s on the sample.
+RESTART_SAMPLE = 200_000
 BORDERLINE_RATIO = 1.10  # second-nearest centre within 10% of the nearest: a borderline customer
 
 SEGMENT_NAMES: dict[int, tuple[str, ...]] = {
@@ -280,7 +284,8 @@ def fit_kmeans(Z: np.ndarray, params: SegmentParams) -> tuple[KMeans, dict]:
     starts land in slightly different ones. Starting from the budget bands is deterministic, so the segments
     don't depend on the seed; it is not always the lowest inertia (single random starts found up to 0.06%
     lower on the real rows and the default). `info` records both inertias and the share of customers whose
-    segment the restarts would change (`start_dependent_share`). n_init = 0 skips the restarts.
+    segment the restarts would change (`start_dependent_share`); above RESTART_SAMPLE customers the restarts
+    start on a seeded sample (`restarts_sample`, see _fit_restarts). n_init = 0 skips the restarts.
     """
     # One thread: on one dimension the work per iteration is tiny, and OpenMP threads competing for busy
     # cores made a fit up to 40x slower (2.3 s instead of 0.05 s on 20,000 customers).
@@ -288,7 +293,7 @@ def fit_kmeans(Z: np.ndarray, params: SegmentParams) -> tuple[KMeans, dict]:
         banded = KMeans(params.k, init=budget_band_centres(Z, params.k), n_init=1).fit(Z)
         if params.n_init < 1:
             return banded, {"init": "budget bands", "inertia_budget_bands": float(banded.inertia_)}
-        restarts = KMeans(params.k, n_init=params.n_init, random_state=params.seed).fit(Z)
+        restarts = _fit_restarts(Z, params)
     better = restarts.inertia_ < banded.inertia_ * (1 - MATERIAL_GAIN)
     info = {
         "init": "random restarts" if better else "budget bands",
@@ -296,7 +301,19 @@ def fit_kmeans(Z: np.ndarray, params: SegmentParams) -> tuple[KMeans, dict]:
         "inertia_random_restarts": float(restarts.inertia_),
         "start_dependent_share": float((_ranked_labels(banded) != _ranked_labels(restarts)).mean()),
     }
+    if len(Z) > RESTART_SAMPLE:
+        info["restarts_sample"] = RESTART_SAMPLE
     return (restarts if better else banded), info
+
+
+def _fit_restarts(Z: np.ndarray, params: SegmentParams) -> KMeans:
+    """The best of ``n_init`` random (k-means++) starts, fitted on every customer; above RESTART_SAMPLE
+    customers the starts are tried on a seeded sample and the best is refined on all of them."""
+    if len(Z) <= RESTART_SAMPLE:
+        return KMeans(params.k, n_init=params.n_init, random_state=params.seed).fit(Z)
+    rows = np.sort(np.random.default_rng(params.seed).choice(len(Z), size=RESTART_SAMPLE, replace=False))
+    best = KMeans(params.k, n_init=params.n_init, random_state=params.seed).fit(Z[rows])
+    return KMeans(params.k, init=best.cluster_centers_, n_init=1).fit(Z)
 
 
 def _ranked_labels(kmeans: KMeans) -> np.ndarray:
@@ -305,6 +322,15 @@ def _ranked_labels(kmeans: KMeans) -> np.ndarray:
     rank = np.empty(len(order), dtype="int64")
     rank[order] = np.arange(len(order))
     return rank[kmeans.labels_]
+
+
+def count_distinct_rows(Z: np.ndarray) -> int:
+    """Distinct rows of Z. One column (the budget score): a sort of the values, 40x faster than
+    ``np.unique(axis=0)``, which views each row as a structured record (2.5 s on 887k customers)."""
+    Z = np.asarray(Z)
+    if Z.ndim == 2 and Z.shape[1] == 1:
+        return int(len(np.unique(Z[:, 0])))
+    return int(len(pd.DataFrame(Z).drop_duplicates()))
 
 
 def fit_segmenter(customers: pd.DataFrame, params: SegmentParams = SegmentParams()) -> SegmentModel:
@@ -316,7 +342,7 @@ def fit_segmenter(customers: pd.DataFrame, params: SegmentParams = SegmentParams
         raise DataError(f"cannot build budget segments: no customer has a value for {', '.join(empty)}")
     prepare = build_segmenter(params)[:-1]
     Z = prepare.fit_transform(X)
-    distinct = len(np.unique(Z, axis=0))
+    distinct = count_distinct_rows(Z)
     if distinct < params.k:  # K-Means would warn and leave segments empty: say why before trying
         fewer = f"choose at most {distinct} segments or use" if distinct >= MIN_K else "use"
         raise DataError(

@@ -88,3 +88,17 @@ def test_split_is_stratified_disjoint_and_capped():
     lonely = np.array([0] * 50 + [1])
     train, test = split_customers(lonely, seed=0)
     assert 50 in train  # a segment of one customer stays in training
+
+
+def test_macro_f1_is_scikit_learns():
+    from sklearn.metrics import f1_score
+
+    from core.pipeline.classify import macro_f1
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n = int(rng.integers(1, 40))
+        truth, predicted = rng.integers(0, 3, n), rng.integers(0, 3, n)
+        codes = np.unique(truth)  # as the importances call it: classes absent from the truth left out
+        expected = f1_score(truth, predicted, labels=codes, average="macro", zero_division=0)
+        assert macro_f1(truth, predicted, codes) == pytest.approx(expected, abs=1e-15)

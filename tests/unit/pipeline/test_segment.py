@@ -78,3 +78,29 @@ def test_all_missing_money_column_is_named():
     data = customers().assign(balance=np.nan)
     with pytest.raises(DataError, match="balance"):
         fit_segmenter(data)
+
+
+def test_restarts_on_a_sample_are_refined_on_every_customer(monkeypatch):
+    from core.pipeline import segment
+
+    data = customers(4000)
+    monkeypatch.setattr(segment, "RESTART_SAMPLE", 1000)
+    model = fit_segmenter(data, SegmentParams(k=3, n_init=2))
+    assert model.fit_info["restarts_sample"] == 1000
+    Z = model.pipeline[:-1].transform(data[list(model.features)])
+    restarts = segment._fit_restarts(Z, SegmentParams(k=3, n_init=2))
+    assert len(restarts.labels_) == len(data)  # the compared fit labels every customer, not the sample
+    centres = restarts.cluster_centers_[:, 0]
+    nearest = np.abs(Z[:, [0]] - centres).argmin(axis=1)
+    assert (nearest == restarts.labels_).all()
+    for j in range(3):  # Lloyd ran on all customers: each centre is (to K-Means' tolerance) its members' mean
+        assert centres[j] == pytest.approx(Z[nearest == j, 0].mean(), abs=0.01)
+
+
+def test_distinct_profiles_are_counted_like_numpy():
+    from core.pipeline.segment import count_distinct_rows
+
+    one = np.array([[1.0], [2.0], [1.0], [3.0]])
+    two = np.array([[1.0, 2.0], [1.0, 2.0], [2.0, 1.0]])
+    assert count_distinct_rows(one) == len(np.unique(one, axis=0)) == 3
+    assert count_distinct_rows(two) == len(np.unique(two, axis=0)) == 2
