@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.analysis.audience_rules import RuleError, field_table
+from core.analysis.sql.audiences import rule_size
 from core.present.formats import format_count, format_share
 from core.present.markdown import escape_markdown
 from ui.audience_sections import manage_saved, overlap_section
@@ -12,22 +13,22 @@ from ui.audiences import (
     condition_builder,
     listed_audiences,
     save_audience,
-    saved_masks,
+    saved_audience_sizes,
     saved_table,
     signed_in_name,
 )
-from ui.cache import cached_rule_mask
+from ui.cache import per_query
 from ui.page import open_page
-from ui.sidebar import sidebar_filters
+from ui.sidebar import sidebar_query_filters
 from ui.widgets import kpi_row
 
 st.set_page_config(page_title="Audiences · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Audiences", "Who should get this campaign? Build an audience from rules, save it, compare.")
-filters, view = sidebar_filters(artifacts)
-customers, store = artifacts.customers, audience_store(artifacts)
+filters, _ = sidebar_query_filters(artifacts)
+store = audience_store(artifacts)
 
 st.subheader("Build an audience")
-condition_builder(customers)
+condition_builder(artifacts)
 rule = st.text_area(
     "Rule",
     key=RULE_KEY,
@@ -42,25 +43,25 @@ with st.expander("Fields and examples"):
         "`last_date between '2016-08-01' and '2016-08-31'`"
     )
     st.dataframe(field_table(), hide_index=True)
-mask = None
+size = None
 if rule.strip():
     try:
-        mask, notes = cached_rule_mask(str(artifacts.folder), rule, customers)
+        size = per_query(artifacts, filters, rule_size, rule=rule)  # counted by the engine
     except RuleError as exc:
         st.error(f"This rule can't be used: {escape_markdown(exc)}", icon=":material/rule:")
     else:
         kpi_row(
             [
-                ("Audience size", format_count(mask.sum()), "Customers the rule selects, of all customers."),
-                ("Share of all customers", format_share(mask.mean(), 1), "Audience size / all customers."),
+                ("Audience size", format_count(size.customers), "Customers the rule selects, of all customers."),
+                ("Share of all customers", format_share(size.share, 1), "Audience size / all customers."),
                 (
                     "Also matching the sidebar",
-                    format_count(customers.index[mask].isin(view.index).sum()),
+                    format_count(size.in_view),
                     "Of the audience, those who also match the sidebar filters.",
                 ),
             ]
         )
-        for note in notes:
+        for note in size.notes:
             st.caption(f"Note: {escape_markdown(note)}.")
 
 with st.form("save_audience"):
@@ -72,14 +73,14 @@ with st.form("save_audience"):
         key="audience_author",
         help="Recorded with the audience (sign-in is not configured).",
     )
-    saved = st.form_submit_button("Save audience", type="primary", disabled=mask is None)
+    saved = st.form_submit_button("Save audience", type="primary", disabled=size is None)
 if saved:
     try:
         audience = save_audience(store, name, description, rule, author)
     except ValueError as exc:
         st.error(f"Not saved: {escape_markdown(exc)}")
     else:
-        st.success(f"Saved **{escape_markdown(audience.name)}** ({format_count(mask.sum())} customers).")
+        st.success(f"Saved **{escape_markdown(audience.name)}** ({format_count(size.customers)} customers).")
 
 st.subheader("Saved audiences")
 audiences, problem = listed_audiences(store)
@@ -89,16 +90,15 @@ if problem:
 if not audiences:
     st.info("No audience is saved yet for this dataset. Build one above and save it.")
     st.stop()
-masks = saved_masks(artifacts, audiences)
-sizes = [None if masks[a.name] is None else int(masks[a.name].sum()) for a in audiences]
+sizes = saved_audience_sizes(artifacts, audiences)
 st.dataframe(
-    saved_table(audiences, sizes),
+    saved_table(audiences, list(sizes.values())),
     hide_index=True,
     column_config={
         "Link": st.column_config.LinkColumn(display_text="Open in the app", help="Every page, filtered to it."),
         "Customers": st.column_config.NumberColumn(format="%,d", help="Empty: the rule no longer fits this dataset."),
     },
 )
-names = [a.name for a in audiences]
-manage_saved(store, customers, names, masks)
-overlap_section(names, masks)
+rules = {a.name: a.rule for a in audiences}
+manage_saved(store, artifacts, rules, sizes)
+overlap_section(artifacts, rules, sizes)

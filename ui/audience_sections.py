@@ -1,31 +1,46 @@
-"""The Audiences page's lower half: one saved audience (download, delete) and the overlap of several."""
+"""The Audiences page's lower half: one saved audience (download, delete) and the overlap of several.
+
+Sizes and overlaps are counted by the engine (core.analysis.sql.audiences); a saved audience's list is the
+sidebar-free Filters(audience=...) view, streamed from disk when long.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from core.analysis.overlap import MAX_SETS, intersections, overlap_matrix
+from core.analysis.filters import Filters
+from core.analysis.overlap import MAX_SETS, intersections_from_counts, overlap_from_counts
+from core.analysis.sql.audiences import combination_counts
+from core.analysis.sql.export import read_customers
+from core.config import STREAM_DOWNLOAD_ROWS
+from core.pipeline.persistence import Artifacts
 from core.present.audience_charts import upset_chart
 from core.present.markdown import escape_markdown
 from ui.audiences import forget_deleted
+from ui.cache import per_query, source_of
+from ui.exports import route_enabled, stream_download
 from ui.widgets import download_csv
 
 
-def manage_saved(store, customers: pd.DataFrame, names: list[str], masks: dict[str, np.ndarray | None]) -> None:
+def manage_saved(store, artifacts: Artifacts, rules: dict[str, str], sizes: dict[str, int | None]) -> None:
     """Pick a saved audience: download its customers, or delete it for everyone after confirmation."""
+    names = list(rules)
     forget_deleted("audience_picked", names)
     picked = st.selectbox("Audience", names, key="audience_picked")
-    if masks[picked] is not None:
-        members = customers[masks[picked]]
-        download_csv(
-            members,
-            f"audience_{picked}",
-            None,
-            key="audience_download",
-            label=f"Download its {len(members):,} customers",
-        )
+    size = sizes[picked]
+    if size is not None:
+        members = Filters(audience=(picked, rules[picked]))
+        if route_enabled() and size > STREAM_DOWNLOAD_ROWS:
+            stream_download(artifacts, members, f"audience_{picked}", key="audience_download_stream")
+        else:
+            download_csv(
+                lambda: read_customers(source_of(artifacts), members),  # built only when clicked
+                f"audience_{picked}",
+                None,
+                key="audience_download",
+                label=f"Download its {size:,} customers",
+                rows=size,
+            )
     confirm = st.checkbox(f"Yes, delete the audience '{picked}' for everyone", key="audience_confirm_delete")
     if st.button("Delete audience", disabled=not confirm, key="audience_delete"):
         try:
@@ -37,10 +52,10 @@ def manage_saved(store, customers: pd.DataFrame, names: list[str], masks: dict[s
             st.rerun()
 
 
-def overlap_section(names: list[str], masks: dict[str, np.ndarray | None]) -> None:
+def overlap_section(artifacts: Artifacts, rules: dict[str, str], sizes: dict[str, int | None]) -> None:
     """How two to five saved audiences overlap: a matrix of shared counts and an UpSet-style chart."""
     st.subheader("Overlap")
-    usable = [n for n in names if masks[n] is not None]
+    usable = [n for n in rules if sizes[n] is not None]
     forget_deleted("audience_overlap", usable)
     chosen = st.multiselect(
         f"Audiences to compare (2 to {MAX_SETS})", usable, usable[:2], max_selections=MAX_SETS, key="audience_overlap"
@@ -48,9 +63,10 @@ def overlap_section(names: list[str], masks: dict[str, np.ndarray | None]) -> No
     if len(chosen) < 2:
         st.info("Pick at least two audiences to see how they overlap.")
         return
-    picked_masks = {n: masks[n] for n in chosen}
+    counts = per_query(artifacts, Filters(), combination_counts, rules=tuple(rules[n] for n in chosen))
     st.dataframe(
-        overlap_matrix(picked_masks), column_config={n: st.column_config.NumberColumn(format="%,d") for n in chosen}
+        overlap_from_counts(chosen, counts),
+        column_config={n: st.column_config.NumberColumn(format="%,d") for n in chosen},
     )
     st.caption("Customers in both audiences of each pair; the diagonal is each audience's size.")
-    st.plotly_chart(upset_chart(intersections(picked_masks), chosen))
+    st.plotly_chart(upset_chart(intersections_from_counts(chosen, counts), chosen))

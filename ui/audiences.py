@@ -1,20 +1,21 @@
-"""Audiences in the app: the active dataset's store, who is saving, cached rule masks, and the rule builder widgets."""
+"""Audiences in the app: the active dataset's store, who is saving, audience sizes counted by the engine, and the
+rule builder widgets."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core.analysis.audience_rules import DATE_FIELDS, FIELD_LABELS, NUMBER_FIELDS, TEXT_FIELDS, parse_rule
+from core.analysis.sql.audiences import customer_columns, field_range, field_values, saved_sizes
 from core.config import AUDIENCE_DB_URL
 from core.pipeline.audience_store import Audience, AudienceDatabaseError, AudienceStore
 from core.pipeline.audiences import open_audience_store
 from core.pipeline.persistence import Artifacts
 from ui.auth import sign_in_mode
-from ui.cache import cached_rule_mask
+from ui.cache import per_source
 
 RULE_KEY = "audience_rule"
 AUDIENCE_PARAM = "audience"  # the URL parameter (and sidebar filter) of a saved audience
@@ -65,16 +66,16 @@ def _append(condition: str) -> None:
     st.session_state[RULE_KEY] = f"{current} and {condition}" if current else condition
 
 
-def condition_builder(customers: pd.DataFrame) -> None:
+def condition_builder(artifacts: Artifacts) -> None:
     """Pick a field, an operator and a value, then add the condition to the rule text (joined with 'and')."""
-    fields = [f for f in (*TEXT_FIELDS, *NUMBER_FIELDS, *DATE_FIELDS) if f in customers]
+    columns = per_source(artifacts, customer_columns)
+    fields = [f for f in (*TEXT_FIELDS, *NUMBER_FIELDS, *DATE_FIELDS) if f in columns]
     cols = st.columns([2, 1, 3, 1], vertical_alignment="bottom")
     field = cols[0].selectbox("Field", fields, key="builder_field", format_func=lambda f: FIELD_LABELS.get(f, f))
     kind = _kind(field)
     op = cols[1].selectbox("Operator", OPERATORS[kind], key=f"builder_op_{kind}")
     if kind == "text":
-        values = pd.Series(customers[field].dropna().unique()).astype(str)
-        choices = values.sort_values().tolist()[:3_000]
+        choices = per_source(artifacts, field_values, field=field)
         picked = cols[2].multiselect(
             "Values", choices, key=f"builder_values_{field}", max_selections=None if op in ("in", "not in") else 1
         )
@@ -96,10 +97,11 @@ def condition_builder(customers: pd.DataFrame) -> None:
         else:
             condition = f"{field} {op} {_number(cols[2].number_input('Value', value=0.0, key='builder_value'))}"
     else:
+        first, last = per_source(artifacts, field_range, field=field)
         picked = cols[2].date_input(
             "Dates" if op == "between" else "Date",
             key=f"builder_date_{op}",
-            value=(customers[field].min(), customers[field].max()) if op == "between" else customers[field].min(),
+            value=(first, last) if op == "between" else first,
             format="DD/MM/YYYY",
         )
         dates = list(picked) if isinstance(picked, tuple | list) else [picked]
@@ -142,15 +144,10 @@ def saved_table(audiences: list[Audience], sizes: list[int | None]) -> pd.DataFr
     )
 
 
-def saved_masks(artifacts: Artifacts, audiences: list[Audience]) -> dict[str, np.ndarray | None]:
-    """Each saved audience's customers (None when its rule no longer applies to this dataset)."""
-    out: dict[str, np.ndarray | None] = {}
-    for a in audiences:
-        try:
-            out[a.name] = cached_rule_mask(str(artifacts.folder), a.rule, artifacts.customers)[0]
-        except ValueError:
-            out[a.name] = None
-    return out
+def saved_audience_sizes(artifacts: Artifacts, audiences: list[Audience]) -> dict[str, int | None]:
+    """Each saved audience's size, counted by the engine (None when its rule no longer applies to this dataset)."""
+    sizes = per_source(artifacts, saved_sizes, rules=tuple(a.rule for a in audiences))
+    return dict(zip([a.name for a in audiences], sizes, strict=True))
 
 
 def forget_deleted(key: str, names: list[str]) -> None:
@@ -186,5 +183,5 @@ def save_audience(store: AudienceStore, name: str, description: str, rule: str, 
 def usable_audiences(artifacts: Artifacts) -> dict[str, str]:
     """Saved audiences whose rule applies to this dataset, as name -> rule."""
     audiences, _ = listed_audiences(audience_store(artifacts))  # the sidebar says when the database is down
-    masks = saved_masks(artifacts, audiences)
-    return {a.name: a.rule for a in audiences if masks[a.name] is not None}
+    sizes = saved_audience_sizes(artifacts, audiences)
+    return {a.name: a.rule for a in audiences if sizes[a.name] is not None}

@@ -26,11 +26,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.analysis.audience_rules import rule_mask
 from core.analysis.drift import drift_table
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options, unknown_age_count
 from core.analysis.movement import segment_moves
@@ -61,12 +59,6 @@ def load_version(version: str) -> Artifacts:
     if LINK_COLUMN in artifacts.transactions:
         return artifacts
     return replace(artifacts, transactions=link_transactions(artifacts.customers, artifacts.transactions))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_rule_mask(version: str, rule: str, _customers: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """The customers an audience rule selects in one dataset version (the rule's text determines its result)."""
-    return rule_mask(rule, _customers)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -134,6 +126,18 @@ def per_query(artifacts: Artifacts, filters: Filters, func: Callable[..., T], **
         raise ValueError("per_query needs a named function: lambdas would share one cache entry")
     version = str(artifacts.folder)
     return _queried(version, filters, name, tuple(sorted(params.items())), func, source_of(artifacts))
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _sourced(version: str, name: str, params: tuple, _func: Callable[..., T], _source) -> T:
+    """The result of _func(_source, **params), once per dataset version, function and params."""
+    return _func(_source, **dict(params))
+
+
+def per_source(artifacts: Artifacts, func: Callable[..., T], **params: Any) -> T:
+    """func(source, **params) answered by the engine, cached per dataset version (questions without filters)."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    return _sourced(str(artifacts.folder), name, tuple(sorted(params.items())), func, source_of(artifacts))
 
 
 @st.cache_data(max_entries=4, show_spinner="Scoring the file…")

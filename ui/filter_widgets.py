@@ -10,12 +10,13 @@ import numpy as np
 import streamlit as st
 
 from core.analysis.filters import FilterOptions, Filters
+from core.analysis.sql.audiences import check_rule
 from core.config import MAX_LOCATION_OPTIONS
 from core.pipeline.persistence import Artifacts
 from core.present.formats import format_inr, format_inr_short
 from core.present.markdown import escape_markdown
 from ui.audiences import audience_store, listed_audiences
-from ui.cache import cached_rule_mask
+from ui.cache import per_source
 from ui.state import KEPT_KEY, LOCATION_MATCH_KEY
 
 # Balances span 0 to 10^8: a slider over round, log-spaced steps is usable where a linear one is not.
@@ -202,7 +203,7 @@ def audience_filter(artifacts: Artifacts, start: dict) -> tuple[str, str] | None
     if not picked:
         return None
     try:
-        cached_rule_mask(str(artifacts.folder), audiences[picked].rule, artifacts.customers)
+        per_source(artifacts, check_rule, rule=audiences[picked].rule)
     except ValueError as exc:
         st.sidebar.warning(f"The audience {escape_markdown(picked)} can't be applied here: {escape_markdown(exc)}")
         return None

@@ -20,8 +20,26 @@ def _stack(masks: Mapping[str, np.ndarray]) -> tuple[list[str], np.ndarray]:
 def overlap_matrix(masks: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """Customers in both audiences of each pair (the diagonal is each audience's size)."""
     names, stacked = _stack(masks)
-    as_int = stacked.astype("int64")
-    shared = as_int @ as_int.T
+    return overlap_from_counts(names, _combination_counts(stacked))
+
+
+def _combination_counts(stacked: np.ndarray) -> np.ndarray:
+    """Customers per combination key (bit i set: in audience i), 2**n entries."""
+    weights = (1 << np.arange(len(stacked), dtype="int64"))[:, None]
+    keys = (stacked.astype("int64") * weights).sum(axis=0)
+    return np.bincount(keys, minlength=1 << len(stacked))
+
+
+def overlap_from_counts(names: list[str], counts: np.ndarray) -> pd.DataFrame:
+    """overlap_matrix from the customers per combination key (e.g. counted by the engine)."""
+    keys = np.arange(len(counts))
+    shared = np.array(
+        [
+            [int(counts[(keys >> i & 1) & (keys >> j & 1) == 1].sum()) for j in range(len(names))]
+            for i in range(len(names))
+        ],
+        dtype="int64",
+    )
     return pd.DataFrame(shared, index=pd.Index(names, name="Audience"), columns=names)
 
 
@@ -32,9 +50,11 @@ def intersections(masks: Mapping[str, np.ndarray]) -> pd.DataFrame:
     one audience). The counts add up to the size of the union.
     """
     names, stacked = _stack(masks)
-    weights = (1 << np.arange(len(names), dtype="int64"))[:, None]
-    keys = (stacked.astype("int64") * weights).sum(axis=0)
-    counts = np.bincount(keys, minlength=1 << len(names))
+    return intersections_from_counts(names, _combination_counts(stacked))
+
+
+def intersections_from_counts(names: list[str], counts: np.ndarray) -> pd.DataFrame:
+    """intersections from the customers per combination key (bit i set: in audience i)."""
     rows = [
         {**{n: bool(key >> i & 1) for i, n in enumerate(names)}, "customers": int(counts[key])}
         for key in range(1, 1 << len(names))

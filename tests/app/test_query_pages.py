@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.conftest import assert_clean, run_page
+from tests.app.figures import figures
 
 
 @pytest.fixture
@@ -47,3 +48,87 @@ def test_pages_that_only_keep_the_filters_build_no_view(no_frames, page):
     at = run_page(page, segment="Low")
     assert_clean(at)
     assert any("customers match" in m.value for m in at.sidebar.markdown)
+
+
+# ---- no page holds a per-customer frame of the whole dataset -----------------------------------------------
+
+LARGE = 400  # the "large" threshold of these tests: a per-customer result this long is a frame of everyone
+
+
+class _Refused:
+    """Stands for the in-memory customers and transactions frames: any use fails the test."""
+
+    def _refuse(self, *args, **kwargs):
+        raise AssertionError("this page read the in-memory frame of all customers or transactions")
+
+    __getattr__ = __getitem__ = __len__ = __iter__ = __contains__ = _refuse
+
+
+@pytest.fixture
+def bounded(monkeypatch, trained):
+    """Pages see artifacts without the in-memory frames, sample sizes far below the dataset's size, and every
+    engine result with a CustomerID column is recorded (its row count): the longest must stay below LARGE."""
+    from dataclasses import replace
+
+    import ui.page
+    from core.analysis.sql.source import VersionSource
+
+    assert len(trained.customers) > 2 * LARGE  # the dataset is "large" for these tests
+    for name, value in (("MAP_POINTS", 150), ("BACKGROUND_POINTS", 100), ("MAX_ID_OPTIONS", 50), ("LIST_ROWS", 40)):
+        monkeypatch.setattr(f"core.config.{name}", value)
+    monkeypatch.setattr("ui.map_view.MAP_POINTS", 150)
+    monkeypatch.setattr("ui.map_view.LIST_ROWS", 40)
+    loaded = ui.page.get_artifacts
+
+    def without_frames():
+        return replace(loaded(), customers=_Refused(), transactions=_Refused())
+
+    monkeypatch.setattr("ui.page.get_artifacts", without_frames)
+    lengths: list[int] = []
+    query = VersionSource.query
+
+    def recorded(self, sql, params=None):
+        found = query(self, sql, params)
+        if "CustomerID" in found.columns:
+            lengths.append(len(found))
+        return found
+
+    monkeypatch.setattr(VersionSource, "query", recorded)
+    return lengths
+
+
+@pytest.mark.parametrize("mode", ["features", "pca2", "pca3"])
+def test_segment_map_draws_the_engines_sample_only(bounded, mode):
+    at = run_page("pages/2_Segment_map.py", segment="Low", map=mode)
+    assert_clean(at)
+    fig = figures(at)[0]
+    drawn = sum(len(t.get("customdata") or []) for t in fig["data"])
+    assert 100 <= drawn <= 160  # the configured sample of 150 (quota floors may add a point per segment)
+    assert max(bounded, default=0) < LARGE
+
+
+def test_customer_lookup_reads_only_the_customers_asked_for(bounded, trained):
+    at = run_page("pages/4_Customer_lookup.py", gender="F")
+    ids = trained.customers["CustomerID"].iloc[[3, 700]].tolist()
+    at.text_area(key="lookup_paste").input(", ".join(ids)).run()
+    assert_clean(at)
+    assert any("2 customers found" in s.value for s in at.subheader)
+    assert max(bounded) < LARGE
+
+
+@pytest.mark.parametrize("mode", ["Customer", "Prospect"])
+def test_what_if_builds_its_median_customer_and_background_by_queries(bounded, mode):
+    at = run_page("pages/5_What_if.py", segment="High")
+    at.segmented_control(key="what_if_mode").set_value(mode).run()
+    assert_clean(at)
+    assert max(bounded, default=0) < LARGE
+
+
+def test_audiences_are_sized_by_queries(bounded, trained):
+    at = run_page("pages/9_Audiences.py")
+    at.text_area(key="audience_rule").input("segment = 'High' and gender = 'F'").run()
+    assert_clean(at)
+    c = trained.customers
+    expected = int(((c["segment"] == "High") & (c["gender"] == "F")).sum())
+    assert next(m.value for m in at.metric if m.label == "Audience size") == f"{expected:,}"
+    assert max(bounded, default=0) < LARGE

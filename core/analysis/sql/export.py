@@ -14,9 +14,11 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import pandas as pd
+
 from core.analysis.filters import Filters
 from core.analysis.sql.predicates import Predicate, filters_predicate
-from core.analysis.sql.source import RFM_TABLE, VersionSource
+from core.analysis.sql.source import RFM_TABLE, ROW_COLUMN, VersionSource
 from core.pipeline.clean import FORMULA_STARTS
 
 
@@ -104,3 +106,16 @@ def write_customers_csv(source: VersionSource, filters: Filters, path: Path, whe
         return int(rows[0])
     finally:
         Path(body).unlink(missing_ok=True)
+
+
+def read_customers(source: VersionSource, filters: Filters, where: Predicate | None = None) -> pd.DataFrame:
+    """The filtered customers (or those of `where`) as a frame in file order, index = row in customers.parquet.
+
+    For a short list's in-memory download only, built when it is clicked; long lists go through
+    write_customers_csv instead.
+    """
+    where = where or filters_predicate(filters)
+    found = source.query(f"SELECT * FROM {RFM_TABLE} WHERE {where.sql} ORDER BY {ROW_COLUMN}", where.params)
+    found.index = pd.Index(found.pop(ROW_COLUMN).to_numpy(dtype="int64"))
+    found["segment"] = pd.Categorical(found["segment"], categories=list(source.segment_names), ordered=True)
+    return found

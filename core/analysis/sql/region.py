@@ -16,6 +16,7 @@ import pandas as pd
 from core.analysis.filters import Filters
 from core.analysis.projection import fit_projection
 from core.analysis.region import MapAxes, Region
+from core.analysis.sql.export import read_customers
 from core.analysis.sql.predicates import Predicate, filters_predicate
 from core.analysis.sql.sample import sample_view, sample_where
 from core.analysis.sql.source import ROW_COLUMN, VersionSource
@@ -142,8 +143,4 @@ def region_customers(
 
     For the in-memory download only, built when it is clicked; long lists stream from disk instead.
     """
-    where = region_predicate(source, filters, axes, region, sample_size)
-    found = source.query(f"SELECT * FROM {where.table} WHERE {where.sql} ORDER BY {ROW_COLUMN}", where.params)
-    found.index = pd.Index(found.pop(ROW_COLUMN).to_numpy(dtype=np.int64))
-    found["segment"] = pd.Categorical(found["segment"], categories=list(source.segment_names), ordered=True)
-    return found
+    return read_customers(source, filters, region_predicate(source, filters, axes, region, sample_size))
