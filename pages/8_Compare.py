@@ -2,34 +2,25 @@
 
 import streamlit as st
 
-from core.analysis.compare import (
-    compare_frame,
-    compare_groups,
-    default_groups,
-    effect_display,
-    effect_table,
-    group_labels,
-    group_mask,
-    kpi_display,
-)
+from core.analysis.compare import default_groups, effect_display, effect_table, kpi_display
+from core.analysis.sql.compare import compare_groups, group_histogram, group_labels
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
-from core.present.charts import feature_histogram
+from core.present.charts import segment_histogram_bars
 from core.present.compare_charts import group_share_bar
 from core.present.figures import group_colour_map
 from core.present.markdown import bullet_list
 from ui.audiences import usable_audiences
-from ui.cache import per_view
+from ui.cache import per_query, per_source
 from ui.page import open_page
-from ui.sidebar import sidebar_filters
+from ui.sidebar import sidebar_query_filters
 from ui.widgets import download_csv
 
 st.set_page_config(page_title="Compare · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Compare", "How do two groups of customers differ, and by how much?")
-filters, view = sidebar_filters(artifacts)
-customers = artifacts.customers
+filters, _ = sidebar_query_filters(artifacts)
 audiences = usable_audiences(artifacts)
 
-labels = group_labels(customers, audiences)
+labels = per_source(artifacts, group_labels, audiences=tuple(audiences.items()))
 first, second = default_groups(labels, filters.is_active)
 left, right = st.columns(2)
 a = left.selectbox(
@@ -40,7 +31,8 @@ a = left.selectbox(
     help="Segments and audiences are taken within the sidebar's selection; 'everyone else' is outside it.",
 )
 b = right.selectbox("Group B", labels, labels.index(second), key="compare_b")
-result = per_view(artifacts, filters, compare_groups, view, customers, a=a, b=b, audiences=tuple(audiences.items()))
+groups = dict(a=a, b=b, audiences=tuple(audiences.items()))
+result = per_query(artifacts, filters, compare_groups, **groups)  # aggregates per group, by the engine
 if not result.a.customers or not result.b.customers:
     st.info(result.sentences[0], icon=":material/filter_alt_off:")
     st.stop()
@@ -78,14 +70,10 @@ feature = st.selectbox(
     "Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"), format_func=feature_label, key="compare_feature"
 )
 st.caption(FEATURES[feature].description)
-masks = (group_mask(customers, view, a, audiences), group_mask(customers, view, b, audiences))
-groups = compare_frame(customers[[feature]], *masks, (a, b))
+log = feature in MONEY_FEATURES
+h = per_query(artifacts, filters, group_histogram, feature=feature, log=log, **groups)
 colours = group_colour_map((a, b))  # A and B keep one colour each on every chart, never a segment's colour
-st.plotly_chart(
-    feature_histogram(
-        groups, feature, log=feature in MONEY_FEATURES, normalise=True, colours=colours, legend_title="Group"
-    )
-)
+st.plotly_chart(segment_histogram_bars(h.counts, h.edges, h.names, feature, log, True, h.hidden, colours, "Group"))
 st.caption("Each group's bars add up to 100% of that group, so groups of different sizes compare fairly.")
 
 st.subheader("Who they are")

@@ -132,3 +132,15 @@ def test_audiences_are_sized_by_queries(bounded, trained):
     expected = int(((c["segment"] == "High") & (c["gender"] == "F")).sum())
     assert next(m.value for m in at.metric if m.label == "Audience size") == f"{expected:,}"
     assert max(bounded, default=0) < LARGE
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Segment High", "Segment Low"), ("The current selection", "Everyone else (not in the selection)")]
+)
+def test_compare_is_answered_by_aggregates(bounded, a, b):
+    at = run_page("pages/8_Compare.py", gender="F")
+    at.selectbox(key="compare_a").set_value(a)
+    at.selectbox(key="compare_b").set_value(b).run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) >= 3 and at.dataframe
+    assert max(bounded, default=0) < LARGE
