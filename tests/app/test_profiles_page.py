@@ -52,7 +52,7 @@ def test_a_persona_per_segment_relative_to_the_whole_bank(trained):
     personas = [m.value.replace("\\", "") for m in at.markdown if "typical customer's" in m.value]
     assert len(personas) == 3
     for persona, segment in zip(personas, ["Low", "Medium", "High"], strict=True):
-        assert f"(₹{balance[segment]:,.0f})" in persona
+        assert f"median balance ₹{balance[segment]:,.0f}, " in persona
     # with a filter, "typical customer" still means the whole bank: High's ratio does not change
     at.multiselect(key="segment").select("High").run()
     assert_clean(at)
