@@ -2,13 +2,8 @@
 
 import streamlit as st
 
-from core.analysis.profiles import (
-    compare_to_base,
-    demographic_mix,
-    feature_summary,
-    profile_segments,
-    timing_by_segment,
-)
+from core.analysis.sql.aggregates import profile_segments
+from core.analysis.sql.profiles import compare_to_base, demographic_mix, feature_summary, timing_by_segment
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.present.activity_charts import hourly_activity_line
 from core.present.charts import (
@@ -22,11 +17,11 @@ from core.present.export import chart_config
 from core.present.insights import defining_insights, segment_insights
 from core.present.markdown import bullet_list
 from core.scoring.definitions import SEGMENTS_EXPLAINED, definition_texts
-from ui.cache import per_view
+from ui.cache import per_query
 from ui.page import open_page
 from ui.profile_sections import customer_list_section, personas_section
 from ui.rfm_ui import rfm_section
-from ui.sidebar import sidebar_filters
+from ui.sidebar import sidebar_query_filters
 from ui.widgets import (
     report_pack_button,
     segment_cards,
@@ -35,29 +30,29 @@ from ui.widgets import (
 
 st.set_page_config(page_title="Segment profiles · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Segment profiles", "What sets each segment apart, and who is in it?")
-filters, view = sidebar_filters(artifacts)
-stop_if_empty(view)
+filters, matching = sidebar_query_filters(artifacts)
+stop_if_empty(matching)
 
-profile = per_view(artifacts, filters, profile_segments, view)
+profile = per_query(artifacts, filters, profile_segments)  # every number of this page is an engine query
 segment_cards(profile, definition_texts(artifacts.models))
 st.caption(SEGMENTS_EXPLAINED)
-report_pack_button(filters, view, artifacts.customers, artifacts.transactions)
+report_pack_button(artifacts, filters, matching)
 
 st.subheader("What defines the segments")
 st.caption(
     "True by construction: the segments are cut on balance and average transaction, so these differences are "
     "what the segments mean, not findings."
 )
-st.markdown(bullet_list(per_view(artifacts, filters, defining_insights, view, profile)))
+st.markdown(bullet_list(defining_insights(profile=profile)))
 st.subheader("What the data says")
-st.markdown(bullet_list(per_view(artifacts, filters, segment_insights, view, profile)))
+st.markdown(bullet_list(segment_insights(profile=profile)))
 
 st.subheader("Personas")
-timing = per_view(artifacts, filters, timing_by_segment, view, artifacts.transactions)
-personas_section(artifacts, filters, view, profile, timing)
+timing = per_query(artifacts, filters, timing_by_segment)
+personas_section(artifacts, profile, timing)
 
 st.subheader("Compared with the average customer")
-comparison = per_view(artifacts, filters, compare_to_base, view, artifacts.customers)
+comparison = per_query(artifacts, filters, compare_to_base)
 st.plotly_chart(segment_comparison_heatmap(comparison), height=520, config=chart_config("segment_comparison", filters))
 st.caption(
     "Each cell: how far the average of the segment's customers shown sits from the average customer of the "
@@ -76,10 +71,10 @@ log = right.toggle(
     help="Equal steps are equal multiples: best for money.",
 )
 st.caption(FEATURES[feature].description)
-st.plotly_chart(feature_box_by_segment(feature_summary(view, feature), log=log))
+st.plotly_chart(feature_box_by_segment(per_query(artifacts, filters, feature_summary, feature=feature), log=log))
 
 st.subheader("Who they are")
-mix = per_view(artifacts, filters, demographic_mix, view)
+mix = per_query(artifacts, filters, demographic_mix)
 left, right = st.columns(2)
 left.plotly_chart(gender_mix_bar(mix.gender))
 right.plotly_chart(age_band_bar(mix.age_band))
@@ -89,6 +84,6 @@ st.caption("The five biggest locations of each segment; bars show the share of t
 st.subheader("When they transact")
 st.plotly_chart(hourly_activity_line(timing))
 
-rfm_section(artifacts, filters, view)
+rfm_section(artifacts, filters)
 
-customer_list_section(artifacts, filters, view, profile)
+customer_list_section(artifacts, filters, profile)

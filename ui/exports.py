@@ -29,7 +29,7 @@ from core.analysis.filters import Filters
 from core.analysis.sql.aggregates import count_customers
 from core.analysis.sql.export import write_customers_csv
 from core.analysis.sql.predicates import Predicate
-from core.config import DATA_DIR, STREAM_DOWNLOAD_ROWS
+from core.config import DATA_DIR
 from core.pipeline.persistence import Artifacts
 from core.present.export import export_filename
 from core.present.formats import format_bytes
@@ -155,13 +155,3 @@ def stream_download(
 def segment_filters(filters: Filters, segment: str) -> Filters:
     """The sidebar's filters narrowed to one segment (a segment list of the view)."""
     return replace(filters, segments=(segment,))
-
-
-def list_download(artifacts: Artifacts, filters: Filters, members, base: str, key: str, label: str) -> None:
-    """A customer list's download: streamed from disk when long and served by serve.py, else built in memory."""
-    from ui.widgets import download_csv
-
-    if route_enabled() and len(members) > STREAM_DOWNLOAD_ROWS:
-        stream_download(artifacts, filters, base, key=f"{key}_stream")
-    else:
-        download_csv(members, base, filters, key=key, label=label)

@@ -1,17 +1,18 @@
-"""The Segment profiles button for one-page segment summaries (a zip of one PNG per segment), drawn on click."""
+"""The Segment profiles button for one-page segment summaries (a zip of one PNG per segment), drawn on click from
+engine queries (core.present.summary.queried_summary_figures)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pandas as pd
 import streamlit as st
 
 from core.analysis.filters import Filters
+from core.analysis.sql.source import VersionSource
 from core.present.export import export_filename
 from core.present.filter_text import describe_filters
 from core.present.images import ImageRenderError, renderer_problem
-from core.present.summary import segment_summary_figures, summaries_zip, summary_pngs
+from core.present.summary import queried_summary_figures, summaries_zip, summary_pngs
 from ui.state import active_dataset_name, dataset_folder
 
 ZIP_MIME = "application/zip"
@@ -24,16 +25,16 @@ def summary_context(filters: Filters) -> str:
     return f"Dataset {name} · model {dataset_folder(name).resolve().name} · {describe_filters(filters)} · {when}"
 
 
-def build_summaries(filters: Filters, view: pd.DataFrame, customers: pd.DataFrame, tx: pd.DataFrame) -> bytes:
+def build_summaries(source: VersionSource, filters: Filters) -> bytes:
     """The zip of summaries; if the browser fails after all, a zip holding README.txt that says why (no error)."""
-    figures = segment_summary_figures(view, customers, tx, summary_context(filters))
+    figures = queried_summary_figures(source, filters, summary_context(filters))
     try:
         return summaries_zip(summary_pngs(figures))
     except ImageRenderError as error:
         return summaries_zip({}, [str(error)])
 
 
-def summary_button(filters: Filters, view: pd.DataFrame, customers: pd.DataFrame, tx: pd.DataFrame) -> None:
+def summary_button(source: VersionSource, filters: Filters) -> None:
     """A download of one-page summaries per segment, drawn only when clicked (in Streamlit's download thread,
     so the page never waits); one line saying why instead when kaleido or Chromium is missing."""
     problem = renderer_problem()
@@ -42,7 +43,7 @@ def summary_button(filters: Filters, view: pd.DataFrame, customers: pd.DataFrame
         return
     st.download_button(
         "Segment summaries (PNG)",
-        data=lambda: build_summaries(filters, view, customers, tx),
+        data=lambda: build_summaries(source, filters),
         file_name=export_filename("segment_summaries", filters, "zip"),
         mime=ZIP_MIME,
         key="segment_summaries",

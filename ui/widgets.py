@@ -11,12 +11,14 @@ import streamlit as st
 
 from core.analysis.filters import Filters
 from core.analysis.segments import segment_names
+from core.pipeline.persistence import Artifacts
 from core.present.excel import XLSX_MIME, to_xlsx_bytes
 from core.present.export import customer_table, export_filename, to_csv_bytes
 from core.present.figures import segment_colour_map
 from core.present.filter_text import describe_filters
 from core.present.formats import format_count, format_inr, format_inr_short
-from core.present.report_pack import profile_report_pack
+from core.present.report_pack import queried_numbers, report_pack_of
+from ui.cache import cached_source
 from ui.state import active_dataset_name, dataset_folder
 from ui.summaries import summary_button
 
@@ -98,13 +100,14 @@ def download_csv(
         row.caption(f"Excel is offered up to {EXCEL_OFFERED_ROWS:,} rows; this table has {size:,}: use CSV.")
 
 
-def report_pack_button(filters: Filters, view: pd.DataFrame, customers: pd.DataFrame, tx: pd.DataFrame) -> None:
-    """One click: the Segment profiles report pack (core.present.report_pack), built only when clicked; beside it
-    the one-page summaries per segment (ui.summaries)."""
+def report_pack_button(artifacts: Artifacts, filters: Filters, rows: int) -> None:
+    """One click: the Segment profiles report pack (core.present.report_pack), built by queries only when clicked;
+    beside it the one-page summaries per segment (ui.summaries)."""
+    source = cached_source(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
     row = st.container(horizontal=True, vertical_alignment="center")
     row.download_button(
         "Report pack (Excel)",
-        data=lambda: profile_report_pack(view, customers, tx, export_notes(filters, len(view))),
+        data=lambda: report_pack_of(queried_numbers(source, filters), export_notes(filters, rows)),
         file_name=export_filename("segment_report_pack", filters, "xlsx"),
         mime=XLSX_MIME,
         key="report_pack",
@@ -115,7 +118,7 @@ def report_pack_button(filters: Filters, view: pd.DataFrame, customers: pd.DataF
         "picture, plus the insights, personas and an About sheet (dataset, model version, filters).",
     )
     with row:
-        summary_button(filters, view, customers, tx)
+        summary_button(source, filters)
 
 
 def stop_if_empty(view: pd.DataFrame | int) -> None:

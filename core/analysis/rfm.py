@@ -13,6 +13,7 @@ one SQL query (window functions), for an engine that holds the customers table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,10 +161,12 @@ def score_spread(customers: pd.DataFrame, column: str) -> ScoreSpread:
     return ScoreSpread(column, used, top_share, top_value)
 
 
-def impossible_segments(customers: pd.DataFrame) -> list[str]:
-    """Named segments that no combination of the R and F scores that occur can reach."""
-    rs = score_spread(customers, "rfm_recency").used
-    fs = score_spread(customers, "rfm_frequency").used
+def impossible_segments(customers: pd.DataFrame | Mapping[str, ScoreSpread]) -> list[str]:
+    """Named segments that no combination of the R and F scores that occur can reach (from the customers, or
+    from each letter's ScoreSpread)."""
+    spreads = customers if isinstance(customers, Mapping) else None
+    rs = (spreads["rfm_recency"] if spreads else score_spread(customers, "rfm_recency")).used
+    fs = (spreads["rfm_frequency"] if spreads else score_spread(customers, "rfm_frequency")).used
     reachable = {RFM_GRID[(r, f)] for r in rs for f in fs}
     return [s for s in RFM_SEGMENTS if s not in reachable]
 
@@ -174,14 +177,15 @@ def _scores_text(used: tuple[int, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def frequency_note(customers: pd.DataFrame) -> str | None:
+def frequency_note(customers: pd.DataFrame | Mapping[str, ScoreSpread]) -> str | None:
     """Plain words on a degenerate score (fewer than five scores occur), or None when every score occurs.
 
-    Pass the whole customer base: the scores are quintiles of it.
+    Pass the whole customer base (the scores are quintiles of it), or each letter's ScoreSpread of it.
     """
+    spreads = customers if isinstance(customers, Mapping) else {c: score_spread(customers, c) for c in SCORE_COLUMNS}
     notes = []
     for column in SCORE_COLUMNS:
-        spread = score_spread(customers, column)
+        spread = spreads[column]
         if len(spread.used) >= N_SCORES or not spread.used:
             continue
         feature, _ = RFM_INPUTS[column]
@@ -198,7 +202,7 @@ def frequency_note(customers: pd.DataFrame) -> str | None:
         )
     if not notes:
         return None
-    lost = impossible_segments(customers)
+    lost = impossible_segments(spreads)
     if lost:
         notes.append(
             f"No customer can fall in {', '.join(lost[:-1]) + ' or ' if len(lost) > 1 else ''}{lost[-1]}: "
@@ -242,6 +246,11 @@ def rfm_sql(table: str = "customers") -> str:
 
 def rfm_grid_table(customers: pd.DataFrame) -> pd.DataFrame:
     """The R x F grid as text cells 'Champions: 1,234', so empty cells and the degenerate columns show."""
-    counts, names = rfm_grid(customers), grid_names()
+    return grid_table(rfm_grid(customers))
+
+
+def grid_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """rfm_grid_table from the grid's counts (rfm_grid, or the same counted by the engine)."""
+    names = grid_names()
     cells = [[f"{names.iat[i, j]}: {counts.iat[i, j]:,}" for j in range(5)] for i in range(5)]
     return pd.DataFrame(cells, index=counts.index, columns=counts.columns)

@@ -145,7 +145,7 @@ def _insight_single(row: pd.Series) -> str:
     )
 
 
-def defining_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = None) -> list[str]:
+def defining_insights(customers: pd.DataFrame | None = None, profile: pd.DataFrame | None = None) -> list[str]:
     """How the segments differ on the money they are cut on: true by construction, so not findings.
 
     Balance and average transaction define the segments (core.pipeline.segment), so "High's median
@@ -161,7 +161,7 @@ def defining_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = No
     return [c for c in candidates if c]
 
 
-def segment_insights(customers: pd.DataFrame, profile: pd.DataFrame | None = None) -> list[str]:
+def segment_insights(customers: pd.DataFrame | None = None, profile: pd.DataFrame | None = None) -> list[str]:
     """Findings: how the segments differ beyond the money that defines them, each with its numbers.
 
     Size, frequency, recency, age and gender (empty list for no customers); the money differences are in
@@ -318,19 +318,23 @@ def _persona(row: pd.Series, base: pd.Series, busiest: tuple[str, float] | None 
 
 
 def describe_personas(
-    customers: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
     base: pd.DataFrame | None = None,
     profile: pd.DataFrame | None = None,
     timing: pd.DataFrame | None = None,
+    reference: pd.Series | None = None,
 ) -> dict[str, str]:
     """A short data-driven persona per segment present, relative to `base` (default: the same customers).
 
     Pass the whole customer base as `base` when `customers` is a filtered view, so "typical customer"
     keeps meaning the typical customer of the bank; pass `profile` to reuse profile_segments(customers), and
-    `timing` (timing_by_segment of the same customers) to say when each segment transacts most often.
+    `timing` (timing_by_segment of the same customers) to say when each segment transacts most often, and
+    `reference` (the base's median balance and transaction and mean transactions, e.g. counted by the engine)
+    instead of `base`.
     """
     profile = profile_segments(customers) if profile is None else profile
-    reference = _base_profile(customers if base is None else base)
+    if reference is None:
+        reference = _base_profile(customers if base is None else base)
     busiest = busiest_part_of_day(timing) if timing is not None else {}
     return {
         str(row["segment"]): _persona(row, reference, busiest.get(str(row["segment"]))) for _, row in profile.iterrows()

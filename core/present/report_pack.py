@@ -11,13 +11,18 @@ charts and its About sheet says why.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.analysis.profiles import compare_to_base, demographic_mix, profile_segments, timing_by_segment
+from core.analysis.filters import Filters
+from core.analysis.profiles import DemographicMix, compare_to_base, demographic_mix, profile_segments, timing_by_segment
 from core.analysis.rfm import SEGMENT_COLUMN, rfm_crosstab
 from core.analysis.segments import segment_names
+from core.analysis.sql import profiles as sql_profiles
+from core.analysis.sql.aggregates import profile_segments as sql_profile_segments
+from core.analysis.sql.source import VersionSource
 from core.pipeline.features import FEATURES
 from core.present.activity_charts import hourly_activity_line
 from core.present.charts import age_band_bar, gender_mix_bar, location_bar, segment_comparison_heatmap
@@ -57,16 +62,48 @@ def _wide_shares(table: pd.DataFrame, key: str, names: Sequence[str], label: str
     return wide.rename_axis(label).reset_index()
 
 
+@dataclass(frozen=True)
+class ProfileNumbers:
+    """What the report pack is made of: the page's numbers for one view, however they were computed."""
+
+    names: list[str]
+    profile: pd.DataFrame
+    mix: DemographicMix
+    comparison: pd.DataFrame
+    insights: list[str]
+    personas: dict[str, str]
+    timing: pd.DataFrame
+    crosstab: pd.DataFrame | None
+
+
+def profile_numbers(view: pd.DataFrame, customers: pd.DataFrame, transactions: pd.DataFrame) -> ProfileNumbers:
+    """The pack's numbers from the in-memory view, the whole base and the transactions."""
+    profile = profile_segments(view)
+    return ProfileNumbers(
+        segment_names(view),
+        profile,
+        demographic_mix(view),
+        compare_to_base(view, customers),
+        segment_insights(view, profile),
+        describe_personas(view, customers, profile),
+        timing_by_segment(view, transactions),
+        rfm_crosstab(view) if SEGMENT_COLUMN in view else None,
+    )
+
+
 def profile_tables(view: pd.DataFrame, customers: pd.DataFrame, transactions: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every table of the Segment profiles page for the view, with readable headers, in page order."""
-    names = segment_names(view)
-    profile = profile_segments(view)
-    mix = demographic_mix(view)
-    comparison = compare_to_base(view, customers)
-    comparison = comparison.rename(index=lambda f: FEATURES[f].label if f in FEATURES else f).rename_axis("Feature")
+    return tables_of(profile_numbers(view, customers, transactions))
+
+
+def tables_of(numbers: ProfileNumbers) -> dict[str, pd.DataFrame]:
+    """profile_tables from the pack's numbers."""
+    names, profile, mix = numbers.names, numbers.profile, numbers.mix
+    comparison = numbers.comparison.rename(index=lambda f: FEATURES[f].label if f in FEATURES else f)
+    comparison = comparison.rename_axis("Feature")
     gender = mix.gender.assign(gender=mix.gender["gender"].map(gender_label))
-    summary = [("Insight", line) for line in segment_insights(view, profile)]
-    summary += [(f"Persona: {seg}", text) for seg, text in describe_personas(view, customers, profile).items()]
+    summary = [("Insight", line) for line in numbers.insights]
+    summary += [(f"Persona: {seg}", text) for seg, text in numbers.personas.items()]
     tables = {
         "Summary": pd.DataFrame(summary, columns=["Item", "Text"]),
         "Segment profiles": profile.assign(segment=profile["segment"].astype(str)).rename(columns=PROFILE_HEADERS),
@@ -82,10 +119,10 @@ def profile_tables(view: pd.DataFrame, customers: pd.DataFrame, transactions: pd
                 "share": "Share of the segment (%)",
             }
         ),
-        "Timing": _wide_shares(timing_by_segment(view, transactions), "hour", names, "Hour of day"),
+        "Timing": _wide_shares(numbers.timing, "hour", names, "Hour of day"),
     }
-    if SEGMENT_COLUMN in view:
-        tables["Budget x RFM"] = rfm_crosstab(view).reset_index()
+    if numbers.crosstab is not None:
+        tables["Budget x RFM"] = numbers.crosstab.reset_index()
     return tables
 
 
@@ -118,13 +155,18 @@ def profile_charts(tables: dict[str, pd.DataFrame], names: Sequence[str]) -> dic
 
 def profile_figures(view: pd.DataFrame, customers: pd.DataFrame, transactions: pd.DataFrame) -> dict[str, go.Figure]:
     """The page's own Plotly charts, by the sheet they illustrate."""
-    mix = demographic_mix(view)
+    return figures_of(profile_numbers(view, customers, transactions))
+
+
+def figures_of(numbers: ProfileNumbers) -> dict[str, go.Figure]:
+    """profile_figures from the pack's numbers."""
+    mix = numbers.mix
     return {
-        "Compared with average": segment_comparison_heatmap(compare_to_base(view, customers)),
+        "Compared with average": segment_comparison_heatmap(numbers.comparison),
         "Gender mix": gender_mix_bar(mix.gender),
         "Age bands": age_band_bar(mix.age_band),
         "Top locations": location_bar(mix.locations),
-        "Timing": hourly_activity_line(timing_by_segment(view, transactions)),
+        "Timing": hourly_activity_line(numbers.timing),
     }
 
 
@@ -143,14 +185,34 @@ def profile_report_pack(
     pictures: bool = True,
 ) -> bytes:
     """The report pack of the Segment profiles page as .xlsx bytes (with chart pictures when they can be drawn)."""
-    tables = profile_tables(view, customers, transactions)
+    return report_pack_of(profile_numbers(view, customers, transactions), about, pictures)
+
+
+def report_pack_of(numbers: ProfileNumbers, about: Sequence[tuple[str, str]], pictures: bool = True) -> bytes:
+    """profile_report_pack from the pack's numbers (e.g. answered by the engine)."""
+    tables = tables_of(numbers)
     drawn: dict[str, bytes] = {}
     note = "Not asked for."
     if pictures:
         try:
-            drawn = profile_pictures(profile_figures(view, customers, transactions))
+            drawn = profile_pictures(figures_of(numbers))
             note = "The page's charts as PNG pictures (kaleido with Chromium), under the native Excel charts."
         except ImageRenderError as error:
             note = str(error)
     about = [*about, ("Chart pictures", note)]
-    return to_xlsx_bytes(tables, about, profile_charts(tables, segment_names(view)), drawn)
+    return to_xlsx_bytes(tables, about, profile_charts(tables, numbers.names), drawn)
+
+
+def queried_numbers(source: VersionSource, filters: Filters) -> ProfileNumbers:
+    """The pack's numbers answered by the engine (core.analysis.sql): the same tables, no frame of customers."""
+    profile = sql_profile_segments(source, filters)
+    return ProfileNumbers(
+        list(source.segment_names),
+        profile,
+        sql_profiles.demographic_mix(source, filters),
+        sql_profiles.compare_to_base(source, filters),
+        segment_insights(profile=profile),
+        describe_personas(profile=profile, reference=sql_profiles.base_profile(source)),
+        sql_profiles.timing_by_segment(source, filters),
+        sql_profiles.rfm_crosstab(source, filters),
+    )

@@ -13,13 +13,18 @@ import io
 import textwrap
 import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.analysis.profiles import compare_to_base, demographic_mix, profile_segments, timing_by_segment
+from core.analysis.filters import Filters
+from core.analysis.profiles import DemographicMix, compare_to_base, demographic_mix, profile_segments, timing_by_segment
 from core.analysis.segments import segment_names
+from core.analysis.sql import profiles as sql_profiles
+from core.analysis.sql.aggregates import profile_segments as sql_profile_segments
+from core.analysis.sql.source import VersionSource
 from core.pipeline.features import FEATURES
 from core.present.figures import TEMPLATE, segment_colour_map
 from core.present.filter_text import safe_slug
@@ -178,22 +183,63 @@ def segment_summary_figures(
     profile = profile_segments(view)
     if profile.empty:
         return {}
-    names = segment_names(view)
-    colours = segment_colour_map(segment_names(customers) if "segment" in customers else names)
-    personas = describe_personas(view, customers, profile)
-    comparison = compare_to_base(view, customers)
-    mix, bank_mix = demographic_mix(view), demographic_mix(customers)
+    colours = segment_colour_map(segment_names(customers) if "segment" in customers else segment_names(view))
+    pieces = SummaryPieces(
+        profile,
+        describe_personas(view, customers, profile),
+        compare_to_base(view, customers),
+        demographic_mix(view),
+        demographic_mix(customers),
+        timing_by_segment(view, transactions),
+        timing_by_segment(customers, transactions),
+    )
+    return summary_figures_of(pieces, colours, context)
+
+
+def queried_summary_figures(source: VersionSource, filters: Filters, context: str) -> dict[str, go.Figure]:
+    """segment_summary_figures answered by the engine (the view's and the whole bank's numbers are queries)."""
+    profile = sql_profile_segments(source, filters)
+    if profile.empty:
+        return {}
+    everyone = Filters()
+    pieces = SummaryPieces(
+        profile,
+        describe_personas(profile=profile, reference=sql_profiles.base_profile(source)),
+        sql_profiles.compare_to_base(source, filters),
+        sql_profiles.demographic_mix(source, filters),
+        sql_profiles.demographic_mix(source, everyone),
+        sql_profiles.timing_by_segment(source, filters),
+        sql_profiles.timing_by_segment(source, everyone),
+    )
+    return summary_figures_of(pieces, segment_colour_map(list(source.segment_names)), context)
+
+
+@dataclass(frozen=True)
+class SummaryPieces:
+    """The numbers the summary pages are drawn from: the view's, and the bank's mixes and hours beside them."""
+
+    profile: pd.DataFrame
+    personas: dict[str, str]
+    comparison: pd.DataFrame
+    mix: DemographicMix
+    bank_mix: DemographicMix
+    timing: pd.DataFrame
+    bank_timing: pd.DataFrame
+
+
+def summary_figures_of(pieces: SummaryPieces, colours: Mapping[str, str], context: str) -> dict[str, go.Figure]:
+    """One summary figure per segment of the profile, from the pieces."""
+    mix, bank_mix, comparison = pieces.mix, pieces.bank_mix, pieces.comparison
     mixes = {"gender": mix.gender, "age_band": mix.age_band, "locations": mix.locations}
     mixes |= {"bank_gender": bank_mix.gender, "bank_age_band": bank_mix.age_band}
-    bank_hours = timing_by_segment(customers, transactions).groupby("hour")["transactions"].sum()
-    timing = timing_by_segment(view, transactions)
-    timing = timing.assign(bank_share=timing["hour"].map(bank_hours / max(bank_hours.sum(), 1)))
+    bank_hours = pieces.bank_timing.groupby("hour")["transactions"].sum()
+    timing = pieces.timing.assign(bank_share=pieces.timing["hour"].map(bank_hours / max(bank_hours.sum(), 1)))
     figures = {}
-    for _, row in profile.iterrows():
+    for _, row in pieces.profile.iterrows():
         name = str(row["segment"])
         column = comparison[name] if name in comparison.columns else pd.Series(dtype="float64")
         figures[name] = segment_summary_figure(
-            name, row, personas.get(name, ""), column, mixes, timing, context, colours.get(name, MUTED)
+            name, row, pieces.personas.get(name, ""), column, mixes, timing, context, colours.get(name, MUTED)
         )
     return figures
 

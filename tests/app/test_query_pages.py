@@ -144,3 +144,12 @@ def test_compare_is_answered_by_aggregates(bounded, a, b):
     assert_clean(at)
     assert len(at.get("plotly_chart")) >= 3 and at.dataframe
     assert max(bounded, default=0) < LARGE
+
+
+def test_segment_profiles_is_answered_by_queries(bounded):
+    at = run_page("pages/3_Segment_profiles.py", gender="F")
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) >= 6 and at.dataframe
+    at.selectbox(key="profile_feature").set_value("age").run()
+    assert_clean(at)
+    assert max(bounded, default=0) < LARGE
