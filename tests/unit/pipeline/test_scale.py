@@ -39,6 +39,23 @@ def test_folder_of_parts_trains_like_the_whole_file(inputs, tmp_path):
     assert len(tx) == in_memory.card.rows.transactions and tx["customer_id"].is_monotonic_increasing
 
 
+def test_parquet_parts_read_in_place_train_like_the_whole_file(inputs, tmp_path):
+    from core.pipeline.load import load_transactions
+
+    whole, _ = inputs
+    text = load_transactions(whole)  # the rows as text, exactly as the CSV holds them
+    parts = tmp_path / "parquet"
+    parts.mkdir()
+    for i, (start, stop) in enumerate([(0, 1_000), (1_000, 1_001), (1_001, len(text))]):
+        text.iloc[start:stop].to_parquet(parts / f"part-{i}.parquet", index=False)
+    in_memory = load_artifacts(run_training(whole, tmp_path / "a", k=3, seed=0).folder)
+    at_scale = load_artifacts(run_at_scale(str(parts), tmp_path / "b", "duckdb", 3, 0).folder)
+    pd.testing.assert_frame_equal(at_scale.customers, in_memory.customers[list(at_scale.customers.columns)])
+    assert at_scale.quality.data.to_dict() == in_memory.quality.data.to_dict()
+    in_order = in_memory.transactions.sort_values(["customer_id"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(at_scale.transactions, in_order[list(at_scale.transactions.columns)])
+
+
 def test_fitting_sample_is_seeded_and_assignment_covers_everyone(inputs, tmp_path, monkeypatch):
     _, parts = inputs
     import core.pipeline.scale as scale
