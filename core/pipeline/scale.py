@@ -177,9 +177,11 @@ def table_writer(engine, model):
     """A callback that writes customers.parquet (sorted, with segments) and transactions.parquet."""
     dates = ("first_date", "last_date")
     columns = ", ".join(f'CAST(c."{c}" AS TIMESTAMP) AS {c}' if c in dates else f'c."{c}"' for c in CUSTOMER_COLUMNS)
+    # The assignment carries every column along: no join of the customers back to their own segments.
+    carried = ", ".join(f'"{c}"' for c in CUSTOMER_COLUMNS)
     customers_sql = (
-        f"SELECT {columns}, {segment_case(model.names)} AS segment FROM customers c "
-        f'JOIN ({assignment_sql(model, "customers")}) a ON c."CustomerID" = a."CustomerID" ORDER BY c."CustomerID"'
+        f"SELECT {columns}, {segment_case(model.names)} AS segment "
+        f'FROM ({assignment_sql(model, "customers", keep=carried)}) c ORDER BY c."CustomerID"'
     )
     transactions_sql = (
         "SELECT customer_id, CAST(date AS TIMESTAMP) AS date, hour, amount FROM clean_tx ORDER BY customer_id, row_no"

@@ -37,16 +37,18 @@ def attribute_key(column: str) -> str:
 def person_rows_sql(columns: Sequence[str]) -> str:
     """The rows of IDs used by more than one person: row_no, stripped ID, attribute keys, person number."""
     attributes = [c for c in PERSON_ATTRIBUTES if c in columns]
-    keys = ", ".join(f"{attribute_key(_quoted(c))} AS a{i}" for i, c in enumerate(attributes))
+    # The attributes ride along with the stripped IDs (one scan, no self-join of the input on row_no); their
+    # keys are computed only for the rows of repeated IDs.
+    raw = ", ".join(_quoted(c) for c in attributes)
+    keys = ", ".join(f"{attribute_key('r.' + _quoted(c))} AS a{i}" for i, c in enumerate(attributes))
     names = ", ".join(f"a{i}" for i in range(len(attributes)))
     on = " AND ".join(["rr.pid = n.pid", *(f"rr.a{i} = n.a{i}" for i in range(len(attributes)))])
     return f"""
-        WITH ids AS (SELECT row_no, {trimmed('"CustomerID"')} AS pid FROM raw_file WHERE "CustomerID" IS NOT NULL),
-        repeated AS (SELECT pid FROM ids GROUP BY pid HAVING COUNT(*) > 1),
-        rr AS (
-            SELECT r.row_no, i.pid, {keys}
-            FROM raw_file r JOIN ids i ON r.row_no = i.row_no JOIN repeated p ON i.pid = p.pid
+        WITH ids AS (
+            SELECT row_no, {trimmed('"CustomerID"')} AS pid, {raw} FROM raw_file WHERE "CustomerID" IS NOT NULL
         ),
+        repeated AS (SELECT pid FROM ids GROUP BY pid HAVING COUNT(*) > 1),
+        rr AS (SELECT r.row_no, r.pid, {keys} FROM ids r JOIN repeated p ON r.pid = p.pid),
         persons AS (SELECT pid, {names}, MIN(row_no) AS first_row FROM rr GROUP BY pid, {names}),
         numbered AS (
             SELECT pid, {names},
@@ -109,11 +111,15 @@ def split_persons_in_engine(engine, columns: Sequence[str], report: QualityRepor
 
 def excluded_customers_sql() -> str:
     """Customers (person keys, stripped) of ``raw_input`` with no row left in ``clean_tx``, and their rows."""
+    # Grouped, then counted: DuckDB runs an ungrouped COUNT(DISTINCT) on one thread (8.5 s of 10M rows).
     return f"""
-        SELECT COUNT(DISTINCT i.pid), COUNT(*)
-        FROM (SELECT {trimmed('"CustomerID"')} AS pid FROM raw_input WHERE "CustomerID" IS NOT NULL) i
-        LEFT JOIN (SELECT DISTINCT customer_id FROM clean_tx) c ON i.pid = c.customer_id
-        WHERE c.customer_id IS NULL
+        SELECT COUNT(*), SUM(n) FROM (
+            SELECT i.pid, COUNT(*) AS n
+            FROM (SELECT {trimmed('"CustomerID"')} AS pid FROM raw_input WHERE "CustomerID" IS NOT NULL) i
+            LEFT JOIN (SELECT DISTINCT customer_id FROM clean_tx) c ON i.pid = c.customer_id
+            WHERE c.customer_id IS NULL
+            GROUP BY i.pid
+        ) g
     """
 
 
