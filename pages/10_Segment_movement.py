@@ -22,7 +22,7 @@ from core.present.movement_charts import (
     movement_sentences,
     transition_heatmap,
 )
-from ui.cache import cached_drift, cached_moves
+from ui.cache import cached_drift, cached_moves, load_tables
 from ui.movement import movement_inputs
 from ui.page import open_page
 from ui.sidebar import sidebar_filters
@@ -32,6 +32,7 @@ MEMBER_FEATURES = ("n_transactions", "mean_amount", "total_amount", "balance")
 
 st.set_page_config(page_title="Segment movement · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Segment movement", "Who moved up or down between two periods, or two scored datasets?")
+artifacts = load_tables(str(artifacts.folder))  # the one page still re-scoring customers in memory
 filters, view = sidebar_filters(artifacts)
 names = tuple(artifacts.models.segment_names)
 features = tuple(f for f in (*NUMERIC_FEATURES, *CATEGORICAL_FEATURES) if f not in artifacts.models.unavailable)

@@ -7,14 +7,13 @@ import importlib
 
 import streamlit as st
 
-from core.analysis.explore import summarise_view
 from core.analysis.filters import Filters
-from core.analysis.profiles import profile_segments
+from core.analysis.sql.aggregates import count_customers, profile_segments, summarise_view
 from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
 from core.errors import ArtifactError
 from core.pipeline.persistence import Artifacts, file_lock
 from core.present.markdown import escape_markdown
-from ui.cache import cached_options, load_version, per_view
+from ui.cache import cached_query_options, load_version, per_query
 from ui.state import active_dataset_name, available_datasets, dataset_folder
 from ui.training import training_progress
 
@@ -63,7 +62,7 @@ def warm_cache() -> None:
         artifacts = load_version(str(folder.resolve()))
     except ArtifactError:
         return  # the page shows the problem to the first visitor
-    cached_options(str(artifacts.folder), artifacts.customers, artifacts.transactions)
-    # Home's two aggregations for the unfiltered view, through the same shared cache the page uses.
-    per_view(artifacts, Filters(), summarise_view, artifacts.customers, artifacts.transactions)
-    per_view(artifacts, Filters(), profile_segments, artifacts.customers)
+    cached_query_options(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
+    # Home's queries for the unfiltered view, through the same shared cache the page uses.
+    for question in (count_customers, summarise_view, profile_segments):
+        per_query(artifacts, Filters(), question)

@@ -1,8 +1,9 @@
 """Every `st.cache_*` of the app, and nothing else.
 
 Artifacts are cached with `st.cache_resource` keyed by the resolved version folder: every session shares one
-read-only copy (884,000 customers would be slow to copy per rerun), and a retrain creates a new version
-folder, so the cache key changes and nobody sees stale models. Callers must never mutate what they get.
+read-only copy of the models and card (load_version holds no customer frame: pages ask the engine), and a
+retrain creates a new version folder, so the cache key changes and nobody sees stale models. Callers must never
+mutate what they get. load_tables (Segment movement only) holds the frames of one version.
 Every other entry is keyed by that version folder too (and the filters where they matter); arguments
 starting with '_' are not hashed.
 
@@ -45,13 +46,23 @@ from core.scoring.periods import score_period
 T = TypeVar("T")
 
 
-@st.cache_resource(show_spinner="Loading segments and models…", max_entries=4)
+@st.cache_resource(show_spinner="Loading models…", max_entries=4)
 def load_version(version: str) -> Artifacts:
-    """Load one version folder (checked: writer, library versions, checksums); shared by all sessions.
+    """Load one version folder (checked: writer, library versions, checksums) without its customers and
+    transactions: the models, the card and the quality report, shared by all sessions. Pages ask the engine
+    (cached_source, per_query) for everything about customers, so the server holds no frame of them (issue 10).
+    """
+    return load_artifacts(Path(version), tables=False)
+
+
+@st.cache_resource(show_spinner="Loading every customer and transaction…", max_entries=2)
+def load_tables(version: str) -> Artifacts:
+    """The same version with its customers and transactions in memory: only for Segment movement, which re-scores
+    a period's transactions with the fixed model in pandas (not yet moved to the engine).
 
     RFM scores and segments (core.analysis.rfm) are added to the customers here, from the saved features, so
     artifacts of any age get them. Transactions carry a link to their customer's row (saved at training; added
-    here for older artifacts), which makes date filters and per-segment timing about 5x faster on every rerun.
+    here for older artifacts), which makes date filters about 5x faster on every rerun.
     """
     artifacts = load_artifacts(Path(version))
     if not all(column in artifacts.customers for column in RFM_COLUMNS):

@@ -12,7 +12,7 @@ from core.pipeline.persistence import Artifacts
 from core.present.markdown import escape_markdown
 from core.present.movement_charts import period_label
 from core.scoring.periods import FIXED_MODEL_NOTE, default_periods
-from ui.cache import cached_options, cached_period, load_version
+from ui.cache import cached_options, cached_period, load_tables
 from ui.state import active_dataset_name, dataset_folder
 
 PERIODS, DATASETS = "Two periods of this dataset", "Two datasets scored with the same model"
@@ -61,7 +61,7 @@ def movement_inputs(
             "Both datasets were segmented by the same saved model (never refitted); customers are matched by ID. "
             "The sidebar's filters are not applied here: each dataset is taken whole."
         )
-        pair = [load_version(str(dataset_folder(n).resolve())) for n in (first_name, second_name)]
+        pair = [load_tables(str(dataset_folder(n).resolve())) for n in (first_name, second_name)]
         a, b = pair[0].customers, pair[1].customers
         labels = (first_name, second_name)
         key = (str(pair[0].folder), str(pair[1].folder))

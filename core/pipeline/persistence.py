@@ -298,23 +298,25 @@ def _verify_checksums(version: Path, card: ModelCard) -> None:
             raise ArtifactError(f"'{name}' in '{version}' does not match its recorded checksum; refusing to load it")
 
 
-def load_artifacts(folder: Path) -> Artifacts:
+def load_artifacts(folder: Path, tables: bool = True) -> Artifacts:
     """Load a dataset's artifacts after checking writer, library versions and checksums.
 
     A save by another session may swap the link and delete the version being read; the read then starts
-    again from the new version, so a reader always gets one whole version.
+    again from the new version, so a reader always gets one whole version. With `tables=False` the customers and
+    transactions are not read into memory (empty frames stand for them): the app asks the engine for them instead
+    (core.analysis.sql over the same, checked, Parquet files).
     """
     for _ in range(LOAD_ATTEMPTS):
         version = _resolve_version(folder)
         try:
-            return _load_version(version)
+            return _load_version(version, tables)
         except (OSError, ArtifactError):
             if _resolve_version(folder) == version:
                 raise  # nothing changed underneath: the problem is real
     raise ArtifactError(f"'{folder}' was replaced {LOAD_ATTEMPTS} times while it was being read; try again")
 
 
-def _load_version(version: Path) -> Artifacts:
+def _load_version(version: Path, tables: bool = True) -> Artifacts:
     """Load one version folder (checked: writer, library versions, checksums)."""
     raw_card = _read_card_json(version)
     verify_signature(raw_card, version, CHECKED_FILES)  # before anything is unpickled
@@ -325,8 +327,10 @@ def _load_version(version: Path) -> Artifacts:
     if not isinstance(models, Models):
         raise ArtifactError(f"'{version / MODELS_FILE}' does not hold this app's models; refusing it")
     # Tables written by the engine at scale (text segments, dates as timestamps) read back in the same dtypes.
-    customers = typed_customers(pd.read_parquet(version / CUSTOMERS_FILE), card.params.segment_names)
-    transactions = typed_transactions(pd.read_parquet(version / TRANSACTIONS_FILE))
+    customers, transactions = pd.DataFrame(), pd.DataFrame()
+    if tables:
+        customers = typed_customers(pd.read_parquet(version / CUSTOMERS_FILE), card.params.segment_names)
+        transactions = typed_transactions(pd.read_parquet(version / TRANSACTIONS_FILE))
     try:
         quality = TrainingQuality.from_dict(json.loads((version / QUALITY_FILE).read_text()))
     except ValueError as exc:

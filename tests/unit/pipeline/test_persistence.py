@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from core.errors import ArtifactError, DataError
+from core.pipeline.files import CUSTOMERS_FILE
 from core.pipeline.persistence import (
     CARD_FILE,
     CHECKED_FILES,
@@ -36,6 +37,17 @@ def test_round_trip_keeps_customers_and_models(saved, trained):
     assert loaded.models.segment_names == ("Low", "Medium", "High")
     assert loaded.card.files[MODELS_FILE] and loaded.card.versions["scikit-learn"]
     assert (loaded.models.segment.assign(loaded.customers) == loaded.customers["segment"]).all()
+
+
+def test_loading_without_tables_still_checks_every_file(saved, trained):
+    loaded = load_artifacts(saved, tables=False)
+    assert loaded.customers.empty and loaded.transactions.empty  # the engine reads them, not pandas
+    assert loaded.models.segment_names == ("Low", "Medium", "High")
+    assert loaded.card.rows.customers == len(trained.customers)
+    with open(saved.resolve() / CUSTOMERS_FILE, "ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ArtifactError, match="does not match its signature"):
+        load_artifacts(saved, tables=False)
 
 
 def test_tampered_model_is_refused(saved):
