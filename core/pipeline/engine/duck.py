@@ -56,6 +56,11 @@ class DuckDBEngine:
         """Name a query (computed each time it is read)."""
         self.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
 
+    def release(self, names) -> None:
+        """Drop intermediate tables no later step reads, so their memory is free for the next steps."""
+        for name in names:
+            self.execute(f"DROP TABLE IF EXISTS {name}")
+
     def rows(self, sql: str) -> list[tuple]:
         """A small result as Python tuples."""
         with translate_errors(self.memory_limit):

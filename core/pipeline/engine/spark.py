@@ -90,6 +90,10 @@ class SparkEngine:
         self._frame(sql).createOrReplaceTempView(name)
         self._views.append(name)
 
+    def release(self, names) -> None:
+        """Nothing: a cached Spark step is computed lazily, so unpersisting the steps a later cached one was
+        built from would make Spark compute them again; ``close`` unpersists everything."""
+
     def rows(self, sql: str) -> list[tuple]:
         """A small result as Python tuples."""
         return [tuple(row) for row in self._frame(sql).collect()]

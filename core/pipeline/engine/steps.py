@@ -51,6 +51,8 @@ def clean_in_engine(
     report.items[:0] = split.items
     if persons:
         count_excluded_in_engine(engine, report)
+    # Only clean_tx is read from here on: the parsed rows (40 columns) and the dictionaries go.
+    engine.release(["tx_rows", "tx_dups", "person_rows", *dictionaries(columns)])
     return report
 
 
