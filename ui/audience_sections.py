@@ -19,7 +19,7 @@ from core.present.markdown import escape_markdown
 from ui.audiences import forget_deleted
 from ui.cache import per_query, source_of
 from ui.exports import route_enabled, stream_download
-from ui.widgets import download_csv
+from ui.widgets import EXCEL_OFFERED_ROWS, download_csv
 
 
 def manage_saved(store, artifacts: Artifacts, rules: dict[str, str], sizes: dict[str, int | None]) -> None:
@@ -30,7 +30,9 @@ def manage_saved(store, artifacts: Artifacts, rules: dict[str, str], sizes: dict
     size = sizes[picked]
     if size is not None:
         members = Filters(audience=(picked, rules[picked]))
-        if route_enabled() and size > STREAM_DOWNLOAD_ROWS:
+        # Up to EXCEL_OFFERED_ROWS the CSV and Excel buttons (the list built from the engine when clicked) keep the
+        # workbook on offer; longer audiences stream from disk, where Excel is not offered anyway.
+        if route_enabled() and size > max(STREAM_DOWNLOAD_ROWS, EXCEL_OFFERED_ROWS):
             stream_download(artifacts, members, f"audience_{picked}", key="audience_download_stream")
         else:
             download_csv(
