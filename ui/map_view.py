@@ -17,7 +17,7 @@ from ui.cache import per_query, source_of
 from ui.exports import route_enabled, stream_download
 from ui.sidebar import keep_page_setting, page_setting
 from ui.tables import show_customers
-from ui.widgets import download_csv, sample_note
+from ui.widgets import EXCEL_OFFERED_ROWS, download_csv, sample_note
 
 LOG_HELP = "Equal steps are equal multiples (₹10 → ₹100 → ₹1,000): best for money, which spans eight powers of ten."
 VIEWS = {"features": "Two features", "pca2": "Main directions (2-D)", "pca3": "Main directions (3-D)"}
@@ -85,7 +85,9 @@ def show_region(artifacts: Artifacts, filters: Filters, axes: MapAxes, region: R
     preview = per_query(artifacts, filters, sample_region, n=LIST_ROWS, **where)
     show_customers(preview)
     sample_note(len(preview), total)
-    if route_enabled() and total > STREAM_DOWNLOAD_ROWS:
+    # As for a saved audience: up to the Excel limit, the CSV and Excel buttons (the list built from the engine when
+    # clicked); beyond it the engine streams the CSV from disk.
+    if route_enabled() and total > max(STREAM_DOWNLOAD_ROWS, EXCEL_OFFERED_ROWS):
         clause = region_predicate(source_of(artifacts), filters, axes, region, MAP_POINTS)
         stream_download(artifacts, filters, "customers_selected", "map_download_stream", clause, total)
         return
