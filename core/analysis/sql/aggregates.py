@@ -45,9 +45,12 @@ def quantile_method(rows: int) -> str:
 
 
 def _median_sql(template: str, rows: int) -> str:
-    if rows <= EXACT_QUANTILE_ROWS:
+    """The template's {median}(x) as median(x), or approx_quantile(x, 0.5) above EXACT_QUANTILE_ROWS (a template
+    without {median}, e.g. avg(...), is returned as it is)."""
+    if rows <= EXACT_QUANTILE_ROWS or "{median}(" not in template:
         return template.format(median="median")
-    return template.replace("{median}(", "approx_quantile(").replace(")", ", 0.5)", 1)
+    head, tail = template.split("{median}(", 1)
+    return head + "approx_quantile(" + tail.replace(")", ", 0.5)", 1)
 
 
 def count_customers(source: VersionSource, filters: Filters) -> int:

@@ -58,7 +58,19 @@ class VersionSource:
         if all(c in names for c in RFM_COLUMNS):
             con.execute(f"CREATE VIEW {RFM_TABLE} AS SELECT * FROM base_customers")
             self._rfm_ready = True
-        con.execute(f"CREATE VIEW transactions AS SELECT * FROM read_parquet({transactions})")
+        tx_columns = con.execute(f"DESCRIBE SELECT * FROM read_parquet({transactions})").fetchdf()["column_name"]
+        if "customer_row" in set(tx_columns):
+            con.execute(f"CREATE VIEW transactions AS SELECT * FROM read_parquet({transactions})")
+        else:
+            # Written by the engine at scale, without the row link: linked once here (each transaction to the first
+            # customer with its exact ID, -1 for none, as pipeline.link.link_transactions does in memory), kept as
+            # a slim table (date, hour, amount, row: about 28 bytes a transaction) so queries never join by ID.
+            con.execute(
+                f"""CREATE TABLE transactions AS SELECT t.date, t.hour, t.amount,
+                    coalesce(c.row, -1)::INTEGER AS customer_row
+                FROM read_parquet({transactions}) t LEFT JOIN (SELECT CustomerID, min({ROW_COLUMN}) AS row
+                    FROM base_customers GROUP BY CustomerID) c ON t.customer_id = c.CustomerID"""
+            )
         return con
 
     def _ensure_rfm(self, sql: str) -> None:

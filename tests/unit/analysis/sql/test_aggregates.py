@@ -83,3 +83,56 @@ def test_medians_are_exact_up_to_the_threshold_and_approximate_above():
     assert quantile_method(EXACT_QUANTILE_ROWS) == "exact"
     assert quantile_method(EXACT_QUANTILE_ROWS + 1) == "approximate"
     assert "approx_quantile(balance, 0.5)" in aggregates._median_sql("{median}(balance)", EXACT_QUANTILE_ROWS + 1)
+
+
+def test_above_the_exact_size_every_median_query_runs_approximately(generated_pair, monkeypatch):
+    """Datasets above EXACT_QUANTILE_ROWS take approx_quantile: forced here on the small data, every page query
+    that has medians still runs, its counts and means are unchanged and its medians stay close to the exact ones."""
+    from core.analysis.sql import compare
+    from core.analysis.sql import profiles as sql_profiles
+
+    artifacts, source = generated_pair
+    exact_profile = aggregates.profile_segments(source, Filters())
+    exact_summary = sql_profiles.feature_summary(source, Filters(), "balance")
+    monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 10)
+    monkeypatch.setattr(sql_profiles, "EXACT_QUANTILE_ROWS", 10)
+    approx_profile = aggregates.profile_segments(source, Filters())
+    pd.testing.assert_series_equal(approx_profile["customers"], exact_profile["customers"])
+    pd.testing.assert_series_equal(approx_profile["mean_n_transactions"], exact_profile["mean_n_transactions"])
+    for column in ("median_balance", "median_mean_amount", "median_age"):
+        assert approx_profile[column].to_numpy() == pytest.approx(exact_profile[column].to_numpy(), rel=0.05)
+    assert aggregates.summarise_view(source, Filters())["quantiles"] == "approximate"
+    approx_summary = sql_profiles.feature_summary(source, Filters(), "balance")
+    assert approx_summary["median"].to_numpy() == pytest.approx(exact_summary["median"].to_numpy(), rel=0.05)
+    assert aggregates.typical_values(source, Filters())["balance"] > 0
+    assert len(aggregates.segment_centroids(source, Filters(), features=("balance", "age"))) == 3
+    names = list(source.segment_names)
+    assert compare.compare_groups(source, Filters(), f"Segment {names[0]}", f"Segment {names[-1]}").a.customers > 0
+
+
+def test_transactions_written_without_the_row_link_are_linked_by_id(generated_pair, tmp_path):
+    """Artifacts the engine writes at scale have no customer_row: the source links each transaction to its
+    customer by ID once, and every transaction question gives the same answer as with the saved link."""
+    import shutil
+    from datetime import date, timedelta
+
+    import pyarrow.parquet as pq
+
+    from core.analysis.sql import activity
+    from core.analysis.sql.source import open_version
+    from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
+
+    artifacts, source = generated_pair
+    shutil.copy(artifacts.folder / CUSTOMERS_FILE, tmp_path / CUSTOMERS_FILE)
+    table = pq.read_table(artifacts.folder / TRANSACTIONS_FILE)
+    assert "customer_row" in table.column_names
+    pq.write_table(table.drop(["customer_row"]), tmp_path / TRANSACTIONS_FILE)
+    unlinked = open_version(tmp_path, source.segment_names)
+    names = list(source.segment_names)
+    first = date.fromisoformat(str(artifacts.card.date_range[0])[:10])
+    for filters in (Filters(), Filters(segments=(names[-1],), date_range=(first, first + timedelta(days=20)))):
+        assert aggregates.summarise_view(unlinked, filters) == aggregates.summarise_view(source, filters)
+        pd.testing.assert_frame_equal(
+            activity.activity_by_hour(unlinked, filters), activity.activity_by_hour(source, filters)
+        )
+    unlinked.close()
