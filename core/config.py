@@ -91,6 +91,7 @@ ENGINE_MEMORY_LIMIT = os.environ.get("SEGMENTATION_MEMORY_LIMIT", "4GB")
 ENGINE_THREADS = int(os.environ.get("SEGMENTATION_THREADS", "0")) or None  # None: every core
 # At most this many customers (a seeded random sample) fit K-Means and the forests; every customer is then
 # assigned by the same rule in the engine. The default dataset (886,996 customers) fits on all of them.
+PARQUET_ROW_GROUP_ROWS = 100_000  # customers per Parquet row group: a lookup by id reads one group, not the file
 FIT_SAMPLE_CUSTOMERS = int(os.environ.get("SEGMENTATION_FIT_SAMPLE", "1000000"))
 IN_MEMORY_INPUT_MB = (
     100  # `core.train --input` files up to this size go through the file loader, larger ones the engine

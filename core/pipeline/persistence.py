@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from core.config import AUDIENCE_DB_URL, DATASETS_DIR
+from core.config import AUDIENCE_DB_URL, DATASETS_DIR, PARQUET_ROW_GROUP_ROWS
 from core.errors import ArtifactError, DataError
 from core.pipeline.audiences import delete_dataset_audiences
 from core.pipeline.card import ModelCard, TrainingQuality
@@ -148,8 +148,12 @@ def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: 
     if artifacts.write_tables is not None:
         artifacts.write_tables(version)
     else:
-        artifacts.customers.to_parquet(version / CUSTOMERS_FILE, index=False)
-        artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, index=False)
+        # Customers are sorted by CustomerID: in row groups of PARQUET_ROW_GROUP_ROWS a lookup by ID reads the
+        # groups whose min/max statistics can hold it, not the whole file (pyarrow's default is one group).
+        artifacts.customers.to_parquet(version / CUSTOMERS_FILE, index=False, row_group_size=PARQUET_ROW_GROUP_ROWS)
+        artifacts.transactions.to_parquet(
+            version / TRANSACTIONS_FILE, index=False, row_group_size=PARQUET_ROW_GROUP_ROWS
+        )
     joblib.dump(artifacts.models, version / MODELS_FILE, compress=3)
     (version / QUALITY_FILE).write_text(json.dumps(artifacts.quality.to_dict(), indent=1, default=str))
     card = replace(

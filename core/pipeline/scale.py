@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from core.config import FIT_SAMPLE_CUSTOMERS
+from core.config import FIT_SAMPLE_CUSTOMERS, PARQUET_ROW_GROUP_ROWS
 from core.errors import DataError
 from core.pipeline.columns import match_columns
 from core.pipeline.engine.assign import assignment_sql
@@ -28,7 +28,6 @@ from core.pipeline.persistence import CUSTOMERS_FILE, TRANSACTIONS_FILE, Artifac
 from core.pipeline.source import SNIFF_BYTES, source_label
 from core.pipeline.table import detect_delimiter, first_record, parse_header
 
-ROW_GROUP_ROWS = 100_000  # customers per Parquet row group: a lookup by id reads one group, not the file
 SUFFIXES = (".csv", ".csv.gz", ".gz", ".parquet", ".txt", ".tsv")
 
 
@@ -197,7 +196,7 @@ def table_writer(engine, model):
 def write_parquet(engine, sql: str, path: Path) -> None:
     """One Parquet file in the query's order; Spark writes sorted parts that are then joined in order."""
     if engine.name == "duckdb":
-        engine.copy_parquet(sql, path, row_group_size=ROW_GROUP_ROWS)
+        engine.copy_parquet(sql, path, row_group_size=PARQUET_ROW_GROUP_ROWS)
         return
     parts = path.with_suffix(".parts")
     engine.copy_parquet(sql, parts)
@@ -207,7 +206,7 @@ def write_parquet(engine, sql: str, path: Path) -> None:
         for part in files:
             table = pq.read_table(part)
             writer = writer or pq.ParquetWriter(path, table.schema, compression="zstd")
-            writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+            writer.write_table(table, row_group_size=PARQUET_ROW_GROUP_ROWS)
     finally:
         if writer is not None:
             writer.close()

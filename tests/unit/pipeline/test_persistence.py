@@ -133,3 +133,20 @@ def test_models_saved_before_the_package_split_still_load(trained, tmp_path, mon
     assert list(loaded.models.segment.assign(trained.customers.head(50))) == list(
         trained.models.segment.assign(trained.customers.head(50))
     )
+
+
+def test_customers_are_written_in_id_ordered_row_groups(trained, tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from core.pipeline import persistence
+
+    monkeypatch.setattr(persistence, "PARQUET_ROW_GROUP_ROWS", 100)
+    folder = save_artifacts(trained, tmp_path / "grouped").folder
+    meta = pq.ParquetFile(folder / CUSTOMERS_FILE).metadata
+    n = len(trained.customers)
+    assert meta.num_row_groups == -(-n // 100)  # ceil: every group but the last holds exactly 100
+    column = meta.schema.to_arrow_schema().get_field_index("CustomerID")
+    bounds = [(meta.row_group(i).column(column).statistics.min, meta.row_group(i).column(column).statistics.max)
+              for i in range(meta.num_row_groups)]  # fmt: skip
+    # sorted by ID: the groups' ranges follow one another, so a lookup's filter can skip all but one
+    assert all(hi < next_lo for (_, hi), (next_lo, _) in zip(bounds, bounds[1:], strict=False))

@@ -131,7 +131,12 @@ def test_transactions_written_without_the_row_link_are_linked_by_id(generated_pa
     names = list(source.segment_names)
     first = date.fromisoformat(str(artifacts.card.date_range[0])[:10])
     for filters in (Filters(), Filters(segments=(names[-1],), date_range=(first, first + timedelta(days=20)))):
-        assert aggregates.summarise_view(unlinked, filters) == aggregates.summarise_view(source, filters)
+        # sums of money may differ in the last bit: DuckDB adds the row groups in whichever order its threads finish
+        got, want = aggregates.summarise_view(unlinked, filters), aggregates.summarise_view(source, filters)
+        assert got.keys() == want.keys()
+        for key, value in want.items():
+            expected = pytest.approx(value, rel=1e-12, nan_ok=True) if isinstance(value, float) else value
+            assert got[key] == expected, key
         pd.testing.assert_frame_equal(
             activity.activity_by_hour(unlinked, filters), activity.activity_by_hour(source, filters)
         )
