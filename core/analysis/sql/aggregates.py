@@ -102,6 +102,12 @@ def summarise_view(source: VersionSource, filters: Filters) -> dict:
     }
 
 
+def _in_segment_order(table: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """One row per segment as the engine returned them, as the ordered segment categorical, in segment order."""
+    table["segment"] = pd.Categorical(table["segment"], categories=list(names), ordered=True)
+    return table.sort_values("segment").reset_index(drop=True)
+
+
 def profile_segments(source: VersionSource, filters: Filters) -> pd.DataFrame:
     """profiles.profile_segments: one row per segment present, in segment order, with the same columns."""
     where = filters_predicate(filters)
@@ -111,9 +117,7 @@ def profile_segments(source: VersionSource, filters: Filters) -> pd.DataFrame:
         f"FROM {where.table} WHERE {where.sql} GROUP BY segment",
         where.params,
     )
-    names = list(source.segment_names)
-    table["segment"] = pd.Categorical(table["segment"], categories=names, ordered=True)
-    table = table.sort_values("segment").reset_index(drop=True)
+    table = _in_segment_order(table, source.segment_names)
     table["customers"] = table["customers"].astype("int64")
     table["share"] = table["customers"] / max(int(table["customers"].sum()), 1)  # the same division as pandas
     return table
@@ -184,10 +188,7 @@ def segment_centroids(source: VersionSource, filters: Filters, features: tuple[s
         f"WHERE ({where.sql}) AND segment IS NOT NULL GROUP BY segment",
         where.params,
     )
-    names = list(source.segment_names)
-    found["segment"] = pd.Categorical(found["segment"], categories=names, ordered=True)
-    found = found.sort_values("segment").reset_index(drop=True)
-    return found.astype({f: "float64" for f in features})
+    return _in_segment_order(found, source.segment_names).astype({f: "float64" for f in features})
 
 
 def typical_values(source: VersionSource, filters: Filters) -> dict[str, object]:
