@@ -43,7 +43,9 @@ def manage_saved(store, artifacts: Artifacts, rules: dict[str, str], sizes: dict
                 label=f"Download its {size:,} customers",
                 rows=size,
             )
-    confirm = st.checkbox(f"Yes, delete the audience '{picked}' for everyone", key="audience_confirm_delete")
+    confirm = st.checkbox(
+        f"Yes, delete the audience '{escape_markdown(picked)}' for everyone", key="audience_confirm_delete"
+    )
     if st.button("Delete audience", disabled=not confirm, key="audience_delete"):
         try:
             store.delete(picked)

@@ -184,3 +184,10 @@ def test_a_bad_url_is_one_message(app_data, monkeypatch, url):
     errors = [_plain(e.value) for e in at.error]
     assert len(errors) == 1
     assert errors[0].startswith("Saved audiences can't be shown: SEGMENTATION_AUDIENCE_DB")
+
+
+def test_a_markdown_name_is_shown_as_written_in_the_delete_confirmation(empty_store, trained):
+    at = _save(run_page(PAGE), "**Big** [x](https://evil.example)", "segment = 'High'")
+    assert_clean(at)
+    label = at.checkbox(key="audience_confirm_delete").label
+    assert "\\*\\*Big\\*\\*" in label and "\\[x\\]" in label  # escaped: no bold, no link in the label
