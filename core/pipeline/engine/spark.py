@@ -11,6 +11,7 @@ Materialised steps are cached DataFrames registered as temporary views; ``close`
 from __future__ import annotations
 
 import functools
+import glob
 import os
 import re
 from pathlib import Path
@@ -154,6 +155,21 @@ def with_row_numbers(frame):
     return tagged.withColumn("row_no", (offset + local).cast("long")).drop("_part", "_mid")
 
 
+def input_paths(source: str) -> list[str]:
+    """The data files to read: on this machine the same files as the DuckDB loader; elsewhere the path as given.
+
+    Handing Spark a local folder would make it read every file in it, such as the ``COMPLETE`` marker that
+    ``make bench-scale`` writes beside the generated Parquet parts (and fail on it). Cluster paths (``hdfs://``, ``s3a://``,
+    ``dbfs:/``) are not visible here, so Spark resolves them itself.
+    """
+    from core.pipeline.scale import resolve_files
+
+    local = Path(source)
+    if "://" in source or (not local.exists() and not glob.glob(source)):
+        return [source]
+    return [str(p) for p in resolve_files(source)]
+
+
 def read_input(spark, source: str):
     """Read transactions (a table name, Parquet or CSV files, a folder or a glob) as a frame of text columns.
 
@@ -167,10 +183,12 @@ def read_input(spark, source: str):
     path = Path(source)
     if not any(ch in source for ch in "/\\*?") and not path.exists() and spark.catalog.tableExists(source):
         frame = spark.table(source)
-    elif source.endswith(".parquet") or (path.is_dir() and any(path.glob("*.parquet"))):
-        frame = spark.read.parquet(source)
     else:
-        frame = spark.read.option("header", True).option("multiLine", True).option("escape", '"').csv(source)
+        paths = input_paths(source)
+        if all(p.endswith(".parquet") for p in paths):
+            frame = spark.read.parquet(*paths)
+        else:
+            frame = spark.read.option("header", True).option("multiLine", True).option("escape", '"').csv(paths)
     names = [str(c) for c in frame.columns]
     mapping = match_columns(names)
     chosen = {target: src for target, src in mapping.items() if src is not None}

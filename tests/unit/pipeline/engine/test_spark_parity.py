@@ -93,3 +93,16 @@ def test_spark_equals_duckdb_on_generated_rows(spark, generated_csv):
 @pytest.mark.real
 def test_spark_equals_duckdb_on_real_rows(spark, real_csv):
     check_parity(spark, real_csv)
+
+
+def test_spark_reads_a_generated_folder_of_parts_beside_its_marker(spark, tmp_path):
+    """A folder of core.synth parts beside other files (make bench-scale's COMPLETE marker): only the parts are read."""
+    from core.pipeline.engine.spark import read_input
+    from core.pipeline.synth.output import write_parquet_parts
+
+    folder = write_parquet_parts(30_000, 5, tmp_path / "parts", workers=1)
+    (folder / "COMPLETE").write_text("30000 rows, seed 5\n")
+    frame, columns, dropped = read_input(spark, str(folder))
+    assert frame.count() == 30_000
+    assert dropped == []
+    assert set(columns) >= {"CustomerID", "TransactionDate", "TransactionAmount (INR)"}
