@@ -124,16 +124,23 @@ def describe_customers(engine) -> pd.DataFrame:
     return customers_frame(engine)
 
 
-def linked_transactions(engine) -> pd.DataFrame:
-    """The slim clean transactions (input order) with ``customer_row``: their customer's row in ``customers``
-    sorted by CustomerID, so the app joins filtered views without matching ids again."""
-    frame = engine.arrow(
+def linked_transactions_sql(order_by: str = "t.row_no") -> str:
+    """The slim clean transactions with ``customer_row``: their customer's row in ``customers`` sorted by
+    CustomerID (the row in customers.parquet), so the app joins filtered views without matching IDs again.
+
+    Every clean transaction has its customer (the customers are aggregated from them), so the join loses none.
+    """
+    return (
         "SELECT t.customer_id, CAST(t.date AS TIMESTAMP) AS date, t.hour, t.amount, "
         "CAST(c.customer_row AS INTEGER) AS customer_row FROM clean_tx t JOIN "
         '(SELECT "CustomerID", ROW_NUMBER() OVER (ORDER BY "CustomerID") - 1 AS customer_row FROM customers) c '
-        'ON t.customer_id = c."CustomerID" ORDER BY t.row_no'
-    ).to_pandas()
-    return typed_transactions(frame)
+        f'ON t.customer_id = c."CustomerID" ORDER BY {order_by}'
+    )
+
+
+def linked_transactions(engine) -> pd.DataFrame:
+    """The linked transactions (linked_transactions_sql) in input order, as a pandas frame."""
+    return typed_transactions(engine.arrow(linked_transactions_sql()).to_pandas())
 
 
 def date_summary(engine) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from core.errors import DataError
 from core.pipeline.columns import match_columns
 from core.pipeline.engine.assign import assignment_sql
 from core.pipeline.engine.steps import clean_in_engine, features_in_engine
-from core.pipeline.features import CUSTOMER_COLUMNS, customers_frame, date_summary
+from core.pipeline.features import CUSTOMER_COLUMNS, customers_frame, date_summary, linked_transactions_sql
 from core.pipeline.persistence import CUSTOMERS_FILE, TRANSACTIONS_FILE, Artifacts
 from core.pipeline.source import SNIFF_BYTES, source_label
 from core.pipeline.table import detect_delimiter, first_record, parse_header
@@ -182,9 +182,8 @@ def table_writer(engine, model):
         f"SELECT {columns}, {segment_case(model.names)} AS segment "
         f'FROM ({assignment_sql(model, "customers", keep=carried)}) c ORDER BY c."CustomerID"'
     )
-    transactions_sql = (
-        "SELECT customer_id, CAST(date AS TIMESTAMP) AS date, hour, amount FROM clean_tx ORDER BY customer_id, row_no"
-    )
+    # Grouped by customer (their rows in customers.parquet), so a customer's transactions share row groups.
+    transactions_sql = linked_transactions_sql(order_by="customer_row, t.row_no")
 
     def write(version: Path) -> None:
         write_parquet(engine, customers_sql, version / CUSTOMERS_FILE)

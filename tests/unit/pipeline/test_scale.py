@@ -37,6 +37,9 @@ def test_folder_of_parts_trains_like_the_whole_file(inputs, tmp_path):
     assert at_scale.card.params.extra["fit_sample"]["customers"] == len(in_memory.customers)
     tx = at_scale.transactions
     assert len(tx) == in_memory.card.rows.transactions and tx["customer_id"].is_monotonic_increasing
+    # each transaction links to its customer's row in customers.parquet (the app joins on it, never on IDs)
+    ids = at_scale.customers["CustomerID"].to_numpy()
+    assert (ids[tx["customer_row"].to_numpy()] == tx["customer_id"].to_numpy()).all()
 
 
 def test_parquet_parts_read_in_place_train_like_the_whole_file(inputs, tmp_path):
