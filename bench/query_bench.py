@@ -63,8 +63,8 @@ def run_memory() -> dict:
     from core.analysis import explore, profiles
     from core.analysis.activity import transaction_activity
     from core.analysis.filters import Filters, apply_filters
-    from core.analysis.rfm import with_rfm
     from core.pipeline.persistence import load_artifacts
+    from core.pipeline.rfm import with_rfm
     from core.present.charts import feature_histogram
 
     start = time.perf_counter()

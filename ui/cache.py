@@ -33,13 +33,13 @@ import streamlit as st
 from core.analysis.drift import drift_table
 from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options, unknown_age_count
 from core.analysis.movement import segment_moves
-from core.analysis.rfm import RFM_COLUMNS, with_rfm
 from core.analysis.sql.options import filter_options as query_filter_options
 from core.analysis.sql.source import VersionSource, open_version
 from core.auth import SignInThrottle
 from core.pipeline.link import LINK_COLUMN, link_transactions
 from core.pipeline.models import Models
 from core.pipeline.persistence import Artifacts, load_artifacts
+from core.pipeline.rfm import RFM_COLUMNS, with_rfm
 from core.scoring.batch import score_upload
 from core.scoring.periods import score_period
 

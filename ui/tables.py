@@ -11,10 +11,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
+from core.analysis.rfm import RFM_LABELS
 from core.config import MAX_SHOWN_ROWS
 from core.pipeline.features import FEATURES
 from core.pipeline.quality import QualityReport
+from core.pipeline.rfm import SCORE_COLUMNS, SEGMENT_COLUMN
 from core.present.export import customer_table
 from core.present.figures import segment_colour_map
 from core.present.formats import format_count, header, kind_format

@@ -19,8 +19,8 @@ import pandas as pd
 from core.analysis.audience_rules import rule_mask
 from core.analysis.explore import GENDER_ORDER
 from core.analysis.joins import linked_positions
-from core.analysis.rfm import RFM_SEGMENTS
 from core.pipeline.link import ids_in
+from core.pipeline.rfm import RFM_SEGMENTS
 
 
 def _texts(values: Iterable | str | None) -> tuple[str, ...]:

@@ -9,6 +9,9 @@ import pandas as pd
 import pyarrow as pa
 
 from core.errors import DataError
+from core.pipeline.rfm import RFM_SEGMENTS
+from core.pipeline.rfm import SCORE_COLUMNS as RFM_SCORES
+from core.pipeline.rfm import SEGMENT_COLUMN as RFM_SEGMENT
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,12 @@ def typed_customers(frame: pd.DataFrame, segment_names: tuple[str, ...] = ()) ->
             frame[name] = frame[name].astype("datetime64[ns]")
     if "segment" in frame and segment_names and not isinstance(frame["segment"].dtype, pd.CategoricalDtype):
         frame["segment"] = pd.Categorical(frame["segment"], categories=list(segment_names), ordered=True)
+    if RFM_SEGMENT in frame:  # saved with the customers: the same dtypes as core.pipeline.rfm.score_rfm gives
+        frame[RFM_SEGMENT] = pd.Categorical(
+            frame[RFM_SEGMENT].astype("object"), categories=list(RFM_SEGMENTS), ordered=True
+        )
+        for name in RFM_SCORES:
+            frame[name] = frame[name].astype("Int8")
     return frame
 
 

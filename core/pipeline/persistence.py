@@ -48,6 +48,7 @@ from core.pipeline.files import (
     TRANSACTIONS_FILE,
 )
 from core.pipeline.models import Models, load_models
+from core.pipeline.rfm import with_rfm
 from core.pipeline.signing import sign_card, verify_signature
 
 WRITER = "bank-segmentation-dashboard"
@@ -150,7 +151,10 @@ def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: 
     else:
         # Customers are sorted by CustomerID: in row groups of PARQUET_ROW_GROUP_ROWS a lookup by ID reads the
         # groups whose min/max statistics can hold it, not the whole file (pyarrow's default is one group).
-        artifacts.customers.to_parquet(version / CUSTOMERS_FILE, index=False, row_group_size=PARQUET_ROW_GROUP_ROWS)
+        # With their RFM scores (quintiles of the whole base), so the app never ranks every customer at start.
+        with_rfm(artifacts.customers).to_parquet(
+            version / CUSTOMERS_FILE, index=False, row_group_size=PARQUET_ROW_GROUP_ROWS
+        )
         artifacts.transactions.to_parquet(
             version / TRANSACTIONS_FILE, index=False, row_group_size=PARQUET_ROW_GROUP_ROWS
         )

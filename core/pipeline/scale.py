@@ -8,7 +8,6 @@ Parquet tables (customers sorted by CustomerID in row groups, plus the slim tran
 
 from __future__ import annotations
 
-import glob
 import gzip
 import hashlib
 from dataclasses import replace
@@ -25,24 +24,9 @@ from core.pipeline.engine.assign import assignment_sql
 from core.pipeline.engine.steps import clean_in_engine, features_in_engine
 from core.pipeline.features import CUSTOMER_COLUMNS, customers_frame, date_summary, linked_transactions_sql
 from core.pipeline.persistence import CUSTOMERS_FILE, TRANSACTIONS_FILE, Artifacts
-from core.pipeline.source import SNIFF_BYTES, source_label
+from core.pipeline.rfm import rfm_sql
+from core.pipeline.source import SNIFF_BYTES, resolve_files, source_label
 from core.pipeline.table import detect_delimiter, first_record, parse_header
-
-SUFFIXES = (".csv", ".csv.gz", ".gz", ".parquet", ".txt", ".tsv")
-
-
-def resolve_files(source: str) -> list[Path]:
-    """The input files: one file, every data file of a folder, or the files a glob matches (sorted)."""
-    path = Path(source)
-    if path.is_file():
-        return [path]
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(SUFFIXES))
-    else:
-        files = sorted(Path(p) for p in glob.glob(source) if Path(p).is_file())
-    if not files:
-        raise DataError(f"input '{source_label(source, None)}' is not a file and no CSV or Parquet files match it")
-    return files
 
 
 def is_parquet(path: Path) -> bool:
@@ -178,10 +162,12 @@ def table_writer(engine, model):
     columns = ", ".join(f'CAST(c."{c}" AS TIMESTAMP) AS {c}' if c in dates else f'c."{c}"' for c in CUSTOMER_COLUMNS)
     # The assignment carries every column along: no join of the customers back to their own segments.
     carried = ", ".join(f'"{c}"' for c in CUSTOMER_COLUMNS)
-    customers_sql = (
-        f"SELECT {columns}, {segment_case(model.names)} AS segment "
-        f'FROM ({assignment_sql(model, "customers", keep=carried)}) c ORDER BY c."CustomerID"'
+    assigned = (
+        f"(SELECT {columns}, {segment_case(model.names)} AS segment "
+        f"FROM ({assignment_sql(model, 'customers', keep=carried)}) c) assigned"
     )
+    # With the RFM scores (quintiles of the whole base), so the app never ranks every customer at start.
+    customers_sql = f'{rfm_sql(assigned, keep="*")} ORDER BY "CustomerID"'
     # Grouped by customer (their rows in customers.parquet), so a customer's transactions share row groups.
     transactions_sql = linked_transactions_sql(order_by="customer_row, t.row_no")
 

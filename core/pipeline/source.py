@@ -6,6 +6,7 @@ Part of reading a transactions file (``core.pipeline.load``).
 
 from __future__ import annotations
 
+import glob
 import os
 import zlib
 from pathlib import Path
@@ -220,3 +221,20 @@ def has_many_control_chars(sample: str) -> bool:
 def is_link(source: Source) -> bool:
     """True for a path that is a symbolic link: its target may be any file, so errors never quote its lines."""
     return isinstance(source, (str, os.PathLike)) and Path(source).is_symlink()
+
+
+SUFFIXES = (".csv", ".csv.gz", ".gz", ".parquet", ".txt", ".tsv")  # the data files of a folder of parts
+
+
+def resolve_files(source: str) -> list[Path]:
+    """The input files: one file, every data file of a folder, or the files a glob matches (sorted)."""
+    path = Path(source)
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(SUFFIXES))
+    else:
+        files = sorted(Path(p) for p in glob.glob(source) if Path(p).is_file())
+    if not files:
+        raise DataError(f"input '{source_label(source, None)}' is not a file and no CSV or Parquet files match it")
+    return files

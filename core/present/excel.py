@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS
+from core.analysis.rfm import RFM_LABELS
 from core.pipeline.features import FEATURES, feature_label
+from core.pipeline.rfm import SCORE_COLUMNS
 from core.present.export import neutralise_formulas
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -11,9 +11,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from core.analysis.filters import Filters
-from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
+from core.analysis.rfm import RFM_LABELS
 from core.pipeline.clean import FORMULA_STARTS
 from core.pipeline.features import FEATURES
+from core.pipeline.rfm import SCORE_COLUMNS, SEGMENT_COLUMN
 from core.present.filter_text import filters_slug, safe_slug
 from core.present.formats import KIND_FORMATS, feature_kind, gender_label, header, kind_format
 

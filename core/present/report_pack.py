@@ -18,12 +18,13 @@ import plotly.graph_objects as go
 
 from core.analysis.filters import Filters
 from core.analysis.profiles import DemographicMix, compare_to_base, demographic_mix, profile_segments, timing_by_segment
-from core.analysis.rfm import SEGMENT_COLUMN, rfm_crosstab
+from core.analysis.rfm import rfm_crosstab
 from core.analysis.segments import segment_names
 from core.analysis.sql import profiles as sql_profiles
 from core.analysis.sql.aggregates import profile_segments as sql_profile_segments
 from core.analysis.sql.source import VersionSource
 from core.pipeline.features import FEATURES
+from core.pipeline.rfm import SEGMENT_COLUMN
 from core.present.activity_charts import hourly_activity_line
 from core.present.charts import age_band_bar, gender_mix_bar, location_bar, segment_comparison_heatmap
 from core.present.excel import PICTURE_SIZE, SheetChart, to_xlsx_bytes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.analysis.rfm import RFM_SEGMENTS, with_rfm
+from core.pipeline.rfm import RFM_SEGMENTS, with_rfm
 from tests.app.conftest import assert_clean, run_page
 
 PAGE = "pages/3_Segment_profiles.py"

@@ -28,13 +28,13 @@ from core.analysis.compare import (
 )
 from core.analysis.explore import AGE_BAND_EDGES, AGE_BAND_LABELS, GENDER_ORDER, UNKNOWN_AGE, histogram_edges
 from core.analysis.filters import Filters
-from core.analysis.rfm import RFM_SEGMENTS
 from core.analysis.sql.aggregates import _median_sql
 from core.analysis.sql.distributions import SegmentHistogram, _bin_case
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
 from core.analysis.sql.predicates import Predicate, filters_predicate, rule_predicate
 from core.analysis.sql.source import RFM_TABLE, VersionSource
 from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
+from core.pipeline.rfm import RFM_SEGMENTS
 from core.present.formats import feature_kind
 
 

@@ -47,8 +47,9 @@ def _text(column: str, header: str) -> str:
 
 def export_columns(columns: list[str]) -> list[str]:
     """The SELECT list of a customer download: customer_table's columns, rounding and headers, as SQL."""
-    from core.analysis.rfm import RFM_LABELS, SCORE_COLUMNS, SEGMENT_COLUMN
+    from core.analysis.rfm import RFM_LABELS
     from core.pipeline.features import FEATURES
+    from core.pipeline.rfm import SCORE_COLUMNS, SEGMENT_COLUMN
     from core.present.formats import GENDER_LABELS, feature_kind, header, kind_format
 
     order = ("CustomerID", "segment", SEGMENT_COLUMN, *SCORE_COLUMNS, *FEATURES, "first_date", "last_date")

@@ -8,8 +8,8 @@ import pandas as pd
 
 from core.analysis.explore import GENDER_ORDER
 from core.analysis.filters import FilterOptions
-from core.analysis.rfm import RFM_SEGMENTS
 from core.analysis.sql.source import VersionSource
+from core.pipeline.rfm import RFM_SEGMENTS
 
 
 def filter_options(source: VersionSource) -> FilterOptions:

@@ -14,7 +14,7 @@ import pandas as pd
 from core.analysis.explore import AGE_BAND_EDGES, AGE_BAND_LABELS, GENDER_ORDER, UNKNOWN_AGE
 from core.analysis.filters import Filters
 from core.analysis.profiles import QUANTILES, DemographicMix
-from core.analysis.rfm import RFM_INPUTS, RFM_SEGMENTS, SCORE_COLUMNS, SEGMENT_COLUMN, ScoreSpread
+from core.analysis.rfm import ScoreSpread
 from core.analysis.segments import segment_column
 from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
@@ -22,6 +22,7 @@ from core.analysis.sql.predicates import filters_predicate
 from core.analysis.sql.source import BASE_TABLE, RFM_TABLE, ROW_COLUMN, VersionSource
 from core.config import TOP_LOCATIONS_PER_SEGMENT
 from core.pipeline.features import MONEY_FEATURES, NUMERIC_FEATURES
+from core.pipeline.rfm import RFM_INPUTS, RFM_SEGMENTS, SCORE_COLUMNS, SEGMENT_COLUMN
 
 
 def _codes(source: VersionSource, segments: pd.Series) -> np.ndarray:

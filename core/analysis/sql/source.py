@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.analysis.rfm import RFM_COLUMNS, rfm_sql
 from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
+from core.pipeline.rfm import RFM_COLUMNS, rfm_sql
 
 BASE_TABLE = "base_customers"  # customers.parquet as saved
 RFM_TABLE = "customers"  # the same rows with the RFM scores (a join: asked only when they are needed)

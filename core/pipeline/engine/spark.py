@@ -162,7 +162,7 @@ def input_paths(source: str) -> list[str]:
     ``make bench-scale`` writes beside the generated Parquet parts (and fail on it). Cluster paths (``hdfs://``, ``s3a://``,
     ``dbfs:/``) are not visible here, so Spark resolves them itself.
     """
-    from core.pipeline.scale import resolve_files
+    from core.pipeline.source import resolve_files
 
     local = Path(source)
     if "://" in source or (not local.exists() and not glob.glob(source)):

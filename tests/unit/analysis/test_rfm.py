@@ -5,20 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.analysis.rfm import (
-    RFM_GRID,
-    RFM_SEGMENTS,
-    frequency_note,
-    grid_names,
-    impossible_segments,
-    quintile_scores,
-    rfm_crosstab,
-    rfm_grid,
-    rfm_grid_table,
-    rfm_sql,
-    score_rfm,
-    with_rfm,
-)
+from core.analysis.rfm import frequency_note, grid_names, impossible_segments, rfm_crosstab, rfm_grid, rfm_grid_table
+from core.pipeline.rfm import RFM_GRID, RFM_SEGMENTS, quintile_scores, rfm_sql, score_rfm, with_rfm
 
 
 def _customers(recency, frequency, monetary, segment=None) -> pd.DataFrame:

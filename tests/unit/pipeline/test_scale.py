@@ -8,7 +8,8 @@ import pytest
 
 from core.errors import DataError
 from core.pipeline.persistence import load_artifacts
-from core.pipeline.scale import resolve_files, run_at_scale
+from core.pipeline.scale import run_at_scale
+from core.pipeline.source import resolve_files
 from core.pipeline.train import main, run_training
 
 

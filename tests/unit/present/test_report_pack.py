@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from core.analysis.rfm import with_rfm
 from core.config import CHROMIUM_PATH
+from core.pipeline.rfm import with_rfm
 from core.present import images
 from core.present.excel import PICTURE_ROW, PICTURE_SIZE, SheetChart, to_xlsx_bytes
 from core.present.figures import segment_colour_map

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from core.analysis.rfm import with_rfm
 from core.analysis.sql.source import open_version
 from core.pipeline.persistence import load_artifacts
+from core.pipeline.rfm import with_rfm
 
 
 def _pair(artifacts):

@@ -141,3 +141,32 @@ def test_transactions_written_without_the_row_link_are_linked_by_id(generated_pa
             activity.activity_by_hour(unlinked, filters), activity.activity_by_hour(source, filters)
         )
     unlinked.close()
+
+
+def test_saved_rfm_scores_are_read_as_saved_and_older_files_are_ranked_the_same(generated_pair, tmp_path):
+    """Training saves the RFM scores with the customers, so the source ranks nobody; a file saved without them
+    (artifacts of an older version) is ranked once by the source, with the same scores."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from core.analysis.sql.source import open_version
+    from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
+    from core.pipeline.rfm import RFM_COLUMNS
+
+    artifacts, source = generated_pair
+    saved = pq.read_table(artifacts.folder / CUSTOMERS_FILE)
+    assert set(RFM_COLUMNS) <= set(saved.column_names)
+    query = "SELECT CustomerID, " + ", ".join(f"{c}::VARCHAR AS {c}" for c in RFM_COLUMNS) + " FROM customers"
+    fresh = open_version(artifacts.folder, source.segment_names)
+    from_file = fresh.query(query + " ORDER BY CustomerID")
+    tables = fresh.query("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'")
+    assert tables.empty  # no rfm table was built
+    pq.write_table(saved.drop(list(RFM_COLUMNS)), tmp_path / CUSTOMERS_FILE)
+    shutil.copy(artifacts.folder / TRANSACTIONS_FILE, tmp_path / TRANSACTIONS_FILE)
+    older = open_version(tmp_path, source.segment_names)
+    ranked = older.query(query + " ORDER BY CustomerID")
+    assert from_file["rfm_segment"].nunique() > 3
+    pd.testing.assert_frame_equal(ranked, from_file)
+    fresh.close()
+    older.close()
