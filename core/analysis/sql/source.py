@@ -82,7 +82,7 @@ class VersionSource:
         with self._lock:
             if self._rfm_ready:
                 return
-            scored = rfm_sql(BASE_TABLE).replace("SELECT CustomerID,", f"SELECT {ROW_COLUMN},", 1)
+            scored = rfm_sql(BASE_TABLE, key=ROW_COLUMN)
             con.execute(f"CREATE TABLE rfm AS {scored}")
             con.execute(
                 f"CREATE VIEW {RFM_TABLE} AS SELECT c.*, "
