@@ -47,43 +47,66 @@ st.markdown(bullet_list(defining_insights(profile=profile)))
 st.subheader("What the data says")
 st.markdown(bullet_list(segment_insights(profile=profile)))
 
-st.subheader("Personas")
-timing = per_query(artifacts, filters, timing_by_segment)
-personas_section(artifacts, profile, timing)
-
-st.subheader("Compared with the average customer")
-comparison = per_query(artifacts, filters, compare_to_base)
-st.plotly_chart(segment_comparison_heatmap(comparison), height=520, config=chart_config("segment_comparison", filters))
-st.caption(
-    "Each cell: how far the average of the segment's customers shown sits from the average customer of the "
-    "whole bank, in standard deviations. ±0.5 is a clear difference, ±1 a strong one."
+# Secondary views in tabs: only the open tab's queries run and only its charts are drawn (six plotly charts at
+# once took the browser about a second to draw on a first visit).
+personas, against, spread, who, when, rfm, lists = st.tabs(
+    ["Personas", "Against the average", "Distributions", "Who they are", "When they transact", "RFM", "Customer lists"],
+    key="profile_tab",
+    on_change="rerun",
 )
 
-st.subheader("Distributions by segment")
-left, right = st.columns([3, 1], vertical_alignment="bottom")
-feature = left.selectbox(
-    "Feature", NUMERIC_FEATURES, NUMERIC_FEATURES.index("balance"), format_func=feature_label, key="profile_feature"
-)
-log = right.toggle(
-    "Log scale",
-    feature in MONEY_FEATURES,
-    key=f"profile_log_{feature}",
-    help="Equal steps are equal multiples: best for money.",
-)
-st.caption(FEATURES[feature].description)
-st.plotly_chart(feature_box_by_segment(per_query(artifacts, filters, feature_summary, feature=feature), log=log))
+if personas.open:
+    with personas:
+        personas_section(artifacts, profile, per_query(artifacts, filters, timing_by_segment))
 
-st.subheader("Who they are")
-mix = per_query(artifacts, filters, demographic_mix)
-left, right = st.columns(2)
-left.plotly_chart(gender_mix_bar(mix.gender))
-right.plotly_chart(age_band_bar(mix.age_band))
-st.plotly_chart(location_bar(mix.locations), height=520)
-st.caption("The five biggest locations of each segment; bars show the share of the segment living there.")
+if against.open:
+    with against:
+        comparison = per_query(artifacts, filters, compare_to_base)
+        st.plotly_chart(
+            segment_comparison_heatmap(comparison), height=520, config=chart_config("segment_comparison", filters)
+        )
+        st.caption(
+            "Each cell: how far the average of the segment's customers shown sits from the average customer of the "
+            "whole bank, in standard deviations. ±0.5 is a clear difference, ±1 a strong one."
+        )
 
-st.subheader("When they transact")
-st.plotly_chart(hourly_activity_line(timing))
+if spread.open:
+    with spread:
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        feature = left.selectbox(
+            "Feature",
+            NUMERIC_FEATURES,
+            NUMERIC_FEATURES.index("balance"),
+            format_func=feature_label,
+            key="profile_feature",
+        )
+        log = right.toggle(
+            "Log scale",
+            feature in MONEY_FEATURES,
+            key=f"profile_log_{feature}",
+            help="Equal steps are equal multiples: best for money.",
+        )
+        st.caption(FEATURES[feature].description)
+        summary = per_query(artifacts, filters, feature_summary, feature=feature)
+        st.plotly_chart(feature_box_by_segment(summary, log=log))
 
-rfm_section(artifacts, filters)
+if who.open:
+    with who:
+        mix = per_query(artifacts, filters, demographic_mix)
+        left, right = st.columns(2)
+        left.plotly_chart(gender_mix_bar(mix.gender))
+        right.plotly_chart(age_band_bar(mix.age_band))
+        st.plotly_chart(location_bar(mix.locations), height=520)
+        st.caption("The five biggest locations of each segment; bars show the share of the segment living there.")
 
-customer_list_section(artifacts, filters, profile)
+if when.open:
+    with when:
+        st.plotly_chart(hourly_activity_line(per_query(artifacts, filters, timing_by_segment)))
+
+if rfm.open:
+    with rfm:
+        rfm_section(artifacts, filters)
+
+if lists.open:
+    with lists:
+        customer_list_section(artifacts, filters, profile)

@@ -9,6 +9,12 @@ from tests.app.figures import figure, titles
 PAGE = "pages/3_Segment_profiles.py"
 
 
+def open_tab(at, label: str):
+    """Switch the page's tabs (what a click on the tab does); only the open tab's content runs."""
+    at.session_state["profile_tab"] = label
+    return at.run()
+
+
 def page_text(at) -> str:
     """All markdown on the page, backslash escapes removed (what the reader sees)."""
     return "\n".join(m.value for m in at.markdown).replace("\\", "")
@@ -18,15 +24,21 @@ def test_profiles_render_cards_charts_and_a_list(trained):
     at = run_page(PAGE)
     assert_clean(at)
     assert [m.label for m in at.metric].count("Median balance") == 3
-    assert titles(at) == [
-        "How each segment differs from the average customer",
-        "Account balance by segment",
-        "Gender mix",
-        "Age bands",
-        "Top locations",
-        "When customers transact",
-    ]
-    assert len(at.dataframe) == 3 and at.get("download_button")  # RFM cross-tab, R x F grid, customer list
+    assert titles(at) == []  # the first tab, Personas, is words: the charts wait in their tabs
+    expected = {
+        "Against the average": ["How each segment differs from the average customer"],
+        "Distributions": ["Account balance by segment"],
+        "Who they are": ["Gender mix", "Age bands", "Top locations"],
+        "When they transact": ["When customers transact"],
+    }
+    for tab, charts in expected.items():
+        at = open_tab(at, tab)
+        assert_clean(at)
+        assert titles(at) == charts, tab
+    at = open_tab(at, "RFM")
+    assert len(at.dataframe) == 2  # RFM cross-tab, R x F grid
+    at = open_tab(at, "Customer lists")
+    assert len(at.dataframe) == 1 and at.get("download_button")
 
 
 def test_insights_state_the_numbers_of_the_data(trained):
@@ -61,7 +73,7 @@ def test_a_persona_per_segment_relative_to_the_whole_bank(trained):
 
 
 def test_comparison_keeps_the_whole_bank_as_yardstick_under_filters(trained):
-    at = run_page(PAGE)
+    at = open_tab(run_page(PAGE), "Against the average")
     everyone = figure(at, "How each segment differs")["data"][0]
     assert everyone["x"] == ["Low", "Medium", "High"]
     c = trained.customers
@@ -77,7 +89,7 @@ def test_comparison_keeps_the_whole_bank_as_yardstick_under_filters(trained):
 
 
 def test_feature_select_changes_the_box_plot(trained):
-    at = run_page(PAGE)
+    at = open_tab(run_page(PAGE), "Distributions")
     at.selectbox(key="profile_feature").set_value("age").run()
     assert_clean(at)
     boxes = figure(at, "Age by segment")["data"]
@@ -87,7 +99,7 @@ def test_feature_select_changes_the_box_plot(trained):
 
 
 def test_customer_list_of_the_chosen_segment(trained):
-    at = run_page(PAGE)
+    at = open_tab(run_page(PAGE), "Customer lists")
     at.selectbox(key="profile_list_segment").set_value("High").run()
     assert_clean(at)
     c = trained.customers

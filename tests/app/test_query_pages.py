@@ -149,7 +149,15 @@ def test_compare_is_answered_by_aggregates(bounded, a, b):
 def test_segment_profiles_is_answered_by_queries(bounded):
     at = run_page("pages/3_Segment_profiles.py", gender="F")
     assert_clean(at)
-    assert len(at.get("plotly_chart")) >= 6 and at.dataframe
+    charts, tables = 0, 0
+    for tab in ("Against the average", "Distributions", "Who they are", "When they transact", "RFM", "Customer lists"):
+        at.session_state["profile_tab"] = tab
+        at.run()
+        assert_clean(at)
+        charts, tables = charts + len(at.get("plotly_chart")), tables + len(at.dataframe)
+    assert charts >= 6 and tables >= 3
+    at.session_state["profile_tab"] = "Distributions"
+    at.run()
     at.selectbox(key="profile_feature").set_value("age").run()
     assert_clean(at)
     assert max(bounded, default=0) < LARGE

@@ -10,13 +10,19 @@ from tests.app.conftest import assert_clean, run_page
 PAGE = "pages/3_Segment_profiles.py"
 
 
+def open_rfm_tab():
+    at = run_page(PAGE)
+    at.session_state["profile_tab"] = "RFM"
+    return at.run()
+
+
 def _scored(trained) -> pd.DataFrame:
     return with_rfm(trained.customers)
 
 
 def test_crosstab_counts_budget_by_rfm_segment(trained):
     c = _scored(trained)
-    at = run_page(PAGE)
+    at = open_rfm_tab()
     assert_clean(at)
     table = next(d.value for d in at.dataframe if "All" in d.value.columns)
     for segment in ("Low", "High"):
@@ -30,7 +36,7 @@ def test_crosstab_counts_budget_by_rfm_segment(trained):
 def test_degenerate_frequency_is_said(trained):
     c = trained.customers
     one = (c["n_transactions"] == 1).mean()
-    at = run_page(PAGE)
+    at = open_rfm_tab()
     warning = " ".join(w.value for w in at.warning)
     assert f"{one:.1%} of customers have exactly 1 transaction" in warning.replace("\\", "")
 

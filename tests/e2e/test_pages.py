@@ -15,7 +15,7 @@ PAGES = {
     "": ["stMetric", "stPageLink"],
     "Explore_data": ["stPlotlyChart"],
     "Segment_map": ["stPlotlyChart"],
-    "Segment_profiles": ["stMetric", "stPlotlyChart"],
+    "Segment_profiles": ["stMetric", "stTabs"],
     "Customer_lookup": ["stTextArea"],
     "What_if": ["stNumberInput"],
     "Model_quality": ["stMetric", "stPlotlyChart"],

@@ -19,6 +19,8 @@ def test_a_long_segment_list_downloads_from_disk_once(server, page, trained):
     assert len(expected) > 500  # the e2e server streams lists longer than 500 (SEGMENTATION_STREAM_ROWS)
     page.goto(f"{server}/Segment_profiles")
     wait_until_idle(page)
+    page.get_by_role("tab", name="Customer lists").click()
+    wait_until_idle(page)
     picker = page.get_by_label("Segment", exact=True).last
     # Scrolled to first: clicking it while Streamlit's main area scrolls opens and at once closes the dropdown.
     picker.scroll_into_view_if_needed()
