@@ -48,7 +48,8 @@ def get_session(master: str | None = None, app_name: str = "segment-studio"):
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
         return active
-    builder = SparkSession.builder.appName(app_name)
+    # No console progress bars: they would bury the stage times the CLI prints (a cluster's own UI shows them).
+    builder = SparkSession.builder.appName(app_name).config("spark.ui.showConsoleProgress", "false")
     if master:
         builder = builder.master(master)
     elif not os.environ.get("SPARK_REMOTE"):
