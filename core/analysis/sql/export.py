@@ -39,10 +39,16 @@ _RISKY = (
 )
 
 
+# A cell starting with an ASCII letter or digit is never risky (no space, sign, formula start, tab or CR comes
+# first): nearly every cell, so the regular expressions run on the few others only.
+_PLAIN = "(ascii({c}) BETWEEN 48 AND 57 OR ascii({c}) BETWEEN 65 AND 90 OR ascii({c}) BETWEEN 97 AND 122)"
+
+
 def _text(column: str, header: str) -> str:
     """A text column, neutralised when risky, under its readable header."""
     c = f"{column}::VARCHAR"
-    return f"CASE WHEN {_RISKY.replace('{c}', c)} THEN '''' || {c} ELSE {c} END AS \"{header}\""
+    plain, risky = _PLAIN.replace("{c}", c), _RISKY.replace("{c}", c)
+    return f"CASE WHEN {plain} THEN {c} WHEN {risky} THEN '''' || {c} ELSE {c} END AS \"{header}\""
 
 
 def export_columns(columns: list[str]) -> list[str]:
