@@ -98,12 +98,14 @@ def _clean(engine, columns: Sequence[str], today: date, dropped: Sequence[str]) 
     return report
 
 
-def features_sql(end: date) -> str:
+def features_sql(end: date, source: str = "clean_tx", customer: str = "customer_id") -> str:
     """One row per customer from ``clean_tx``; attributes that change over time come from the latest row.
 
     "Latest" is the last date, ties broken by input order, and skips missing values (an unknown age on the
     latest row keeps the age known from an earlier one). The ordering key is unique, so every engine
-    picks the same row.
+    picks the same row. ``source`` may be any relation with clean_tx's columns (a table or a parenthesised,
+    aliased subquery: Segment movement re-scores one period of saved transactions with it), and ``customer``
+    the column (or expression) that identifies a customer there; it becomes ``CustomerID``.
     """
     key = f"(CAST({epoch_days('date')} AS BIGINT) * {ORDER_SCALE} + row_no)"
     return f"""
@@ -124,10 +126,10 @@ def features_sql(end: date) -> str:
                MIN(date) AS first_date,
                MAX(date) AS last_date
         FROM (
-            SELECT customer_id, age, gender, location, balance, amount, date, hour, {key} AS k,
+            SELECT {customer} AS customer_id, age, gender, location, balance, amount, date, hour, {key} AS k,
                    {is_night("hour")} AS night,
                    CASE WHEN {is_weekend("date")} THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END AS weekend
-            FROM clean_tx
+            FROM {source}
         ) t
         GROUP BY customer_id
     """
