@@ -85,6 +85,10 @@ LIST_ROWS = 1_000  # rows of a customer list drawn on a page (a stratified sampl
 # Points drawn on the Segment map: a stratified sample this size keeps WebGL smooth and every segment visible
 # (selections still list every customer inside the shape). The browser tests draw fewer, so the sample is real.
 MAP_POINTS = int(os.environ.get("SEGMENTATION_MAP_POINTS", 20_000))
+# Segment movement keeps each re-scored period as a working table of the version's query source (about 60 MB per
+# 500,000 customers); the least recently made beyond this many are dropped (and made again when asked for).
+MOVEMENT_TABLES = 6
+MOVEMENT_LIST_ROWS = 1_000  # customers of one from -> to cell drawn on the page (the download has them all)
 
 # Engines (core.pipeline.engine). DuckDB spills to a temporary folder beyond its memory limit.
 ENGINE_MEMORY_LIMIT = os.environ.get("SEGMENTATION_MEMORY_LIMIT", "4GB")

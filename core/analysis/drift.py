@@ -55,6 +55,31 @@ def decile_edges(reference: np.ndarray) -> np.ndarray:
     return np.unique(np.quantile(values, DECILES))
 
 
+def decile_positions(n: int) -> np.ndarray:
+    """The positions (0-based, in sorted order) of the values the deciles of `n` known values interpolate between:
+    what an engine must fetch to compute decile_edges without sending every value."""
+    lower = np.floor((n - 1) * DECILES).astype("int64")
+    return np.unique(np.r_[lower, np.minimum(lower + 1, n - 1)])
+
+
+def edges_from_positions(n: int, value_at: dict[int, float]) -> np.ndarray:
+    """decile_edges from the values at decile_positions(n) of the sorted known values (empty when n is 0).
+
+    numpy's linear rule (h = (n − 1)·q, then its own interpolation between the values at floor(h) and the next),
+    applied through np.quantile on each pair, so the edges equal decile_edges' to the last bit.
+    """
+    if n <= 0:
+        return np.empty(0)
+    virtual = (n - 1) * DECILES
+    lower = np.floor(virtual)
+    gamma = virtual - lower
+    edges = [
+        np.quantile(np.array([value_at[int(lo)], value_at[min(int(lo) + 1, n - 1)]], dtype="float64"), g)
+        for lo, g in zip(lower, gamma, strict=True)
+    ]
+    return np.unique(np.asarray(edges, dtype="float64"))
+
+
 def numeric_bins(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """Bin of each value: 0..len(edges) for (−inf, e0], (e0, e1], ..., (e_last, inf); len(edges) + 1 when missing."""
     values = np.asarray(values, dtype="float64")
@@ -66,15 +91,30 @@ def bin_shares(reference: pd.Series, current: pd.Series) -> pd.DataFrame:
     """Each bin's share in the reference and the current population (the binning of this module's docstring)."""
     if pd.api.types.is_numeric_dtype(reference) and not isinstance(reference.dtype, pd.CategoricalDtype):
         edges = decile_edges(reference.to_numpy(dtype="float64"))
-        labels = [*_edge_labels(edges), MISSING_BIN]
+        labels = numeric_labels(edges)
         ref = np.bincount(numeric_bins(reference.to_numpy(dtype="float64"), edges), minlength=len(labels))
         cur = np.bincount(numeric_bins(current.to_numpy(dtype="float64"), edges), minlength=len(labels))
     else:
         ref_text, cur_text = reference.astype("string"), current.astype("string")
         top = list(ref_text.value_counts().index[:TOP_CATEGORIES])
-        labels = [*map(str, top), OTHER_BIN, MISSING_BIN]
+        labels = category_labels(top)
         ref, cur = _category_counts(ref_text, top), _category_counts(cur_text, top)
-    out = pd.DataFrame({"bin": labels, "reference": _shares(ref), "current": _shares(cur)})
+    return shares_frame(labels, ref, cur)
+
+
+def numeric_labels(edges: np.ndarray) -> list[str]:
+    """The bin labels of a numeric feature cut at `edges`: the bins, then the missing bin."""
+    return [*_edge_labels(edges), MISSING_BIN]
+
+
+def category_labels(top: Sequence[str]) -> list[str]:
+    """The bin labels of a category with these top values: them, 'other', then the missing bin."""
+    return [*map(str, top), OTHER_BIN, MISSING_BIN]
+
+
+def shares_frame(labels: Sequence[str], reference: np.ndarray, current: np.ndarray) -> pd.DataFrame:
+    """Bin counts of both populations as shares (the missing bin left out when it is empty on both sides)."""
+    out = pd.DataFrame({"bin": list(labels), "reference": _shares(reference), "current": _shares(current)})
     return out[(out["reference"] > 0) | (out["current"] > 0) | (out["bin"] != MISSING_BIN)].reset_index(drop=True)
 
 
@@ -121,21 +161,34 @@ def psi_reading(psi: float) -> str:
 
 def segment_share_psi(reference: pd.Series, current: pd.Series, names: Sequence[str]) -> float:
     """PSI of the segment shares (one bin per segment name) between two populations."""
-    ref = reference.astype("string").value_counts(normalize=True).reindex(list(names), fill_value=0)
-    cur = current.astype("string").value_counts(normalize=True).reindex(list(names), fill_value=0)
-    if reference.empty or current.empty:
+    ref = reference.astype("string").value_counts()
+    cur = current.astype("string").value_counts()
+    return segment_count_psi(ref, cur, names)
+
+
+def segment_count_psi(reference: pd.Series, current: pd.Series, names: Sequence[str]) -> float:
+    """segment_share_psi from each population's customers per segment name (a Series indexed by name)."""
+    if not reference.sum() or not current.sum():
         return float("nan")
+    ref = (reference / reference.sum()).reindex(list(names), fill_value=0)
+    cur = (current / current.sum()).reindex(list(names), fill_value=0)
     return psi_from_shares(ref.to_numpy(), cur.to_numpy())
 
 
 def drift_table(reference: pd.DataFrame, current: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
     """PSI and its reading for each feature both frames have, biggest shift first."""
-    rows = []
-    for name in features:
-        if name not in reference or name not in current:
-            continue
-        psi = feature_psi(reference[name], current[name])
-        rows.append({"feature": name, "Feature": feature_label(name), "PSI": psi, "Reading": psi_reading(psi)})
+    return drift_frame(
+        {
+            name: feature_psi(reference[name], current[name])
+            for name in features
+            if name in reference and name in current
+        }
+    )
+
+
+def drift_frame(psi: dict[str, float]) -> pd.DataFrame:
+    """The drift table of each feature's PSI (in the given order before sorting): biggest shift first."""
+    rows = [{"feature": n, "Feature": feature_label(n), "PSI": v, "Reading": psi_reading(v)} for n, v in psi.items()]
     table = pd.DataFrame(rows, columns=["feature", "Feature", "PSI", "Reading"])
     return table.sort_values("PSI", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
 

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -44,8 +45,8 @@ _RISKY = (
 _PLAIN = "(ascii({c}) BETWEEN 48 AND 57 OR ascii({c}) BETWEEN 65 AND 90 OR ascii({c}) BETWEEN 97 AND 122)"
 
 
-def _text(column: str, header: str) -> str:
-    """A text column, neutralised when risky, under its readable header."""
+def safe_text(column: str, header: str) -> str:
+    """A text column (or expression), neutralised when risky, under its header (quotes already doubled)."""
     c = f"{column}::VARCHAR"
     plain, risky = _PLAIN.replace("{c}", c), _RISKY.replace("{c}", c)
     return f"CASE WHEN {plain} THEN {c} WHEN {risky} THEN '''' || {c} ELSE {c} END AS \"{header}\""
@@ -65,9 +66,9 @@ def export_columns(columns: list[str]) -> list[str]:
         kind, decimals = feature_kind(name), kind_format(name).decimals
         if name == "gender":  # Male/Female as in the interface and customer_table (GENDER_LABELS, then as written)
             cases = " ".join(f"WHEN '{code}' THEN '{text}'" for code, text in GENDER_LABELS.items())
-            select.append(_text(f"(CASE gender::VARCHAR {cases} ELSE gender::VARCHAR END)", label))
+            select.append(safe_text(f"(CASE gender::VARCHAR {cases} ELSE gender::VARCHAR END)", label))
         elif name in ("CustomerID", "segment", SEGMENT_COLUMN) or kind == "category":
-            select.append(_text(name, label))
+            select.append(safe_text(name, label))
         elif kind == "years":
             select.append(f'round_even({name}, 0)::BIGINT AS "{label}"')
         elif decimals is not None and kind in ("money", "share", "hour"):
@@ -89,20 +90,23 @@ def write_customers_csv(source: VersionSource, filters: Filters, path: Path, whe
     where = where or filters_predicate(filters)
     columns = source.query("SELECT * FROM customers LIMIT 0").columns.tolist()
     select = ", ".join(export_columns(columns))
+    sql = f"SELECT {select} FROM {RFM_TABLE} WHERE {where.sql} ORDER BY CustomerID"
+    return copy_csv(source, sql, where.params, path)
+
+
+def copy_csv(source: VersionSource, sql: str, params: Sequence, path: Path) -> int:
+    """Write a query's rows as CSV to `path` with a UTF-8 BOM, atomically (a temporary file, then a rename); the
+    number of rows. The query names its readable headers and neutralises its text (safe_text)."""
     path = Path(path)
     fd, body = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".csv")
     os.close(fd)
     try:
-        cursor = source.cursor(f"SELECT * FROM {RFM_TABLE}")
+        cursor = source.cursor(sql)
         try:
             # COPY takes no parameters in its file name; the name is ours (mkstemp), quoted anyway.
             target = "'" + body.replace("'", "''") + "'"
-            cursor.execute(
-                f"COPY (SELECT {select} FROM customers WHERE {where.sql} ORDER BY CustomerID) TO {target} "
-                "(FORMAT csv, HEADER true)",
-                list(where.params),
-            )
-            rows = cursor.execute("SELECT count(*) FROM customers WHERE " + where.sql, list(where.params)).fetchone()
+            cursor.execute(f"COPY ({sql}) TO {target} (FORMAT csv, HEADER true)", list(params))
+            rows = cursor.execute(f"SELECT count(*) FROM ({sql}) q", list(params)).fetchone()
         finally:
             cursor.close()
         final = path.with_name(f".{path.name}.part")

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from core.config import MOVEMENT_TABLES
 from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
 from core.pipeline.rfm import RFM_COLUMNS, rfm_sql
 
@@ -24,7 +25,7 @@ RFM_TABLE = "customers"  # the same rows with the RFM scores (a join: asked only
 ROW_COLUMN = "file_row_number"  # a customer's row in customers.parquet; transactions link to it (customer_row)
 
 
-def _quote_path(path: Path) -> str:
+def quote_path(path: Path) -> str:
     """A file path as an SQL string literal (quotes doubled): paths are ours, but never trust a name."""
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -41,6 +42,8 @@ class VersionSource:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rows: int | None = field(default=None, repr=False)
     _rfm_ready: bool = field(default=False, repr=False)
+    _made: list[str] = field(default_factory=list, repr=False)  # tables made by `materialise`, oldest first
+    _make_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The shared connection, opened and given its views on first use."""
@@ -51,8 +54,8 @@ class VersionSource:
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(config={"memory_limit": self.memory_limit, "threads": self.threads})
-        customers = _quote_path(self.folder / CUSTOMERS_FILE)
-        transactions = _quote_path(self.folder / TRANSACTIONS_FILE)
+        customers = quote_path(self.folder / CUSTOMERS_FILE)
+        transactions = quote_path(self.folder / TRANSACTIONS_FILE)
         con.execute(f"CREATE VIEW base_customers AS SELECT * FROM read_parquet({customers}, file_row_number=true)")
         names = con.execute("DESCRIBE base_customers").fetchdf()["column_name"].tolist()
         if all(c in names for c in RFM_COLUMNS):
@@ -96,6 +99,33 @@ class VersionSource:
         self._ensure_rfm(sql)
         return self.connection().cursor()
 
+    def materialise(self, name: str, sql: str, params: Sequence | None = None, keep: int = MOVEMENT_TABLES) -> int:
+        """Create table `name` as `sql` once (a later call finds it) and return its row count; only the `keep`
+        most recently made tables stay (older ones are dropped: a caller re-creates one it needs again)."""
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise ValueError(f"not a table name: {name!r}")
+        con = self.connection()
+        with self._make_lock:
+            if (
+                name in self._made
+                and con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0]
+            ):
+                self._made.remove(name)
+                self._made.append(name)
+                return int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+            cursor = self.cursor(sql)
+            try:
+                cursor.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}", list(params or ()))
+                rows = int(cursor.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+                if name in self._made:
+                    self._made.remove(name)
+                self._made.append(name)
+                while len(self._made) > keep:
+                    cursor.execute(f"DROP TABLE IF EXISTS {self._made.pop(0)}")
+            finally:
+                cursor.close()
+            return rows
+
     @property
     def rows(self) -> int:
         """Customers in the whole dataset (counted once; the size that decides exact or approximate medians)."""
@@ -127,6 +157,7 @@ class VersionSource:
                 self._connection.close()
                 self._connection = None
                 self._rfm_ready = False
+                self._made.clear()
 
 
 def open_version(folder: Path, segment_names: Sequence[str]) -> VersionSource:

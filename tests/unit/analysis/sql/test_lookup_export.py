@@ -69,7 +69,7 @@ def test_streamed_csv_is_the_download_of_the_same_customers(pair, tmp_path):
 
 
 def test_formula_like_text_is_neutralised_like_the_pandas_export(generated_pair, tmp_path):
-    from core.analysis.sql.export import _RISKY, _text
+    from core.analysis.sql.export import _RISKY, safe_text
 
     _, source = generated_pair
     samples = ["=1+1", "  +SUM(A1)", "\uff1dHYPERLINK()", "@cmd", "-500", "+91 98765 43210", "\tx", "MUMBAI", "-x"]
@@ -81,7 +81,7 @@ def test_formula_like_text_is_neutralised_like_the_pandas_export(generated_pair,
     con.register("samples", frame)
     got = con.execute(f"SELECT {_RISKY.replace('{c}', 'v')} AS risky FROM samples").fetchdf()["risky"].tolist()
     # the whole cell as written to the file (the plain-first shortcut included): an apostrophe exactly where risky
-    written = con.execute(f"SELECT {_text('v', 'out')} FROM samples").fetchdf()["out"].tolist()
+    written = con.execute(f"SELECT {safe_text('v', 'out')} FROM samples").fetchdf()["out"].tolist()
     con.close()
     assert got == expected == [True, True, True, True, False, False, True, False, True]
     assert written == [("'" + v if risky else v) for v, risky in zip(samples, expected, strict=True)]

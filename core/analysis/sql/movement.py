@@ -1,0 +1,319 @@
+"""Segment movement answered by the engine: two populations (periods of one dataset, or two scored datasets) as
+DuckDB relations, compared by aggregate queries; no per-customer frame of either reaches Python.
+
+A *population* is a relation with one row per customer: `key` (what matches a customer across the two: the
+customer's row in customers.parquet for periods of one dataset, the CustomerID for two datasets), `CustomerID`,
+`ord` (the order core.analysis.movement lists customers in), `segment_rank` (0 = the lowest budget segment) and
+the features. A period is re-scored exactly as core.scoring.periods.score_period does in pandas: the period's
+transactions (inclusive dates) of the sidebar's customers, with age, gender, location and balance from the
+customer table, aggregated by the pipeline's own feature SQL (engine.steps.features_sql), then the saved
+segmenter's assignment SQL (engine.assign.assignment_sql): never a refit. It is made once into a working table
+of the shared source (VersionSource.materialise) and re-made from its recipe if that table was dropped since.
+
+The from → to matrix, the counts, a cell's members and the drift (PSI on the deciles of A, computed from A's
+order statistics with numpy's own interpolation, and bin counts of B) equal core.analysis.movement's and
+core.analysis.drift's pandas results (tests compare them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.analysis.drift import (
+    TOP_CATEGORIES,
+    category_labels,
+    decile_positions,
+    drift_frame,
+    edges_from_positions,
+    numeric_labels,
+    psi_from_shares,
+    segment_count_psi,
+    shares_frame,
+)
+from core.analysis.filters import Filters
+from core.analysis.movement import GONE, NEW
+from core.analysis.sql.export import copy_csv, safe_text
+from core.analysis.sql.predicates import filters_predicate
+from core.analysis.sql.source import BASE_TABLE, ROW_COLUMN, VersionSource, quote_path
+from core.errors import DataError
+from core.pipeline.engine.assign import assignment_sql
+from core.pipeline.engine.steps import features_sql
+from core.pipeline.features import CATEGORICAL_FEATURES, FEATURES
+from core.pipeline.files import CUSTOMERS_FILE
+from core.pipeline.segment import SegmentModel
+from core.present.formats import feature_kind, header, kind_format
+
+PERIOD_PREFIX = "movement_period_"
+
+
+@dataclass(frozen=True)
+class Population:
+    """One side of a comparison: `relation` (a table name or a parenthesised query) and, for a working table,
+    the `recipe` (SELECT and its parameters) that makes it."""
+
+    relation: str
+    recipe: str = ""
+    params: tuple = ()
+
+    def ready(self, source: VersionSource) -> str:
+        """The relation, its working table made first when it is one (and not there any more)."""
+        if self.recipe:
+            source.materialise(
+                self.relation, self.recipe, [list(p) if isinstance(p, tuple) else p for p in self.params]
+            )
+        return self.relation
+
+
+def _sql_text(value: str) -> str:
+    """A string literal (quotes doubled)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _bound(params: tuple) -> list:
+    """Parameters as DuckDB binds them (a tuple kept in a Population, for hashing, is a list parameter)."""
+    return [list(p) if isinstance(p, tuple) else p for p in params]
+
+
+def _header_text(text: str) -> str:
+    """A header for a quoted SQL alias (quotes doubled)."""
+    return text.replace('"', '""')
+
+
+def period_transactions_sql(filters: Filters, start: date, end: date) -> tuple[str, tuple]:
+    """The period's transactions (inclusive dates) of the filtered customers in clean_tx's columns, with each
+    customer's attributes from the customer table, as an aliased subquery; and its parameters.
+
+    `row_no` is 0: features_sql breaks ties of the latest row by it, but every attribute here is the customer's
+    own (the same on all of their rows), so the row picked cannot change a value.
+    """
+    where = filters_predicate(filters)
+    sql = f"""(SELECT t.customer_row, c."CustomerID" AS customer_id, c.age, c.gender, c.location, c.balance, t.amount,
+            CAST(t.date AS DATE) AS date, t.hour, CAST(0 AS BIGINT) AS row_no
+        FROM transactions t
+        JOIN (SELECT {ROW_COLUMN}, "CustomerID", age, gender, location, balance FROM {where.table} WHERE {where.sql}) c
+          ON c.{ROW_COLUMN} = t.customer_row
+        WHERE t.date >= ?::TIMESTAMP AND t.date < ?::TIMESTAMP) p"""
+    dates = (start.isoformat(), (end + timedelta(days=1)).isoformat())
+    return sql, tuple(tuple(p) if isinstance(p, list) else p for p in (*where.params, *dates))
+
+
+def period_population(
+    source: VersionSource, filters: Filters, start: date, end: date, model: SegmentModel
+) -> Population:
+    """The filtered customers active between two dates, features from those transactions only, the fixed model's
+    segment (a DataError, as score_period raises, when the period has no transaction)."""
+    transactions, params = period_transactions_sql(filters, start, end)
+    last = source.scalar(f"SELECT max(date) FROM {transactions}", _bound(params))
+    if last is None:
+        raise DataError(f"no transaction between {start:%d/%m/%Y} and {end:%d/%m/%Y}: choose another period")
+    features = features_sql(last, source=transactions, customer="customer_row")
+    named = f"""SELECT f."CustomerID" AS key, c."CustomerID", c."CustomerID" AS ord,
+            f.* EXCLUDE ("CustomerID", first_date, last_date)
+        FROM ({features}) f JOIN {BASE_TABLE} c ON c.{ROW_COLUMN} = f."CustomerID\""""
+    keep = ", ".join(["key", '"CustomerID"', "ord", *(f'"{name}"' for name in FEATURES)])
+    recipe = assignment_sql(model, f"({named}) n", keep=keep)
+    digest = hashlib.sha256(repr((recipe, params)).encode()).hexdigest()[:20]
+    return Population(PERIOD_PREFIX + digest, recipe, params)
+
+
+def dataset_population(folder: Path, names: Sequence[str]) -> Population:
+    """The customers of a scored dataset's version folder (verified by the caller), matched by CustomerID, their
+    saved segment's rank among `names` (none for a segment outside them: counted as absent)."""
+    cases = " ".join(f"WHEN {_sql_text(name)} THEN {rank}" for rank, name in enumerate(names))
+    path = quote_path(Path(folder) / CUSTOMERS_FILE)
+    return Population(
+        f"""(SELECT "CustomerID" AS key, {ROW_COLUMN} AS ord, CASE segment::VARCHAR {cases} END AS segment_rank,
+            * EXCLUDE ({ROW_COLUMN}) FROM read_parquet({path}, {ROW_COLUMN}=true))"""
+    )
+
+
+def _columns(source: VersionSource, relation: str) -> list[str]:
+    """The column names of a relation."""
+    return source.query(f"SELECT * FROM {relation} x LIMIT 0").columns.tolist()
+
+
+def _moves_sql(a: str, b: str, k: int, carry: Sequence[str] = ()) -> str:
+    """A WITH clause ending in `moves`: CustomerID, i (segment rank in A, k for new), j (in B, k for gone), the
+    listing order (oa, ob) and each carried feature as a_<name> and b_<name>."""
+    pa = "".join(f', "{c}" AS "a_{c}"' for c in carry)
+    pb = "".join(f', "{c}" AS "b_{c}"' for c in carry)
+    both = "".join(f', a."a_{c}", b."b_{c}"' for c in carry)
+    known = "WHERE segment_rank IS NOT NULL"
+    return f"""WITH a AS (SELECT key, "CustomerID", ord, segment_rank AS r{pa} FROM {a} x {known}),
+        b AS (SELECT key, "CustomerID", ord, segment_rank AS r{pb} FROM {b} y {known}),
+        moves AS (SELECT coalesce(a."CustomerID", b."CustomerID") AS "CustomerID", coalesce(a.r, {k}) AS i,
+            coalesce(b.r, {k}) AS j, a.ord AS oa, b.ord AS ob{both} FROM a FULL OUTER JOIN b ON a.key = b.key)"""
+
+
+def transition_matrix(source: VersionSource, a: Population, b: Population, names: Sequence[str]) -> pd.DataFrame:
+    """Customers from each segment of A (or 'New') to each segment of B (or 'Gone'): movement.transition_matrix."""
+    names = [str(n) for n in names]
+    k = len(names)
+    found = source.query(
+        f"{_moves_sql(a.ready(source), b.ready(source), k)} SELECT i, j, count(*) AS n FROM moves GROUP BY i, j"
+    )
+    grid = np.zeros((k + 1, k + 1), dtype="int64")
+    grid[found["i"].to_numpy(dtype="int64"), found["j"].to_numpy(dtype="int64")] = found["n"].to_numpy(dtype="int64")
+    return pd.DataFrame(grid, index=pd.Index([*names, NEW], name="From"), columns=pd.Index([*names, GONE], name="To"))
+
+
+def _state(state: str, names: Sequence[str], absent: str) -> int:
+    """A matrix row or column label as its number (k for New or Gone)."""
+    names = [str(n) for n in names]
+    if state == absent:
+        return len(names)
+    if state not in names:
+        raise DataError(f"'{state}' is not a segment of this model; choose one of: {', '.join(names)}")
+    return names.index(state)
+
+
+def cell_members(
+    source: VersionSource,
+    a: Population,
+    b: Population,
+    names: Sequence[str],
+    from_state: str,
+    to_state: str,
+    features: Sequence[str],
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The customers of one cell, in movement.cell_members' order (A's, then B's): CustomerID, then a_<feature>
+    and b_<feature> for each of `features` both populations have; at most `limit` rows when given."""
+    ra, rb = a.ready(source), b.ready(source)
+    carry = [f for f in features if f in set(_columns(source, ra)) & set(_columns(source, rb))]
+    i, j = _state(from_state, names, NEW), _state(to_state, names, GONE)
+    items = ", ".join(['"CustomerID"', *(f'"{side}_{c}"' for side in "ab" for c in carry)])
+    cap = "" if limit is None else f" LIMIT {int(limit)}"
+    moves = _moves_sql(ra, rb, len(names), carry)
+    sql = f"{moves} SELECT {items} FROM moves WHERE i = ? AND j = ? ORDER BY oa NULLS LAST, ob{cap}"
+    return source.query(sql, [i, j])
+
+
+def write_cell_csv(
+    source: VersionSource,
+    a: Population,
+    b: Population,
+    names: Sequence[str],
+    from_state: str,
+    to_state: str,
+    features: Sequence[str],
+    labels: tuple[str, str],
+    path: Path,
+) -> int:
+    """Write one cell's customers as CSV to `path` with movement.members_table's headers and rounding (the BOM,
+    formula escaping and atomic write of every customer download); their count."""
+    ra, rb = a.ready(source), b.ready(source)
+    types = {}
+    for relation in (ra, rb):
+        described = source.query(f"DESCRIBE SELECT * FROM {relation} x")
+        types.update(dict(zip(described["column_name"], described["column_type"], strict=True)))
+    carry = [f for f in features if f in set(_columns(source, ra)) & set(_columns(source, rb))]
+    i, j = _state(from_state, names, NEW), _state(to_state, names, GONE)
+    select = [
+        safe_text('"CustomerID"', _header_text(header("CustomerID"))),
+        safe_text(_sql_text(from_state), _header_text(f"Segment ({labels[0]})")),
+        safe_text(_sql_text(to_state), _header_text(f"Segment ({labels[1]})")),
+    ]
+    for side, label in zip("ab", labels, strict=True):
+        for name in carry:
+            title = _header_text(f"{header(name)} ({label})")
+            decimals = kind_format(name).decimals
+            if decimals is not None and types.get(name) == "DOUBLE":  # numpy's rounding, as members_table
+                scale = 10**decimals
+                select.append(f'round_even("{side}_{name}" * {scale}, 0) / {scale} AS "{title}"')
+            else:
+                select.append(f'"{side}_{name}" AS "{title}"')
+    sql = (
+        f"{_moves_sql(ra, rb, len(names), carry)} SELECT {', '.join(select)} FROM moves WHERE i = {i} AND j = {j} "
+        "ORDER BY oa NULLS LAST, ob"
+    )
+    return copy_csv(source, sql, (), path)
+
+
+# ---- drift --------------------------------------------------------------------------------------------------
+
+
+def _numeric_counts(source: VersionSource, relation: str, name: str, edges: np.ndarray) -> np.ndarray:
+    """Customers per bin of `edges` (numeric_bins: (e_i-1, e_i], then the missing bin) of one feature."""
+    value = f'CAST("{name}" AS DOUBLE)'
+    cases = " ".join(f"WHEN v <= ?::DOUBLE THEN {n}" for n in range(len(edges)))
+    binned = f"CASE WHEN v IS NULL OR NOT isfinite(v) THEN {len(edges) + 1} {cases} ELSE {len(edges)} END"
+    found = source.query(
+        f"SELECT {binned} AS bin, count(*) AS n FROM (SELECT {value} AS v FROM {relation} x) s GROUP BY 1",
+        [float(e) for e in edges],
+    )
+    counts = np.zeros(len(edges) + 2, dtype="int64")
+    counts[found["bin"].to_numpy(dtype="int64")] = found["n"].to_numpy(dtype="int64")
+    return counts
+
+
+def _decile_edges(source: VersionSource, relation: str, name: str) -> np.ndarray:
+    """drift.decile_edges of one feature of a population: its order statistics fetched, interpolated in numpy."""
+    value = f'CAST("{name}" AS DOUBLE)'
+    known = f"(SELECT {value} AS v FROM {relation} x WHERE {value} IS NOT NULL AND isfinite({value})) s"
+    n = int(source.scalar(f"SELECT count(*) FROM {known}"))
+    if not n:
+        return np.empty(0)
+    positions = [int(p) for p in decile_positions(n)]
+    found = source.query(
+        f"SELECT i, v FROM (SELECT v, row_number() OVER (ORDER BY v) - 1 AS i FROM {known}) r "
+        "WHERE list_contains(?::BIGINT[], i)",
+        [positions],
+    )
+    return edges_from_positions(n, dict(zip(found["i"].astype(int), found["v"].astype(float), strict=True)))
+
+
+def _category_psi(source: VersionSource, ra: str, rb: str, name: str) -> float:
+    """feature_psi of a category: A's TOP_CATEGORIES most common values (ties: the first met in A's order)."""
+    value = f'CAST("{name}" AS VARCHAR)'
+    ref = source.query(
+        f"SELECT {value} AS v, count(*) AS n, min(ord) AS first FROM {ra} x GROUP BY 1 ORDER BY n DESC, first"
+    )
+    cur = source.query(f"SELECT {value} AS v, count(*) AS n FROM {rb} y GROUP BY 1")
+    top = ref.loc[ref["v"].notna(), "v"].head(TOP_CATEGORIES).astype(str).tolist()
+
+    def counts(frame: pd.DataFrame) -> np.ndarray:
+        known = frame[frame["v"].notna()]
+        by_value = dict(zip(known["v"].astype(str), known["n"].astype("int64"), strict=True))
+        kept = [int(by_value.get(c, 0)) for c in top]
+        return np.array([*kept, int(known["n"].sum()) - sum(kept), int(frame.loc[frame["v"].isna(), "n"].sum())])
+
+    shares = shares_frame(category_labels(top), counts(ref), counts(cur))
+    return psi_from_shares(shares["reference"], shares["current"])
+
+
+def drift_table(source: VersionSource, a: Population, b: Population, features: Sequence[str]) -> pd.DataFrame:
+    """drift.drift_table of two populations: each feature's PSI on A's deciles (or top values), biggest first."""
+    ra, rb = a.ready(source), b.ready(source)
+    both = set(_columns(source, ra)) & set(_columns(source, rb))
+    psi = {}
+    for name in (f for f in features if f in both):
+        if name in CATEGORICAL_FEATURES or feature_kind(name) == "category":
+            psi[name] = _category_psi(source, ra, rb, name)
+            continue
+        edges = _decile_edges(source, ra, name)
+        ref, cur = _numeric_counts(source, ra, name, edges), _numeric_counts(source, rb, name, edges)
+        shares = shares_frame(numeric_labels(edges), ref, cur)
+        psi[name] = psi_from_shares(shares["reference"], shares["current"])
+    return drift_frame(psi)
+
+
+def segment_share_psi(source: VersionSource, a: Population, b: Population, names: Sequence[str]) -> float:
+    """drift.segment_share_psi of two populations' segments."""
+
+    def counts(relation: str) -> pd.Series:
+        found = source.query(
+            f"SELECT segment_rank, count(*) AS n FROM {relation} x WHERE segment_rank IS NOT NULL GROUP BY 1"
+        )
+        return pd.Series(
+            found["n"].to_numpy(dtype="int64"), index=[str(names[int(r)]) for r in found["segment_rank"]], dtype="int64"
+        )
+
+    return segment_count_psi(counts(a.ready(source)), counts(b.ready(source)), names)
