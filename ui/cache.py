@@ -1,28 +1,20 @@
 """Every `st.cache_*` of the app, and nothing else.
 
 Artifacts are cached with `st.cache_resource` keyed by the resolved version folder: every session shares one
-read-only copy of the models and card (load_version holds no customer frame: pages ask the engine), and a
-retrain creates a new version folder, so the cache key changes and nobody sees stale models. Callers must never
-mutate what they get. load_tables (Segment movement only) holds the frames of one version.
-Every other entry is keyed by that version folder too (and the filters where they matter); arguments
-starting with '_' are not hashed.
+read-only copy of the models and card (load_version holds no customer or transaction frame: pages ask the engine),
+and a retrain creates a new version folder, so the cache key changes and nobody sees stale models. Callers must
+never mutate what they get. Every other entry is keyed by that version folder too (and the filters where they
+matter); arguments starting with '_' are not hashed.
 
-`per_query` asks the engine instead (core.analysis.sql: DuckDB over the version's Parquet files), cached the same
-way; pages move to it so that the server need not hold every customer in memory (issue 10). `per_view` caches
-the result of one core call per (dataset version, filters): both are hashable and
-together they fully determine the filtered view, so the frames themselves are not hashed (hashing 884k
-rows would cost more than most of the aggregations). Only pass frames that are the view or the
-dataset's own customers/transactions. Measured on the 884k-customer default dataset, uncached (quiet machine;
-about twice as long under load): timing_by_segment 0.25 s, transaction_activity 0.31 s, describe_personas
-0.15 s, profile_segments 0.14 s, segment_insights 0.13 s, compare_to_base 0.11 s, demographic_mix 0.08 s,
-feature_correlations 0.06-0.18 s. The Segment profiles page alone would need ~0.9 s (1.5 s under load) on
-every rerun; a cache hit costs a few milliseconds.
+`per_query` asks the engine (core.analysis.sql: DuckDB over the version's Parquet files) and caches the small
+result per (dataset version, filters, function, params), so the server need not hold every customer in memory
+(issue 10); a cache hit costs a few milliseconds. Segment movement's two populations live in the engine too
+(cached_period, per_pair).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,18 +22,15 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from core.analysis.drift import drift_table
-from core.analysis.filters import FilterOptions, Filters, apply_filters, filter_options, unknown_age_count
-from core.analysis.movement import segment_moves
+from core.analysis.filters import FilterOptions, Filters
+from core.analysis.sql.movement import Population, period_population
 from core.analysis.sql.options import filter_options as query_filter_options
 from core.analysis.sql.source import VersionSource, open_version
 from core.auth import SignInThrottle
-from core.pipeline.link import LINK_COLUMN, link_transactions
 from core.pipeline.models import Models
 from core.pipeline.persistence import Artifacts, load_artifacts
-from core.pipeline.rfm import RFM_COLUMNS, with_rfm
+from core.pipeline.segment import SegmentModel
 from core.scoring.batch import score_upload
-from core.scoring.periods import score_period
 
 T = TypeVar("T")
 
@@ -55,58 +44,6 @@ def load_version(version: str) -> Artifacts:
     return load_artifacts(Path(version), tables=False)
 
 
-@st.cache_resource(show_spinner="Loading every customer and transaction…", max_entries=2)
-def load_tables(version: str) -> Artifacts:
-    """The same version with its customers and transactions in memory: only for Segment movement, which re-scores
-    a period's transactions with the fixed model in pandas (not yet moved to the engine).
-
-    RFM scores and segments (core.analysis.rfm) are added to the customers here, from the saved features, so
-    artifacts of any age get them. Transactions carry a link to their customer's row (saved at training; added
-    here for older artifacts), which makes date filters about 5x faster on every rerun.
-    """
-    artifacts = load_artifacts(Path(version))
-    if not all(column in artifacts.customers for column in RFM_COLUMNS):
-        artifacts = replace(artifacts, customers=with_rfm(artifacts.customers))  # ~1 s on 883k customers
-    if LINK_COLUMN in artifacts.transactions:
-        return artifacts
-    return replace(artifacts, transactions=link_transactions(artifacts.customers, artifacts.transactions))
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def cached_options(version: str, _customers: pd.DataFrame, _transactions: pd.DataFrame) -> FilterOptions:
-    """Widget choices and bounds of one dataset version."""
-    return filter_options(_customers, _transactions)
-
-
-# Each entry can hold a large share of the 884k customers (~120 MB at most), hence a small bound.
-@st.cache_resource(max_entries=8, show_spinner=False)
-def cached_view(version: str, filters: Filters, _customers: pd.DataFrame, _transactions: pd.DataFrame) -> pd.DataFrame:
-    """The customers matching the filters (shared, read-only)."""
-    return apply_filters(_customers, filters, _transactions)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_unknown_age(version: str, filters: Filters, _customers: pd.DataFrame, _transactions: pd.DataFrame) -> int:
-    """How many customers of unknown age match the other filters (for the sidebar's unknown-age choice)."""
-    return unknown_age_count(_customers, filters, _transactions)
-
-
-@st.cache_data(max_entries=256, show_spinner="Summarising the selected customers…")
-def _cached(
-    version: str, filters: Filters, name: str, params: tuple, _func: Callable[..., T], _frames: tuple[pd.DataFrame, ...]
-) -> T:
-    """The result of _func(*_frames, **params), computed once per dataset version, filters, function and params."""
-    return _func(*_frames, **dict(params))
-
-
-def per_view(artifacts: Artifacts, filters: Filters, func: Callable[..., T], *frames: pd.DataFrame, **params: Any) -> T:
-    """func(*frames, **params), cached per dataset version and filters; `params` must be hashable scalars."""
-    name = f"{func.__module__}.{func.__qualname__}"
-    if "<lambda>" in name:
-        raise ValueError("per_view needs a named function: lambdas would share one cache entry")
-    return _cached(str(artifacts.folder), filters, name, tuple(sorted(params.items())), func, frames)
-
-
 @st.cache_resource(max_entries=4, show_spinner=False)
 def cached_source(version: str, segment_names: tuple[str, ...]) -> VersionSource:
     """The engine's read-only views over one verified version folder's Parquet files, shared by all sessions."""
@@ -115,7 +52,7 @@ def cached_source(version: str, segment_names: tuple[str, ...]) -> VersionSource
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def cached_query_options(version: str, segment_names: tuple[str, ...]) -> FilterOptions:
-    """Widget choices and bounds of one dataset version, read by the engine (equal to cached_options')."""
+    """Widget choices and bounds of one dataset version, read by the engine (equal to filters.filter_options')."""
     return query_filter_options(cached_source(version, segment_names))
 
 
@@ -131,7 +68,7 @@ def _queried(version: str, filters: Filters, name: str, params: tuple, _func: Ca
 
 
 def per_query(artifacts: Artifacts, filters: Filters, func: Callable[..., T], **params: Any) -> T:
-    """func(source, filters, **params) answered by the engine (core.analysis.sql), cached like per_view."""
+    """func(source, filters, **params) answered by the engine (core.analysis.sql), cached per version and filters."""
     name = f"{func.__module__}.{func.__qualname__}"
     if "<lambda>" in name:
         raise ValueError("per_query needs a named function: lambdas would share one cache entry")
@@ -163,24 +100,25 @@ def sign_in_throttle() -> SignInThrottle:
     return SignInThrottle()
 
 
-# Segment movement: each period's customers re-scored with the fixed model (about half the customers each),
-# shared read-only like the views; the moves and the drift table are keyed by what determines the two populations.
-@st.cache_resource(max_entries=8, show_spinner="Re-scoring the period with the saved model…")
+# Segment movement: each period re-scored by the engine into a working table of the version's source (the cached
+# Population is its recipe, so a dropped table is made again); the comparisons are keyed by what names both sides.
+@st.cache_data(max_entries=16, show_spinner="Re-scoring the period with the saved model…")
 def cached_period(
-    version: str, filters: Filters, start: date, end: date, _artifacts: Artifacts, _view: pd.DataFrame
-) -> pd.DataFrame:
+    version: str, filters: Filters, start: date, end: date, _source: VersionSource, _model: SegmentModel
+) -> Population:
     """The sidebar selection's customers active between two dates, features recomputed, the saved model's segment."""
-    a = _artifacts
-    return score_period(a.models, a.customers, a.transactions, start, end, _view.index)
+    return period_population(_source, filters, start, end, _model)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def cached_moves(key: tuple, names: tuple[str, ...], _a: pd.DataFrame, _b: pd.DataFrame) -> pd.DataFrame:
-    """Who moved between two populations (`key` names them: versions, filters, periods)."""
-    return segment_moves(_a, _b, names)
+@st.cache_data(max_entries=128, show_spinner="Comparing the two populations…")
+def _paired(key: tuple, name: str, params: tuple, _func: Callable[..., T], _source, _a, _b) -> T:
+    """The result of _func(_source, _a, _b, **params), once per pair of populations (`key`), function and params."""
+    return _func(_source, _a, _b, **dict(params))
 
 
-@st.cache_data(max_entries=8, show_spinner="Measuring drift…")
-def cached_drift(key: tuple, features: tuple[str, ...], _a: pd.DataFrame, _b: pd.DataFrame) -> pd.DataFrame:
-    """The population stability index of each feature between two populations (`key` names them)."""
-    return drift_table(_a, _b, features)
+def per_pair(artifacts: Artifacts, a: Population, b: Population, func: Callable[..., T], **params: Any) -> T:
+    """func(source, a, b, **params) answered by the engine (core.analysis.sql.movement), cached per version and
+    pair of populations; `params` must be hashable."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    key = (str(artifacts.folder), a.relation, b.relation)
+    return _paired(key, name, tuple(sorted(params.items())), func, source_of(artifacts), a, b)

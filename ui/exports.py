@@ -16,6 +16,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -113,14 +114,19 @@ async def serve_export(request: Request) -> Response:
     )
 
 
-def prepare_export(artifacts: Artifacts, filters: Filters, base: str, where: Predicate | None = None) -> str:
-    """Write the filtered customers (or those of `where`) to a new file with the engine; its token."""
+def prepare_file(filters: Filters, base: str, write: Callable[[Path], int]) -> str:
+    """Have `write` put a CSV in a new file of EXPORT_DIR (returning its row count); the file's token."""
     EXPORT_DIR.mkdir(parents=True, exist_ok=True)
-    source = cached_source(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
     path = EXPORT_DIR / f"{secrets.token_hex(8)}.csv"
-    rows = write_customers_csv(source, filters, path, where)
+    rows = write(path)
     os.chmod(path, 0o600)
     return register_export(path, export_filename(base, filters), rows)
+
+
+def prepare_export(artifacts: Artifacts, filters: Filters, base: str, where: Predicate | None = None) -> str:
+    """Write the filtered customers (or those of `where`) to a new file with the engine; its token."""
+    source = cached_source(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
+    return prepare_file(filters, base, lambda path: write_customers_csv(source, filters, path, where))
 
 
 def stream_download(
@@ -131,15 +137,28 @@ def stream_download(
     `where` (with its `rows`) narrows the list beyond the filters, e.g. to a region drawn on the Segment map.
     """
     rows = per_query(artifacts, filters, count_customers) if rows is None else rows
+    wanted = (str(artifacts.folder), filters, where)
+    _offer_stream(key, wanted, rows, lambda: prepare_export(artifacts, filters, base, where))
+
+
+def stream_file_download(
+    key: str, wanted: tuple, rows: int, filters: Filters, base: str, write: Callable[[Path], int]
+) -> None:
+    """The same offer for any list an engine writes with `write(path)` (e.g. one cell of Segment movement);
+    `wanted` names the list, so a prepared link is offered again only for the same one."""
+    _offer_stream(key, wanted, rows, lambda: prepare_file(filters, base, write))
+
+
+def _offer_stream(key: str, wanted: tuple, rows: int, prepare: Callable[[], str]) -> None:
+    """The Prepare button, then the one-time link of the prepared file (while it is the `wanted` list)."""
     state_key = f"{key}_export"
     prepared = st.session_state.get(state_key)
-    wanted = (str(artifacts.folder), filters, where)
     export = peek_export(prepared[0]) if prepared and prepared[1] == wanted else None
     row = st.container(horizontal=True, vertical_alignment="center")
     wants = export is None and row.button(f"Prepare the CSV of {rows:,} customers", key=key, icon=":material/download:")
     if wants:
         with st.spinner(f"Writing {rows:,} customers…"):
-            token = prepare_export(artifacts, filters, base, where)
+            token = prepare()
         st.session_state[state_key] = (token, wanted)
         export = peek_export(token)
     if export is not None:

@@ -4,9 +4,9 @@ A new session takes its filters from the URL; the widgets' values are then kept 
 page, and every run writes the filters back to the URL, so a view can be bookmarked or shared as a link.
 (Streamlit's `bind="query-params"` drops a page's bound parameters when switching pages, hence this.)
 Values of a link that can't be used are named in a note. Page choices such as the map's axes travel the same
-way (page_setting / keep_page_setting). The widgets themselves are in ui.filter_widgets. The filtered customers
-are cached per (dataset version, filters) in ui.cache, so switching pages costs nothing; pages answered by engine
-queries use sidebar_query_filters, which draws the same filters without building the filtered frame.
+way (page_setting / keep_page_setting). The widgets themselves are in ui.filter_widgets. Every page draws them with
+sidebar_query_filters: the options and the match count are engine queries cached per (dataset version, filters)
+in ui.cache, so switching pages costs nothing and no filtered frame of customers is built.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from core.analysis.filter_urls import audience_from_query, filters_to_query, read_filters_query
@@ -24,7 +23,7 @@ from core.pipeline.persistence import Artifacts
 from core.present.filter_text import describe_filters
 from core.present.formats import gender_label
 from core.present.markdown import escape_markdown
-from ui.cache import cached_options, cached_query_options, cached_unknown_age, cached_view, per_query
+from ui.cache import cached_query_options, per_query
 from ui.filter_widgets import (
     age_filter,
     audience_filter,
@@ -121,20 +120,6 @@ def _write_url(filters: Filters) -> dict[str, str]:
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     return query
-
-
-def sidebar_filters(artifacts: Artifacts) -> tuple[Filters, pd.DataFrame]:
-    """Draw the filters; return them and the matching customers, and say how many match."""
-    version = str(artifacts.folder)
-    options = cached_options(version, artifacts.customers, artifacts.transactions)
-
-    def unknown_ages(filters: Filters) -> int:
-        return cached_unknown_age(version, filters, artifacts.customers, artifacts.transactions)
-
-    filters, query = _draw_filters(artifacts, options, unknown_ages)
-    view = cached_view(version, filters, artifacts.customers, artifacts.transactions)
-    _say_matches(filters, query, len(view), len(artifacts.customers))
-    return filters, view
 
 
 def sidebar_query_filters(artifacts: Artifacts) -> tuple[Filters, int]:

@@ -118,12 +118,6 @@ def direction_grid(matrix: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     )
 
 
-def cell_members(moves: pd.DataFrame, from_state: str, to_state: str) -> pd.DataFrame:
-    """The moves of the customers of one matrix cell."""
-    picked = (moves["from"].astype(str) == from_state) & (moves["to"].astype(str) == to_state)
-    return moves[picked.to_numpy()].reset_index(drop=True)
-
-
 def largest_move(matrix: pd.DataFrame, names: Sequence[str]) -> tuple[str, str]:
     """The cell with the most customers that moved down (else up, else any non-empty cell): the page's default."""
     grid = direction_grid(matrix, names)
@@ -137,22 +131,29 @@ def largest_move(matrix: pd.DataFrame, names: Sequence[str]) -> tuple[str, str]:
 
 
 def members_table(
-    members: pd.DataFrame, a: pd.DataFrame, b: pd.DataFrame, features: Sequence[str], labels: tuple[str, str]
+    found: pd.DataFrame, from_state: str, to_state: str, features: Sequence[str], labels: tuple[str, str]
 ) -> pd.DataFrame:
-    """A cell's customers with their segment and the given features in A and in B, side by side."""
-    out = members[["CustomerID", "from", "to"]].rename(
-        columns={"CustomerID": header("CustomerID"), "from": f"Segment ({labels[0]})", "to": f"Segment ({labels[1]})"}
-    )
-    for frame, label in ((a, labels[0]), (b, labels[1])):
-        side = frame.assign(CustomerID=frame["CustomerID"].astype(str)).set_index("CustomerID")
+    """A cell's customers with their segment and the given features in A and in B, side by side.
+
+    `found` has CustomerID and, for each feature, `a_<feature>` and `b_<feature>` (the engine's cell_members;
+    a feature neither population has is left out).
+    """
+    out = pd.DataFrame({header("CustomerID"): found["CustomerID"].astype(str).to_numpy()})
+    out[f"Segment ({labels[0]})"] = str(from_state)
+    out[f"Segment ({labels[1]})"] = str(to_state)
+    for side, label in (("a", labels[0]), ("b", labels[1])):
         for name in features:
-            if name in side:
-                values = side[name].reindex(members["CustomerID"]).to_numpy()
+            if f"{side}_{name}" in found:
+                values = found[f"{side}_{name}"].to_numpy()
                 decimals = kind_format(name).decimals  # money to 2 decimals, as in every customer list
                 out[f"{header(name)} ({label})"] = values.round(decimals) if decimals is not None else values
-    for column in out.columns[1:3]:
-        out[column] = out[column].astype(str)
     return out
+
+
+def counts_from_matrix(matrix: pd.DataFrame, names: Sequence[str]) -> MovementCounts:
+    """Customers up, down, unchanged, new and gone, read off a transition matrix (each cell's direction)."""
+    grid = direction_grid(matrix, names)
+    return MovementCounts(**{d: int(matrix.where(grid == d).sum().sum()) for d in DIRECTIONS})
 
 
 def matrix_long(matrix: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:

@@ -5,6 +5,9 @@ The saved transactions keep each transaction's customer, date, hour and amount (
 age, gender, location and balance are the ones recorded with their latest transaction in the whole file (the
 customer table), unless the transactions carry those columns themselves; so between two periods of one dataset,
 spending and timing change, balances do not.
+
+The Segment movement page does the same inside the engine (core.analysis.sql.movement.period_population, one
+feature definition: engine.steps.features_sql); score_period is the in-memory definition its tests compare with.
 """
 
 from __future__ import annotations

@@ -31,3 +31,48 @@ def assert_clean(at: AppTest) -> None:
     """No exception and no error box on the page."""
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+LARGE = 400  # the "large" threshold of these tests: a per-customer result this long is a frame of everyone
+
+
+class _Refused:
+    """Stands for the in-memory customers and transactions frames: any use fails the test."""
+
+    def _refuse(self, *args, **kwargs):
+        raise AssertionError("this page read the in-memory frame of all customers or transactions")
+
+    __getattr__ = __getitem__ = __len__ = __iter__ = __contains__ = _refuse
+
+
+@pytest.fixture
+def bounded(monkeypatch, trained):
+    """Pages see artifacts without the in-memory frames, sample sizes far below the dataset's size, and every
+    engine result with a CustomerID column is recorded (its row count): the longest must stay below LARGE."""
+    from dataclasses import replace
+
+    import ui.page
+    from core.analysis.sql.source import VersionSource
+
+    assert len(trained.customers) > 2 * LARGE  # the dataset is "large" for these tests
+    for name, value in (("MAP_POINTS", 150), ("BACKGROUND_POINTS", 100), ("MAX_ID_OPTIONS", 50), ("LIST_ROWS", 40)):
+        monkeypatch.setattr(f"core.config.{name}", value)
+    monkeypatch.setattr("ui.map_view.MAP_POINTS", 150)
+    monkeypatch.setattr("ui.map_view.LIST_ROWS", 40)
+    loaded = ui.page.get_artifacts
+
+    def without_frames():
+        return replace(loaded(), customers=_Refused(), transactions=_Refused())
+
+    monkeypatch.setattr("ui.page.get_artifacts", without_frames)
+    lengths: list[int] = []
+    query = VersionSource.query
+
+    def recorded(self, sql, params=None):
+        found = query(self, sql, params)
+        if "CustomerID" in found.columns:
+            lengths.append(len(found))
+        return found
+
+    monkeypatch.setattr(VersionSource, "query", recorded)
+    return lengths

@@ -9,7 +9,7 @@ import pytest
 
 from core.config import DATASETS_DIR
 from core.pipeline.persistence import delete_dataset
-from tests.app.conftest import assert_clean, run_page
+from tests.app.conftest import LARGE, assert_clean, run_page
 
 PAGE = "pages/10_Segment_movement.py"
 
@@ -104,3 +104,57 @@ def test_without_a_scored_dataset_the_page_says_how_to_make_one():
     at.radio(key="movement_mode").set_value("Two datasets scored with the same model").run()
     assert not at.exception
     assert any("python -m core.score --model default" in i.value for i in at.info)
+
+
+def test_the_sidebars_filters_choose_the_customers(trained):
+    at = run_page(PAGE, gender="F")
+    assert_clean(at)
+    women = set(trained.customers.loc[trained.customers["gender"] == "F", "CustomerID"])
+    early, late = _halves(trained)
+    early, late = early & women, late & women
+    assert _metric(at, "New") == len(late - early)
+    assert _metric(at, "Gone") == len(early - late)
+    assert _metric(at, "Moved up") + _metric(at, "Moved down") + _metric(at, "Unchanged") == len(early & late)
+    members = at.dataframe[0].value
+    assert set(members["Customer ID"]) <= women
+
+
+def test_a_long_cell_shows_a_page_and_says_the_download_has_all(monkeypatch, trained):
+    monkeypatch.setattr("core.config.MOVEMENT_LIST_ROWS", 5)
+    at = run_page(PAGE)
+    at.selectbox(key="movement_cell_from").select("New").run()
+    assert_clean(at)
+    early, late = _halves(trained)
+    to = at.selectbox(key="movement_cell_to").value
+    line = next(m.value for m in at.markdown if f"new in {to}" in m.value)
+    size = int(line.split("**")[1].replace(",", ""))
+    assert size > 5 and len(at.dataframe[0].value) == 5
+    assert any(f"The first 5 of them by customer ID; the download has all {size:,}." in c.value for c in at.caption)
+
+
+def test_periods_are_scored_in_the_engine_not_in_memory(bounded, monkeypatch):
+    """The page never reads the customer or transaction frames, no engine result lists every customer, and no
+    version is loaded with its tables."""
+    import ui.cache
+    from core.pipeline.persistence import load_artifacts
+
+    def tables_refused(folder, tables=True, **kwargs):
+        assert tables is False, "the page loaded a version's customer and transaction tables"
+        return load_artifacts(folder, tables=tables, **kwargs)
+
+    monkeypatch.setattr("core.config.MOVEMENT_LIST_ROWS", 40)
+    monkeypatch.setattr("ui.cache.load_artifacts", tables_refused)
+    ui.cache.load_version.clear()
+    at = run_page(PAGE, segment="High")
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 3 and at.dataframe
+    assert max(bounded, default=0) < LARGE
+
+
+def test_two_datasets_are_compared_in_the_engine(bounded, monkeypatch, trained, scored_copy):
+    monkeypatch.setattr("core.config.MOVEMENT_LIST_ROWS", 40)
+    at = run_page(PAGE)
+    at.radio(key="movement_mode").set_value("Two datasets scored with the same model").run()
+    assert_clean(at)
+    assert _metric(at, "Unchanged") == len(trained.customers)
+    assert max(bounded, default=0) < LARGE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import assert_clean, run_page
+from tests.app.conftest import LARGE, assert_clean, run_page
 from tests.app.figures import figures
 
 
@@ -15,7 +15,6 @@ def no_frames(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("this page built the in-memory filtered view")
 
-    monkeypatch.setattr("ui.sidebar.cached_view", refuse)
     monkeypatch.setattr("core.analysis.filters.apply_filters", refuse)
 
 
@@ -50,51 +49,7 @@ def test_pages_that_only_keep_the_filters_build_no_view(no_frames, page):
     assert any("customers match" in m.value for m in at.sidebar.markdown)
 
 
-# ---- no page holds a per-customer frame of the whole dataset -----------------------------------------------
-
-LARGE = 400  # the "large" threshold of these tests: a per-customer result this long is a frame of everyone
-
-
-class _Refused:
-    """Stands for the in-memory customers and transactions frames: any use fails the test."""
-
-    def _refuse(self, *args, **kwargs):
-        raise AssertionError("this page read the in-memory frame of all customers or transactions")
-
-    __getattr__ = __getitem__ = __len__ = __iter__ = __contains__ = _refuse
-
-
-@pytest.fixture
-def bounded(monkeypatch, trained):
-    """Pages see artifacts without the in-memory frames, sample sizes far below the dataset's size, and every
-    engine result with a CustomerID column is recorded (its row count): the longest must stay below LARGE."""
-    from dataclasses import replace
-
-    import ui.page
-    from core.analysis.sql.source import VersionSource
-
-    assert len(trained.customers) > 2 * LARGE  # the dataset is "large" for these tests
-    for name, value in (("MAP_POINTS", 150), ("BACKGROUND_POINTS", 100), ("MAX_ID_OPTIONS", 50), ("LIST_ROWS", 40)):
-        monkeypatch.setattr(f"core.config.{name}", value)
-    monkeypatch.setattr("ui.map_view.MAP_POINTS", 150)
-    monkeypatch.setattr("ui.map_view.LIST_ROWS", 40)
-    loaded = ui.page.get_artifacts
-
-    def without_frames():
-        return replace(loaded(), customers=_Refused(), transactions=_Refused())
-
-    monkeypatch.setattr("ui.page.get_artifacts", without_frames)
-    lengths: list[int] = []
-    query = VersionSource.query
-
-    def recorded(self, sql, params=None):
-        found = query(self, sql, params)
-        if "CustomerID" in found.columns:
-            lengths.append(len(found))
-        return found
-
-    monkeypatch.setattr(VersionSource, "query", recorded)
-    return lengths
+# ---- no page holds a per-customer frame of the whole dataset (the `bounded` fixture: tests/app/conftest.py) ---
 
 
 @pytest.mark.parametrize("mode", ["features", "pca2", "pca3"])

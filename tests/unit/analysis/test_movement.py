@@ -10,7 +10,7 @@ from core.analysis.movement import (
     GONE,
     NEW,
     cell_direction,
-    cell_members,
+    counts_from_matrix,
     largest_move,
     matrix_long,
     members_table,
@@ -77,10 +77,9 @@ def test_cell_directions():
     assert cell_direction(NEW, GONE, NAMES) == ""
 
 
-def test_cell_members_and_their_table(moves):
-    cell = cell_members(moves, "High", "Medium")
-    assert cell["CustomerID"].tolist() == ["c2", "c3"]
-    table = members_table(cell, A, B, ("mean_amount",), ("July", "August"))
+def test_a_cells_table_puts_both_sides_next_to_each_other():
+    found = pd.DataFrame({"CustomerID": ["c2", "c3"], "a_mean_amount": [900.004, 800.0], "b_mean_amount": [95.0, 90.0]})
+    table = members_table(found, "High", "Medium", ("mean_amount", "balance"), ("July", "August"))
     assert list(table.columns) == [
         "Customer ID",
         "Segment (July)",
@@ -88,8 +87,17 @@ def test_cell_members_and_their_table(moves):
         "Average transaction (INR) (July)",
         "Average transaction (INR) (August)",
     ]
-    assert table["Average transaction (INR) (July)"].tolist() == [900.0, 800.0]
+    assert table["Customer ID"].tolist() == ["c2", "c3"]
+    assert table["Segment (July)"].tolist() == ["High", "High"]
+    assert table["Segment (August)"].tolist() == ["Medium", "Medium"]
+    assert table["Average transaction (INR) (July)"].tolist() == [900.0, 800.0]  # money to 2 decimals
     assert table["Average transaction (INR) (August)"].tolist() == [95.0, 90.0]
+
+
+def test_counts_read_off_the_matrix(moves):
+    counts = counts_from_matrix(transition_matrix(moves), NAMES)
+    assert (counts.up, counts.down, counts.unchanged, counts.new, counts.gone) == (1, 2, 1, 1, 1)
+    assert counts == movement_counts(moves)
 
 
 def test_the_default_cell_is_the_largest_downgrade(moves):
