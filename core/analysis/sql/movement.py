@@ -240,34 +240,53 @@ def write_cell_csv(
 # ---- drift --------------------------------------------------------------------------------------------------
 
 
-def _numeric_counts(source: VersionSource, relation: str, name: str, edges: np.ndarray) -> np.ndarray:
-    """Customers per bin of `edges` (numeric_bins: (e_i-1, e_i], then the missing bin) of one feature."""
-    value = f'CAST("{name}" AS DOUBLE)'
-    cases = " ".join(f"WHEN v <= ?::DOUBLE THEN {n}" for n in range(len(edges)))
-    binned = f"CASE WHEN v IS NULL OR NOT isfinite(v) THEN {len(edges) + 1} {cases} ELSE {len(edges)} END"
-    found = source.query(
-        f"SELECT {binned} AS bin, count(*) AS n FROM (SELECT {value} AS v FROM {relation} x) s GROUP BY 1",
-        [float(e) for e in edges],
-    )
-    counts = np.zeros(len(edges) + 2, dtype="int64")
-    counts[found["bin"].to_numpy(dtype="int64")] = found["n"].to_numpy(dtype="int64")
-    return counts
+def _value(name: str) -> str:
+    """A numeric feature as DOUBLE (numpy's float64 view of it)."""
+    return f'CAST("{name}" AS DOUBLE)'
 
 
-def _decile_edges(source: VersionSource, relation: str, name: str) -> np.ndarray:
-    """drift.decile_edges of one feature of a population: its order statistics fetched, interpolated in numpy."""
-    value = f'CAST("{name}" AS DOUBLE)'
-    known = f"(SELECT {value} AS v FROM {relation} x WHERE {value} IS NOT NULL AND isfinite({value})) s"
-    n = int(source.scalar(f"SELECT count(*) FROM {known}"))
-    if not n:
-        return np.empty(0)
-    positions = [int(p) for p in decile_positions(n)]
-    found = source.query(
-        f"SELECT i, v FROM (SELECT v, row_number() OVER (ORDER BY v) - 1 AS i FROM {known}) r "
-        "WHERE list_contains(?::BIGINT[], i)",
-        [positions],
-    )
-    return edges_from_positions(n, dict(zip(found["i"].astype(int), found["v"].astype(float), strict=True)))
+def _binned_counts(source: VersionSource, relation: str, edges: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Customers per bin of each feature's `edges` (numeric_bins: (e_i-1, e_i], then the missing bin), in one scan."""
+    items, params = [], []
+    for n, (name, cut) in enumerate(edges.items()):
+        v = _value(name)
+        cases = " ".join(f"WHEN {v} <= ?::DOUBLE THEN {i}" for i in range(len(cut)))
+        binned = f"CASE WHEN {v} IS NULL OR NOT isfinite({v}) THEN {len(cut) + 1} {cases} ELSE {len(cut)} END"
+        items.append(f"histogram({binned}) AS h{n}")
+        params.extend(float(e) for e in cut)
+    found = source.query(f"SELECT {', '.join(items)} FROM {relation} x", params).iloc[0]
+    out = {}
+    for n, (name, cut) in enumerate(edges.items()):
+        counts = np.zeros(len(cut) + 2, dtype="int64")
+        for bin_, count in (found[f"h{n}"] or {}).items():
+            counts[int(bin_)] = int(count)
+        out[name] = counts
+    return out
+
+
+def _decile_edges(source: VersionSource, relation: str, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """drift.decile_edges of each feature of a population: the order statistics the deciles interpolate between
+    are fetched (one query for all features), then interpolated by numpy."""
+    known = {name: f"{_value(name)} IS NOT NULL AND isfinite({_value(name)})" for name in names}
+    counted = ", ".join(f"count(*) FILTER (WHERE {known[name]}) AS n{i}" for i, name in enumerate(names))
+    sizes = source.query(f"SELECT {counted} FROM {relation} x").iloc[0]
+    sizes = {name: int(sizes[f"n{i}"]) for i, name in enumerate(names)}
+    parts, params = [], []
+    for i, name in enumerate(names):
+        if sizes[name]:
+            parts.append(
+                f"SELECT {i} AS f, i, v FROM (SELECT v, row_number() OVER (ORDER BY v) - 1 AS i FROM "
+                f"(SELECT {_value(name)} AS v FROM {relation} x WHERE {known[name]}) s) r "
+                "WHERE list_contains(?::BIGINT[], i)"
+            )
+            params.append([int(p) for p in decile_positions(sizes[name])])
+    found = source.query(" UNION ALL ".join(parts), params) if parts else pd.DataFrame(columns=["f", "i", "v"])
+    edges = {}
+    for i, name in enumerate(names):
+        rows = found[found["f"] == i]
+        at = dict(zip(rows["i"].astype(int), rows["v"].astype(float), strict=True))
+        edges[name] = edges_from_positions(sizes[name], at)
+    return edges
 
 
 def _category_psi(source: VersionSource, ra: str, rb: str, name: str) -> float:
@@ -293,15 +312,17 @@ def drift_table(source: VersionSource, a: Population, b: Population, features: S
     """drift.drift_table of two populations: each feature's PSI on A's deciles (or top values), biggest first."""
     ra, rb = a.ready(source), b.ready(source)
     both = set(_columns(source, ra)) & set(_columns(source, rb))
+    wanted = [f for f in features if f in both]
+    numeric = [f for f in wanted if f not in CATEGORICAL_FEATURES and feature_kind(f) != "category"]
+    edges = _decile_edges(source, ra, numeric)
+    ref, cur = _binned_counts(source, ra, edges), _binned_counts(source, rb, edges)
     psi = {}
-    for name in (f for f in features if f in both):
-        if name in CATEGORICAL_FEATURES or feature_kind(name) == "category":
+    for name in wanted:  # in the order asked (drift_frame's sort is stable)
+        if name in edges:
+            shares = shares_frame(numeric_labels(edges[name]), ref[name], cur[name])
+            psi[name] = psi_from_shares(shares["reference"], shares["current"])
+        else:
             psi[name] = _category_psi(source, ra, rb, name)
-            continue
-        edges = _decile_edges(source, ra, name)
-        ref, cur = _numeric_counts(source, ra, name, edges), _numeric_counts(source, rb, name, edges)
-        shares = shares_frame(numeric_labels(edges), ref, cur)
-        psi[name] = psi_from_shares(shares["reference"], shares["current"])
     return drift_frame(psi)
 
 
