@@ -264,28 +264,31 @@ def _binned_counts(source: VersionSource, relation: str, edges: dict[str, np.nda
     return out
 
 
+def disc_fraction(position: int, n: int) -> float:
+    """The fraction at which DuckDB's quantile_disc returns the value at `position` (0-based) of `n` sorted values.
+
+    quantile_disc(x, q) picks index max(1, n − floor(n − n·q)) − 1, i.e. ceil(n·q) − 1: halfway into the wanted
+    rank, (position + ½) / n, is half a rank away from either neighbour, far beyond any rounding of n·q.
+    """
+    return (position + 0.5) / n
+
+
 def _decile_edges(source: VersionSource, relation: str, names: Sequence[str]) -> dict[str, np.ndarray]:
     """drift.decile_edges of each feature of a population: the order statistics the deciles interpolate between
-    are fetched (one query for all features), then interpolated by numpy."""
+    (quantile_disc at their exact ranks, no sort of the whole column), then numpy's interpolation of them."""
     known = {name: f"{_value(name)} IS NOT NULL AND isfinite({_value(name)})" for name in names}
     counted = ", ".join(f"count(*) FILTER (WHERE {known[name]}) AS n{i}" for i, name in enumerate(names))
-    sizes = source.query(f"SELECT {counted} FROM {relation} x").iloc[0]
-    sizes = {name: int(sizes[f"n{i}"]) for i, name in enumerate(names)}
-    parts, params = [], []
-    for i, name in enumerate(names):
-        if sizes[name]:
-            parts.append(
-                f"SELECT {i} AS f, i, v FROM (SELECT v, row_number() OVER (ORDER BY v) - 1 AS i FROM "
-                f"(SELECT {_value(name)} AS v FROM {relation} x WHERE {known[name]}) s) r "
-                "WHERE list_contains(?::BIGINT[], i)"
-            )
-            params.append([int(p) for p in decile_positions(sizes[name])])
-    found = source.query(" UNION ALL ".join(parts), params) if parts else pd.DataFrame(columns=["f", "i", "v"])
+    found = source.query(f"SELECT {counted} FROM {relation} x").iloc[0] if names else {}
+    sizes = {name: int(found[f"n{i}"]) for i, name in enumerate(names)}
+    positions = {name: [int(p) for p in decile_positions(sizes[name])] if sizes[name] else [] for name in names}
+    wanted = [name for name in names if sizes[name]]
+    items = [f"quantile_disc({_value(n)}, ?::DOUBLE[]) FILTER (WHERE {known[n]}) AS q{i}" for i, n in enumerate(wanted)]
+    params = [[disc_fraction(p, sizes[name]) for p in positions[name]] for name in wanted]
+    values = source.query(f"SELECT {', '.join(items)} FROM {relation} x", params).iloc[0] if wanted else {}
     edges = {}
-    for i, name in enumerate(names):
-        rows = found[found["f"] == i]
-        at = dict(zip(rows["i"].astype(int), rows["v"].astype(float), strict=True))
-        edges[name] = edges_from_positions(sizes[name], at)
+    for name in names:
+        picked = values[f"q{wanted.index(name)}"] if name in wanted else []
+        edges[name] = edges_from_positions(sizes[name], dict(zip(positions[name], map(float, picked), strict=True)))
     return edges
 
 

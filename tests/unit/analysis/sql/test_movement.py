@@ -182,3 +182,19 @@ def test_decile_edges_from_order_statistics_equal_numpy(n):
         at = {int(p): float(ordered[p]) for p in positions_of(n)}
         np.testing.assert_array_equal(edges_from_positions(n, at), decile_edges(values))
     assert len(edges_from_positions(0, {})) == 0
+
+
+def test_quantile_disc_at_the_fraction_returns_that_rank():
+    """The engine's order statistics: every rank of many sizes, with ties, equals numpy's sorted value there."""
+    import duckdb
+
+    con = duckdb.connect()
+    rng = np.random.default_rng(7)
+    for n in [*range(1, 40), 97, 1000, 4099, 100_003]:
+        values = np.round(rng.lognormal(3, 2, n), 1) if n % 2 else rng.integers(0, 5, n).astype(float)
+        ranks = sorted({0, n - 1, *rng.integers(0, n, 30).tolist()})
+        con.execute("CREATE OR REPLACE TABLE v AS SELECT unnest(?::DOUBLE[]) AS x", [values.tolist()])
+        picked = con.execute(
+            "SELECT quantile_disc(x, ?::DOUBLE[]) FROM v", [[sql.disc_fraction(r, n) for r in ranks]]
+        ).fetchone()[0]
+        assert picked == np.sort(values)[ranks].tolist(), n
