@@ -40,7 +40,7 @@ from core.analysis.drift import (
 from core.analysis.filters import Filters
 from core.analysis.movement import GONE, NEW
 from core.analysis.sql.export import copy_csv, safe_text
-from core.analysis.sql.predicates import filters_predicate
+from core.analysis.sql.predicates import EVERYONE, filters_predicate
 from core.analysis.sql.source import BASE_TABLE, ROW_COLUMN, VersionSource, quote_path
 from core.errors import DataError
 from core.pipeline.engine.assign import assignment_sql
@@ -56,18 +56,19 @@ PERIOD_PREFIX = "movement_period_"
 @dataclass(frozen=True)
 class Population:
     """One side of a comparison: `relation` (a table name or a parenthesised query) and, for a working table,
-    the `recipe` (SELECT and its parameters) that makes it."""
+    the `recipe` (SELECT and its parameters) that makes it from the working tables it `needs`."""
 
     relation: str
     recipe: str = ""
     params: tuple = ()
+    needs: tuple[Population, ...] = ()
 
     def ready(self, source: VersionSource) -> str:
         """The relation, its working table made first when it is one (and not there any more)."""
+        for needed in self.needs:
+            needed.ready(source)
         if self.recipe:
-            source.materialise(
-                self.relation, self.recipe, [list(p) if isinstance(p, tuple) else p for p in self.params]
-            )
+            source.materialise(self.relation, self.recipe, _bound(self.params))
         return self.relation
 
 
@@ -108,17 +109,42 @@ def period_population(
     source: VersionSource, filters: Filters, start: date, end: date, model: SegmentModel
 ) -> Population:
     """The filtered customers active between two dates, features from those transactions only, the fixed model's
-    segment (a DataError, as score_period raises, when the period has no transaction)."""
-    transactions, params = period_transactions_sql(filters, start, end)
+    segment (a DataError, as score_period raises, when the period has no transaction).
+
+    Every customer's features come from their own transactions, so the period is re-scored once for everyone and
+    a filtered one is its rows of the filtered customers, with recency counted again to the last day of *their*
+    transactions (as score_period does for a selection) and the segment assigned again from that.
+    """
+    everyone = _period_of_everyone(source, start, end, model)
+    where = filters_predicate(filters)
+    if where.sql == EVERYONE.sql:
+        return everyone
+    base = everyone.ready(source)
+    chosen = f"key IN (SELECT {ROW_COLUMN} FROM {where.table} WHERE {where.sql})"
+    params = tuple(tuple(p) if isinstance(p, list) else p for p in where.params)
+    if not source.scalar(f"SELECT count(*) FROM {base} WHERE {chosen}", _bound(params)):
+        raise DataError(f"no transaction between {start:%d/%m/%Y} and {end:%d/%m/%Y}: choose another period")
+    named = f"""SELECT b.* REPLACE (DATE_DIFF('day', b.last_date, e.last) AS recency_days)
+        FROM {base} b, (SELECT max(last_date) AS last FROM {base} WHERE {chosen}) e WHERE b.{chosen}"""
+    recipe = assignment_sql(model, f"({named}) n", keep=_PERIOD_COLUMNS)
+    digest = hashlib.sha256(repr((recipe, params)).encode()).hexdigest()[:20]
+    return Population(PERIOD_PREFIX + digest, recipe, params + params, (everyone,))
+
+
+_PERIOD_COLUMNS = ", ".join(["key", '"CustomerID"', "ord", *(f'"{name}"' for name in FEATURES), "last_date"])
+
+
+def _period_of_everyone(source: VersionSource, start: date, end: date, model: SegmentModel) -> Population:
+    """Every customer active between two dates, re-scored from those transactions (score_period of everyone)."""
+    transactions, params = period_transactions_sql(Filters(), start, end)
     last = source.scalar(f"SELECT max(date) FROM {transactions}", _bound(params))
     if last is None:
         raise DataError(f"no transaction between {start:%d/%m/%Y} and {end:%d/%m/%Y}: choose another period")
     features = features_sql(last, source=transactions, customer="customer_row")
     named = f"""SELECT f."CustomerID" AS key, c."CustomerID", c."CustomerID" AS ord,
-            f.* EXCLUDE ("CustomerID", first_date, last_date)
-        FROM ({features}) f JOIN {BASE_TABLE} c ON c.{ROW_COLUMN} = f."CustomerID\""""
-    keep = ", ".join(["key", '"CustomerID"', "ord", *(f'"{name}"' for name in FEATURES)])
-    recipe = assignment_sql(model, f"({named}) n", keep=keep)
+            f.* EXCLUDE ("CustomerID", first_date)
+        FROM ({features}) f JOIN {BASE_TABLE} c ON c.{ROW_COLUMN} = f."CustomerID" """
+    recipe = assignment_sql(model, f"({named}) n", keep=_PERIOD_COLUMNS)
     digest = hashlib.sha256(repr((recipe, params)).encode()).hexdigest()[:20]
     return Population(PERIOD_PREFIX + digest, recipe, params)
 

@@ -32,7 +32,7 @@ def _halves(transactions: pd.DataFrame) -> tuple[tuple[date, date], tuple[date, 
 def _engine_frame(source, population, names) -> pd.DataFrame:
     """A population's rows as a frame (for the comparison only: the page never fetches them)."""
     frame = source.query(f'SELECT * FROM {population.ready(source)} ORDER BY "CustomerID"')
-    frame["segment"] = [names[r] for r in frame["segment_rank"]]
+    frame["segment"] = [names[r] for r in frame["segment_rank"]] if names else None
     return frame
 
 
@@ -198,3 +198,19 @@ def test_quantile_disc_at_the_fraction_returns_that_rank():
             "SELECT quantile_disc(x, ?::DOUBLE[]) FROM v", [[sql.disc_fraction(r, n) for r in ranks]]
         ).fetchone()[0]
         assert picked == np.sort(values)[ranks].tolist(), n
+
+
+def test_a_selection_counts_recency_to_its_own_last_day(generated_pair):
+    """A location whose customers' last transaction of period B is before B's last day: recency (and so the
+    drift) counts to their own last day, as score_period does for a selection."""
+    loaded, source = generated_pair
+    c, tx = loaded.customers, loaded.transactions
+    _, (start, end) = _halves(tx)
+    period = tx[(tx["date"] >= pd.Timestamp(start)) & (tx["date"] <= pd.Timestamp(end))]
+    last = period.groupby(c["location"].to_numpy()[period["customer_row"].to_numpy()])["date"].max()
+    location = str(last[last < period["date"].max()].index[0])
+    filters = Filters(locations=(location,))
+    rows = apply_filters(c, filters, tx).index
+    expected = score_period(loaded.models, c, tx, start, end, rows)
+    got = _engine_frame(source, sql.period_population(source, filters, start, end, loaded.models.segment), [])
+    assert got["recency_days"].tolist() == expected["recency_days"].tolist()
