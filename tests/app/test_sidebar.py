@@ -13,8 +13,8 @@ def matching(at) -> int:
     return int(re.search(r"\*\*([\d,]+)\*\*", text).group(1).replace(",", ""))
 
 
-# Home counts with engine queries (sidebar_query_filters), Segment profiles on the in-memory frame (sidebar_filters).
-@pytest.mark.parametrize("page", ["Home.py", "pages/3_Segment_profiles.py"])
+# Every page counts with engine queries (sidebar_query_filters); Segment movement was the last on the in-memory frame.
+@pytest.mark.parametrize("page", ["Home.py", "pages/3_Segment_profiles.py", "pages/10_Segment_movement.py"])
 def test_a_narrowed_age_range_leaves_unknown_ages_out_and_says_how_many_ticking_adds(trained, page):
     c = trained.customers
     unknown = int(c["age"].isna().sum())
