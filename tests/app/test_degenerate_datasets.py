@@ -24,6 +24,7 @@ PAGES = [
             "5_What_if.py",
             "6_Model_quality.py",
             "7_Data.py",
+            "10_Segment_movement.py",
         )
     ),
 ]
