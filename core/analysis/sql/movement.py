@@ -7,8 +7,10 @@ customer's row in customers.parquet for periods of one dataset, the CustomerID f
 the features. A period is re-scored exactly as core.scoring.periods.score_period does in pandas: the period's
 transactions (inclusive dates) of the sidebar's customers, with age, gender, location and balance from the
 customer table, aggregated by the pipeline's own feature SQL (engine.steps.features_sql), then the saved
-segmenter's assignment SQL (engine.assign.assignment_sql): never a refit. It is made once into a working table
-of the shared source (VersionSource.materialise) and re-made from its recipe if that table was dropped since.
+segmenter's assignment SQL (engine.assign.assignment_sql): never a refit. A filtered period is the whole period's
+rows of the selected customers (features are per customer), with recency counted again to the selection's own
+last day and the segment assigned again. Each is made once into a working table of the shared source
+(VersionSource.materialise) and re-made from its recipe if that table was dropped since.
 
 The from → to matrix, the counts, a cell's members and the drift (PSI on the deciles of A, computed from A's
 order statistics with numpy's own interpolation, and bin counts of B) equal core.analysis.movement's and
@@ -87,22 +89,18 @@ def _header_text(text: str) -> str:
     return text.replace('"', '""')
 
 
-def period_transactions_sql(filters: Filters, start: date, end: date) -> tuple[str, tuple]:
-    """The period's transactions (inclusive dates) of the filtered customers in clean_tx's columns, with each
-    customer's attributes from the customer table, as an aliased subquery; and its parameters.
+def period_transactions_sql(start: date, end: date) -> tuple[str, tuple]:
+    """Every transaction between two dates (inclusive) in clean_tx's columns, with its customer's attributes from
+    the customer table, as an aliased subquery; and its parameters.
 
     `row_no` is 0: features_sql breaks ties of the latest row by it, but every attribute here is the customer's
     own (the same on all of their rows), so the row picked cannot change a value.
     """
-    where = filters_predicate(filters)
     sql = f"""(SELECT t.customer_row, c."CustomerID" AS customer_id, c.age, c.gender, c.location, c.balance, t.amount,
             CAST(t.date AS DATE) AS date, t.hour, CAST(0 AS BIGINT) AS row_no
-        FROM transactions t
-        JOIN (SELECT {ROW_COLUMN}, "CustomerID", age, gender, location, balance FROM {where.table} WHERE {where.sql}) c
-          ON c.{ROW_COLUMN} = t.customer_row
+        FROM transactions t JOIN {BASE_TABLE} c ON c.{ROW_COLUMN} = t.customer_row
         WHERE t.date >= ?::TIMESTAMP AND t.date < ?::TIMESTAMP) p"""
-    dates = (start.isoformat(), (end + timedelta(days=1)).isoformat())
-    return sql, tuple(tuple(p) if isinstance(p, list) else p for p in (*where.params, *dates))
+    return sql, (start.isoformat(), (end + timedelta(days=1)).isoformat())
 
 
 def period_population(
@@ -136,7 +134,7 @@ _PERIOD_COLUMNS = ", ".join(["key", '"CustomerID"', "ord", *(f'"{name}"' for nam
 
 def _period_of_everyone(source: VersionSource, start: date, end: date, model: SegmentModel) -> Population:
     """Every customer active between two dates, re-scored from those transactions (score_period of everyone)."""
-    transactions, params = period_transactions_sql(Filters(), start, end)
+    transactions, params = period_transactions_sql(start, end)
     last = source.scalar(f"SELECT max(date) FROM {transactions}", _bound(params))
     if last is None:
         raise DataError(f"no transaction between {start:%d/%m/%Y} and {end:%d/%m/%Y}: choose another period")
