@@ -208,7 +208,7 @@ def cell_members(
     features: Sequence[str],
     limit: int | None = None,
 ) -> pd.DataFrame:
-    """The customers of one cell, in movement.cell_members' order (A's, then B's): CustomerID, then a_<feature>
+    """The customers of one cell, in movement.segment_moves' order (A's, then B's): CustomerID, then a_<feature>
     and b_<feature> for each of `features` both populations have; at most `limit` rows when given."""
     ra, rb = a.ready(source), b.ready(source)
     carry = [f for f in features if f in set(_columns(source, ra)) & set(_columns(source, rb))]
