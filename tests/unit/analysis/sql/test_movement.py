@@ -214,3 +214,15 @@ def test_a_selection_counts_recency_to_its_own_last_day(generated_pair):
     expected = score_period(loaded.models, c, tx, start, end, rows)
     got = _engine_frame(source, sql.period_population(source, filters, start, end, loaded.models.segment), [])
     assert got["recency_days"].tolist() == expected["recency_days"].tolist()
+
+
+def test_only_the_most_recent_working_tables_are_kept(generated_pair):
+    _, source = generated_pair
+    exists = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?"
+    for n in range(3):
+        assert source.materialise(f"kept_{n}", "SELECT * FROM range(?) t(x)", [n + 1], keep=2) == n + 1
+    assert [source.scalar(exists, [f"kept_{n}"]) for n in range(3)] == [0, 1, 1]
+    assert source.materialise("kept_0", "SELECT * FROM range(?) t(x)", [1], keep=2) == 1  # made again
+    assert [source.scalar(exists, [f"kept_{n}"]) for n in range(3)] == [1, 0, 1]
+    with pytest.raises(ValueError, match="not a table name"):
+        source.materialise("x; DROP TABLE y", "SELECT 1")
