@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.analysis.filters import Filters
 from core.analysis.sql.movement import Population, dataset_population
-from core.errors import DataError
+from core.errors import ArtifactError, DataError
 from core.pipeline.lineage import datasets_of_model, model_identity
 from core.pipeline.persistence import Artifacts
 from core.present.markdown import escape_markdown
@@ -46,7 +46,11 @@ def movement_inputs(artifacts: Artifacts, filters: Filters) -> tuple[Population,
     )
     names = tuple(artifacts.models.segment_names)
     # Each folder is loaded (checked: signature, checksums) without its tables, then read by the engine.
-    folders = [load_version(str(dataset_folder(n).resolve())).folder for n in (first_name, second_name)]
+    try:
+        folders = [load_version(str(dataset_folder(n).resolve())).folder for n in (first_name, second_name)]
+    except ArtifactError as exc:  # a folder that fails its checks is named, never read
+        st.error(escape_markdown(exc), icon=":material/error:")
+        st.stop()
     return dataset_population(folders[0], names), dataset_population(folders[1], names), (first_name, second_name)
 
 

@@ -190,3 +190,13 @@ def test_a_long_cell_streams_from_disk_behind_the_server(monkeypatch, trained):
     expected = [i for i in high if i not in early]  # in CustomerID order, as the cell lists them
     assert [r["Customer ID"] for r in rows] == expected and len(rows) == export.rows > 5
     assert [{r[reader.fieldnames[1]], r[reader.fieldnames[2]]} for r in rows[:1]] == [{"New", "High"}]
+
+
+def test_a_dataset_that_fails_its_checks_is_named_not_read(trained, scored_copy):
+    folder = (DATASETS_DIR / scored_copy).resolve()
+    with open(folder / "customers.parquet", "ab") as file:
+        file.write(b"tampered")
+    at = run_page(PAGE)
+    at.radio(key="movement_mode").set_value("Two datasets scored with the same model").run()
+    assert not at.exception
+    assert at.error and not at.metric
