@@ -93,6 +93,9 @@ MOVEMENT_LIST_ROWS = 1_000  # customers of one from -> to cell drawn on the page
 # Engines (core.pipeline.engine). DuckDB spills to a temporary folder beyond its memory limit.
 ENGINE_MEMORY_LIMIT = os.environ.get("SEGMENTATION_MEMORY_LIMIT", "4GB")
 ENGINE_THREADS = int(os.environ.get("SEGMENTATION_THREADS", "0")) or None  # None: every core
+# The app's query engine (core.analysis.sql.source): with Python, Streamlit and the models beside it, the server
+# stays within about 2 GB; past the limit DuckDB spills its working tables to a temporary folder.
+APP_QUERY_MEMORY_LIMIT = os.environ.get("SEGMENTATION_APP_MEMORY_LIMIT", "1.5GB")
 # At most this many customers (a seeded random sample) fit K-Means and the forests; every customer is then
 # assigned by the same rule in the engine. The default dataset (886,996 customers) fits on all of them.
 PARQUET_ROW_GROUP_ROWS = 100_000  # customers per Parquet row group: a lookup by id reads one group, not the file

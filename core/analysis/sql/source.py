@@ -8,6 +8,8 @@ Streamlit sessions can share one source (a DuckDB connection must not be used by
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.config import MOVEMENT_TABLES
+from core.config import APP_QUERY_MEMORY_LIMIT, MOVEMENT_TABLES
 from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
 from core.pipeline.rfm import RFM_COLUMNS, rfm_sql
 
@@ -36,7 +38,7 @@ class VersionSource:
 
     folder: Path
     segment_names: tuple[str, ...]
-    memory_limit: str = "2GB"
+    memory_limit: str = APP_QUERY_MEMORY_LIMIT
     threads: int = 2
     _connection: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -44,6 +46,7 @@ class VersionSource:
     _rfm_ready: bool = field(default=False, repr=False)
     _made: list[str] = field(default_factory=list, repr=False)  # tables made by `materialise`, oldest first
     _make_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _spill: str = field(default="", repr=False)  # the connection's spill folder
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The shared connection, opened and given its views on first use."""
@@ -53,7 +56,11 @@ class VersionSource:
             return self._connection
 
     def _open(self) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect(config={"memory_limit": self.memory_limit, "threads": self.threads})
+        # Spills go to a folder of their own under the system's temporary directory (DuckDB's default for an
+        # in-memory database is '.tmp' in the working directory, which would be the project folder).
+        self._spill = tempfile.mkdtemp(prefix="segment-studio-query-")
+        config = {"memory_limit": self.memory_limit, "threads": self.threads, "temp_directory": self._spill}
+        con = duckdb.connect(config=config)
         customers = quote_path(self.folder / CUSTOMERS_FILE)
         transactions = quote_path(self.folder / TRANSACTIONS_FILE)
         con.execute(f"CREATE VIEW base_customers AS SELECT * FROM read_parquet({customers}, file_row_number=true)")
@@ -156,6 +163,7 @@ class VersionSource:
             if self._connection is not None:
                 self._connection.close()
                 self._connection = None
+                shutil.rmtree(self._spill, ignore_errors=True)
                 self._rfm_ready = False
                 self._made.clear()
 

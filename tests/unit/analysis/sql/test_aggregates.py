@@ -170,3 +170,19 @@ def test_saved_rfm_scores_are_read_as_saved_and_older_files_are_ranked_the_same(
     pd.testing.assert_frame_equal(ranked, from_file)
     fresh.close()
     older.close()
+
+
+def test_the_query_engine_spills_to_its_own_temporary_folder_not_the_working_directory(generated_pair):
+    """DuckDB's default spill folder for an in-memory database is '.tmp' in the working directory (the project's)."""
+    import tempfile
+    from pathlib import Path
+
+    from core.analysis.sql.source import open_version
+
+    artifacts, source = generated_pair
+    fresh = open_version(artifacts.folder, source.segment_names)
+    spill = Path(fresh.scalar("SELECT current_setting('temp_directory')"))
+    assert spill.is_dir() and spill.parent == Path(tempfile.gettempdir())
+    assert fresh.scalar("SELECT current_setting('memory_limit')") != ""
+    fresh.close()
+    assert not spill.exists()  # removed with the connection
