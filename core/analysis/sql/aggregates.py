@@ -60,12 +60,18 @@ def count_customers(source: VersionSource, filters: Filters) -> int:
 
 
 def summarise_view(source: VersionSource, filters: Filters) -> dict:
-    """explore.summarise_view: counts, money totals, date range and data-quality shares of the filtered view."""
+    """Home's headline numbers of the filtered view, from the customer table alone (one scan, no transactions):
+    the keys of explore.summarise_view that the page shows, with the same values.
+
+    A customer's features already sum its transactions (n_transactions, total_amount) and hold their first and
+    last day, so counting, totalling and dating the view's transactions needs no pass over them; the medians of
+    balance and of transaction amounts are not shown on Home and are not computed (at 10M customers they cost
+    more than everything else here together).
+    """
     where = filters_predicate(filters)
-    size = source.rows
     head = source.query(
         f"""SELECT count(*) AS n, coalesce(sum(n_transactions), 0) AS n_tx, coalesce(sum(balance), 0) AS total_balance,
-            {_median_sql("{median}(balance)", size)} AS median_balance,
+            coalesce(sum(total_amount), 0) AS total_amount, min(first_date) AS first, max(last_date) AS last,
             avg(n_transactions) AS tx_per_customer,
             avg(CASE WHEN n_transactions = 1 THEN 1.0 ELSE 0.0 END) AS single,
             avg(CASE WHEN {UNKNOWN_AGE} THEN 1.0 ELSE 0.0 END) AS unknown_age,
@@ -75,21 +81,13 @@ def summarise_view(source: VersionSource, filters: Filters) -> dict:
         where.params,
     ).iloc[0]
     n, n_tx = int(head["n"]), int(head["n_tx"])
-    money = source.query(
-        f"""SELECT coalesce(sum(amount), 0) AS total, {_median_sql("{median}(amount)", size)} AS median,
-            min(date) AS first, max(date) AS last
-        FROM transactions WHERE customer_row IN (SELECT {ROW_COLUMN} FROM {where.table} WHERE {where.sql})""",
-        where.params,
-    ).iloc[0]
-    first, last = money["first"], money["last"]
+    first, last = head["first"], head["last"]
     missing = pd.isna(first)
     return {
         "n_customers": n,
         "n_transactions": n_tx,
         "total_balance": float(head["total_balance"]) if n else 0.0,
-        "median_balance": float(head["median_balance"]) if n and pd.notna(head["median_balance"]) else float("nan"),
-        "total_amount": float(money["total"]) if n_tx else 0.0,
-        "median_amount": float(money["median"]) if n_tx else float("nan"),
+        "total_amount": float(head["total_amount"]) if n_tx else 0.0,
         "date_min": None if missing else pd.Timestamp(first).date(),
         "date_max": None if missing else pd.Timestamp(last).date(),
         "n_days": 0 if missing else int((pd.Timestamp(last) - pd.Timestamp(first)).days) + 1,
@@ -98,7 +96,7 @@ def summarise_view(source: VersionSource, filters: Filters) -> dict:
         "share_unknown_age": float(head["unknown_age"]) if n else float("nan"),
         "share_unknown_balance": float(head["unknown_balance"]) if n else float("nan"),
         "n_locations": int(head["n_locations"]),
-        "quantiles": quantile_method(size),
+        "quantiles": quantile_method(source.rows),  # how the page's other medians (the segment cards) are computed
     }
 
 
