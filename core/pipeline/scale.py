@@ -24,7 +24,7 @@ from core.pipeline.engine.assign import assignment_sql
 from core.pipeline.engine.steps import clean_in_engine, features_in_engine
 from core.pipeline.features import CUSTOMER_COLUMNS, customers_frame, date_summary, linked_transactions_sql
 from core.pipeline.persistence import CUSTOMERS_FILE, TRANSACTIONS_FILE, Artifacts
-from core.pipeline.rfm import RFM_COLUMNS, rfm_sql
+from core.pipeline.rfm import rfm_sql
 from core.pipeline.source import SNIFF_BYTES, resolve_files, source_label
 from core.pipeline.table import detect_delimiter, first_record, parse_header
 
@@ -167,16 +167,12 @@ def table_writer(engine, model):
         f"FROM ({assignment_sql(model, 'customers', keep=carried)}) c"
     )
     # With the RFM scores (quintiles of the whole base), so the app never ranks every customer at start.
-    scores = ", ".join(f"r.{c}" for c in RFM_COLUMNS)
-    customers_sql = (
-        f"SELECT a.*, {scores} FROM customers_out a JOIN ({rfm_sql('customers_out')}) r "
-        'ON a."CustomerID" = r."CustomerID" ORDER BY a."CustomerID"'
-    )
+    customers_sql = f'{rfm_sql("customers_out", columns="t.*")} ORDER BY "CustomerID"'
     # Grouped by customer (their rows in customers.parquet), so a customer's transactions share row groups.
     transactions_sql = linked_transactions_sql(order_by="customer_row, t.row_no")
 
     def write(version: Path) -> None:
-        engine.table("customers_out", assigned)  # read twice below (scores, then the join): computed once
+        engine.table("customers_out", assigned)  # read four times below (three counts, the rows): computed once
         write_parquet(engine, customers_sql, version / CUSTOMERS_FILE)
         engine.release(["customers_out"])
         write_parquet(engine, transactions_sql, version / TRANSACTIONS_FILE)
