@@ -106,3 +106,22 @@ def test_spark_reads_a_generated_folder_of_parts_beside_its_marker(spark, tmp_pa
     assert frame.count() == 30_000
     assert dropped == []
     assert set(columns) >= {"CustomerID", "TransactionDate", "TransactionAmount (INR)"}
+
+
+def test_training_on_spark_writes_the_same_version_as_duckdb(spark, tmp_path):
+    """The whole at-scale run on Spark (its writer included: segments, RFM scores, each transaction's customer_row)
+    saves the same customers and transactions as on DuckDB."""
+    from core.pipeline.persistence import load_artifacts
+    from core.pipeline.scale import run_at_scale
+    from core.pipeline.synth import generate_transactions, write_transactions
+
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    write_transactions(generate_transactions(4_000, seed=9), folder / "part-0.csv")
+    on_spark = load_artifacts(run_at_scale(str(folder), tmp_path / "spark", "spark", 3, 0).folder)
+    on_duckdb = load_artifacts(run_at_scale(str(folder), tmp_path / "duckdb", "duckdb", 3, 0).folder)
+    assert {"rfm_segment", "rfm_monetary"} <= set(on_spark.customers.columns)
+    assert on_spark.customers["rfm_segment"].nunique() > 3
+    pd.testing.assert_frame_equal(on_spark.customers, on_duckdb.customers, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(on_spark.transactions, on_duckdb.transactions, check_exact=False, rtol=1e-9)
+    assert on_spark.quality.data.to_dict() == on_duckdb.quality.data.to_dict()
