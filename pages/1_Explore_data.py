@@ -9,7 +9,6 @@ import streamlit as st
 from core.analysis.sql.activity import gender_mix
 from core.analysis.sql.aggregates import top_locations
 from core.analysis.sql.distributions import age_distribution, correlations, segment_histogram, transaction_activity
-from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.present.activity_charts import daily_activity_line, hourly_activity_line, weekday_bar
 from core.present.charts import age_band_bar, correlation_heatmap, gender_mix_bar, location_bar, segment_histogram_bars
 from core.present.formats import format_count
@@ -17,7 +16,7 @@ from ui.cache import per_query
 from ui.page import open_page
 from ui.sidebar import sidebar_query_filters
 from ui.tables import show_quality_report
-from ui.widgets import stop_if_empty
+from ui.widgets import feature_picker, stop_if_empty
 
 st.set_page_config(page_title="Explore data · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Explore data", "What does the data look like, and what was fixed when it was cleaned?")
@@ -30,21 +29,11 @@ money, people, activity, relations, quality = st.tabs(
 
 if money.open:
     with money:
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        feature = left.selectbox(
-            "Feature",
-            NUMERIC_FEATURES,
-            NUMERIC_FEATURES.index("balance"),
-            format_func=feature_label,
-            key="hist_feature",
-            help="Money features span five orders of magnitude: a log scale shows small and "
+        feature, log, right = feature_picker(
+            "hist",
+            "Equal steps on the axis are equal multiples (₹100 → ₹1,000 → ₹10,000).",
+            feature_help="Money features span five orders of magnitude: a log scale shows small and "
             "large customers side by side.",
-        )
-        log = right.toggle(
-            "Log scale",
-            feature in MONEY_FEATURES,
-            key=f"hist_log_{feature}",
-            help="Equal steps on the axis are equal multiples (₹100 → ₹1,000 → ₹10,000).",
         )
         shares = right.toggle(
             "Compare segment shapes",
@@ -52,7 +41,6 @@ if money.open:
             key="hist_shares",
             help="Each segment's bars show its own share of customers, so small segments show up.",
         )
-        st.caption(FEATURES[feature].description)
         h = per_query(artifacts, filters, segment_histogram, feature=feature, log=log)
         st.plotly_chart(segment_histogram_bars(h.counts, h.edges, h.names, feature, log, shares, h.hidden))
 

@@ -4,7 +4,6 @@ import streamlit as st
 
 from core.analysis.sql.aggregates import profile_segments
 from core.analysis.sql.profiles import compare_to_base, demographic_mix, feature_summary, timing_by_segment
-from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.present.activity_charts import hourly_activity_line
 from core.present.charts import (
     age_band_bar,
@@ -23,6 +22,7 @@ from ui.profile_sections import customer_list_section, personas_section
 from ui.rfm_ui import rfm_section
 from ui.sidebar import sidebar_query_filters
 from ui.widgets import (
+    feature_picker,
     report_pack_button,
     segment_cards,
     stop_if_empty,
@@ -72,21 +72,7 @@ if against.open:
 
 if spread.open:
     with spread:
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        feature = left.selectbox(
-            "Feature",
-            NUMERIC_FEATURES,
-            NUMERIC_FEATURES.index("balance"),
-            format_func=feature_label,
-            key="profile_feature",
-        )
-        log = right.toggle(
-            "Log scale",
-            feature in MONEY_FEATURES,
-            key=f"profile_log_{feature}",
-            help="Equal steps are equal multiples: best for money.",
-        )
-        st.caption(FEATURES[feature].description)
+        feature, log, _ = feature_picker("profile", "Equal steps are equal multiples: best for money.")
         summary = per_query(artifacts, filters, feature_summary, feature=feature)
         st.plotly_chart(feature_box_by_segment(summary, log=log))
 

@@ -1,4 +1,5 @@
-"""Small render helpers shared by the pages: KPI rows, CSV and Excel downloads, notes on samples and empty filters."""
+"""Small render helpers shared by the pages: KPI rows, CSV and Excel downloads, notes on samples and empty filters,
+the feature picker of the distribution charts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import streamlit as st
 
 from core.analysis.filters import Filters
 from core.analysis.segments import segment_names
+from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.pipeline.persistence import Artifacts
 from core.present.excel import XLSX_MIME, to_xlsx_bytes
 from core.present.export import customer_table, export_filename, to_csv_bytes
@@ -175,3 +177,23 @@ def segment_heading(segment: str, names: Sequence[str], prefix: str = "") -> Non
         f"{escape(prefix)}<span style='color:{colour};font-size:1.3rem'>●</span> **{escape(segment)}**",
         unsafe_allow_html=True,
     )
+
+
+def feature_picker(key: str, log_help: str, feature_help: str | None = None):
+    """A numeric feature (account balance first) and a log-scale switch, on by default for money features, with the
+    feature's description below; returns (feature, log, the switch's column, for a page's own switches).
+
+    The switch's key carries the feature, so each feature remembers its own scale.
+    """
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    feature = left.selectbox(
+        "Feature",
+        NUMERIC_FEATURES,
+        NUMERIC_FEATURES.index("balance"),
+        format_func=feature_label,
+        key=f"{key}_feature",
+        help=feature_help,
+    )
+    log = right.toggle("Log scale", feature in MONEY_FEATURES, key=f"{key}_log_{feature}", help=log_help)
+    st.caption(FEATURES[feature].description)
+    return feature, log, right
