@@ -47,8 +47,9 @@ st.caption(
     f"{describe_model_age(artifacts.card)} · "
     + escape_markdown(describe_source(artifacts.card.source, active_dataset_name()))
     + (
-        " · medians are approximate on a dataset this size (t-digest, typically within 1% in rank)"
-        if summary["quantiles"] == "approximate"
+        " · medians of groups over 2,000,000 customers are those of a fixed sample of 1 to 2 million of them "
+        "(within about 0.1% in rank)"
+        if summary["quantiles"] == "sampled"
         else ""
     )
 )

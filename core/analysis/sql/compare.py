@@ -2,9 +2,10 @@
 
 A group is a WHERE clause (the selection, everyone else, a budget or RFM segment within the selection, a saved
 audience within it). Per group and feature one query returns what the effect sizes need: the count of finite
-values, their mean and sample variance (SMD, on the signed log scale for money), and the median (exact up to
-aggregates.EXACT_QUANTILE_ROWS customers, as every median of the app). `compare_groups` returns the same
-Comparison as analysis.compare.compare_groups, built by its own sentence and table functions.
+values, their mean and sample variance (SMD, on the signed log scale for money), and the median (of every
+customer of the group, or of a fixed sample of a large one: aggregates.plan_quantiles, as every median of the
+app). `compare_groups` returns the same Comparison as analysis.compare.compare_groups, built by its own sentence
+and table functions.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from core.analysis.compare import (
 )
 from core.analysis.explore import AGE_BAND_EDGES, AGE_BAND_LABELS, GENDER_ORDER, UNKNOWN_AGE, histogram_edges
 from core.analysis.filters import Filters
-from core.analysis.sql.aggregates import _median_sql
+from core.analysis.sql.aggregates import plan_quantiles
 from core.analysis.sql.distributions import SegmentHistogram, _bin_case
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
 from core.analysis.sql.predicates import Predicate, filters_predicate, rule_predicate
@@ -73,27 +74,31 @@ def _finite(name: str) -> str:
 
 def _group_numbers(source: VersionSource, where: Predicate) -> pd.Series:
     """Per feature: n, mean, variance (ddof 1) on the comparison scale, and the median; the group's KPIs."""
-
-    def med(sql: str) -> str:
-        return _median_sql("{median}(" + sql + ")", source.rows)
-
+    plan = plan_quantiles(source, where)
+    # Each feature's finite value (and for money its signed log) is computed once per row, NULL when not finite:
+    # the aggregates then skip it like any missing value, instead of each of ~60 testing the row again (3x faster).
+    values = ["n_transactions", "balance", "total_amount", "in_sample"]
+    for name in NUMERIC_FEATURES:
+        raw = f"{name}::DOUBLE"
+        values.append(f"CASE WHEN {_finite(name)} THEN {raw} END AS v_{name}")
+        if FEATURES[name].kind == "money":
+            values.append(f"CASE WHEN {_finite(name)} THEN sign({raw}) * ln(1 + abs({raw})) END AS w_{name}")
     parts = ["count(*) AS customers", "avg(CASE WHEN n_transactions > 1 THEN 1.0 ELSE 0.0 END) AS repeat"]
     parts += [
-        f"{med(c + '::DOUBLE')} FILTER (WHERE NOT isnan({c})) AS kpi_{c}"
+        f"{plan.quantile(c + '::DOUBLE', when=f'NOT isnan({c})')} AS kpi_{c}"
         for c in ("balance", "total_amount", "n_transactions")
     ]
     for name in NUMERIC_FEATURES:
-        raw = f"{name}::DOUBLE"
-        scaled = f"sign({raw}) * ln(1 + abs({raw}))" if FEATURES[name].kind == "money" else raw
-        ok = f"FILTER (WHERE {_finite(name)})"
+        scaled = f"w_{name}" if FEATURES[name].kind == "money" else f"v_{name}"
         parts += [
-            f"count(*) {ok} AS n_{name}",
-            f"avg({raw}) {ok} AS mean_{name}",
-            f"avg({scaled}) {ok} AS smean_{name}",
-            f"var_samp({scaled}) {ok} AS svar_{name}",
-            f"{med(raw)} {ok} AS median_{name}",
+            f"count(v_{name}) AS n_{name}",
+            f"avg(v_{name}) AS mean_{name}",
+            f"avg({scaled}) AS smean_{name}",
+            f"var_samp({scaled}) AS svar_{name}",
+            f"{plan.quantile(f'v_{name}')} AS median_{name}",
         ]
-    return source.query(f"SELECT {', '.join(parts)} FROM {RFM_TABLE} WHERE {where.sql}", where.params).iloc[0]
+    rows = f"(SELECT {', '.join(values)} FROM {plan.relation(where, RFM_TABLE)}) finite"
+    return source.query(f"SELECT {', '.join(parts)} FROM {rows}", where.params).iloc[0]
 
 
 def _smd(na: int, nb: int, ma: float, mb: float, va: float, vb: float) -> float:

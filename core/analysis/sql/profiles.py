@@ -3,7 +3,8 @@ demographic mix, the RFM cross-tab and grid, the personas' yardstick.
 
 Each function returns the frame of the analysis.profiles / analysis.rfm function named in its docstring (same
 columns, same order, same segment Categoricals). Quantiles are exact (`quantile_cont`, pandas' linear
-interpolation) up to aggregates.EXACT_QUANTILE_ROWS customers and approximate above, as every median of the app.
+interpolation), of every customer of a group or of a fixed sample of a large one (aggregates.plan_quantiles), as every
+median of the app.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from core.analysis.filters import Filters
 from core.analysis.profiles import QUANTILES, DemographicMix
 from core.analysis.rfm import ScoreSpread
 from core.analysis.segments import segment_column
-from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS
+from core.analysis.sql.aggregates import plan_quantiles
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
-from core.analysis.sql.predicates import filters_predicate
+from core.analysis.sql.predicates import Predicate, filters_predicate
 from core.analysis.sql.source import BASE_TABLE, RFM_TABLE, ROW_COLUMN, VersionSource
 from core.config import TOP_LOCATIONS_PER_SEGMENT
 from core.pipeline.features import MONEY_FEATURES, NUMERIC_FEATURES
@@ -124,12 +125,13 @@ def feature_summary(source: VersionSource, filters: Filters, feature: str) -> pd
     if feature not in NUMERIC_FEATURES:
         raise ValueError(f"'{feature}' is not a numeric feature")
     where = filters_predicate(filters)
-    quantile = "quantile_cont" if source.rows <= EXACT_QUANTILE_ROWS else "approx_quantile"
+    plan = plan_quantiles(source, where, by_segment=True)
     names = ("p05", "q1", "median", "q3", "p95")
-    qs = ", ".join(f"{quantile}({feature}::DOUBLE, {q}) AS {n}" for q, n in zip(QUANTILES, names, strict=True))
+    qs = ", ".join(f"{plan.quantile(f'{feature}::DOUBLE', q)} AS {n}" for q, n in zip(QUANTILES, names, strict=True))
     found = source.query(
-        f"SELECT segment::VARCHAR AS s, count(*) AS n, avg({feature}::DOUBLE) AS mean, {qs} FROM {where.table} "
-        f"WHERE ({where.sql}) AND segment IS NOT NULL AND {feature} IS NOT NULL AND NOT isnan({feature}) GROUP BY s",
+        f"SELECT segment::VARCHAR AS s, count(*) AS n, avg({feature}::DOUBLE) AS mean, {qs} "
+        f"FROM {plan.relation(where)} "
+        f"WHERE segment IS NOT NULL AND {feature} IS NOT NULL AND NOT isnan({feature}) GROUP BY s",
         where.params,
     )
     codes = _codes(source, found["s"])
@@ -241,11 +243,11 @@ def score_spreads(source: VersionSource) -> dict[str, ScoreSpread]:
 
 def base_profile(source: VersionSource) -> pd.Series:
     """insights._base_profile of all customers: median balance and transaction, mean number of transactions."""
-    median = "median" if source.rows <= EXACT_QUANTILE_ROWS else "approx_quantile"
-    arg = "" if median == "median" else ", 0.5"
+    everyone = Predicate("TRUE", (), BASE_TABLE)
+    plan = plan_quantiles(source, everyone)
     row = source.query(
-        f"SELECT {median}(balance::DOUBLE{arg}) FILTER (WHERE NOT isnan(balance)) AS median_balance, "
-        f"{median}(mean_amount::DOUBLE{arg}) FILTER (WHERE NOT isnan(mean_amount)) AS median_mean_amount, "
-        f"avg(n_transactions::DOUBLE) AS mean_n_transactions FROM {BASE_TABLE}"
+        f"SELECT {plan.quantile('balance::DOUBLE', when='NOT isnan(balance)')} AS median_balance, "
+        f"{plan.quantile('mean_amount::DOUBLE', when='NOT isnan(mean_amount)')} AS median_mean_amount, "
+        f"avg(n_transactions::DOUBLE) AS mean_n_transactions FROM {plan.relation(everyone)}"
     ).iloc[0]
     return pd.Series({k: float(row[k]) if pd.notna(row[k]) else float("nan") for k in row.index})

@@ -135,7 +135,7 @@ class VersionSource:
 
     @property
     def rows(self) -> int:
-        """Customers in the whole dataset (counted once; the size that decides exact or approximate medians)."""
+        """Customers in the whole dataset (counted once; small datasets never need a sample for their medians)."""
         if self._rows is None:
             self._rows = int(self.scalar("SELECT count(*) FROM base_customers"))
         return self._rows

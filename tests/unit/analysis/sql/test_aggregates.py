@@ -80,33 +80,52 @@ def test_histogram_refuses_a_column_outside_the_catalogue(generated_pair):
         aggregates.histogram(source, Filters(), "balance); DROP TABLE rfm; --")
 
 
-def test_medians_are_exact_up_to_the_threshold_and_approximate_above():
+def test_medians_are_exact_up_to_the_threshold_and_of_a_fixed_sample_above():
     assert quantile_method(EXACT_QUANTILE_ROWS) == "exact"
-    assert quantile_method(EXACT_QUANTILE_ROWS + 1) == "approximate"
-    assert "approx_quantile(balance, 0.5)" in aggregates._median_sql("{median}(balance)", EXACT_QUANTILE_ROWS + 1)
+    assert quantile_method(EXACT_QUANTILE_ROWS + 1) == "sampled"
+    # every k-th customer, k the group size over the threshold rounded up: a sample of 0.5 to 1 threshold
+    assert [aggregates._sample_step(n) for n in (1, EXACT_QUANTILE_ROWS, EXACT_QUANTILE_ROWS + 1)] == [1, 1, 2]
+    assert aggregates._sample_step(10 * EXACT_QUANTILE_ROWS + 1) == 11
+    plan = aggregates.QuantilePlan("h % 3 = 0")
+    assert plan.quantile("x", when="NOT isnan(x)") == "quantile_cont(x, 0.5) FILTER (WHERE NOT isnan(x) AND in_sample)"
+    assert "h % 3 = 0 AS in_sample" in plan.relation(aggregates.Predicate("a = ?", (1,)))
+    assert aggregates.QuantilePlan().quantile("x", 0.25) == "quantile_cont(x, 0.25)"
 
 
-def test_above_the_exact_size_every_median_query_runs_approximately(generated_pair, monkeypatch):
-    """Datasets above EXACT_QUANTILE_ROWS take approx_quantile: forced here on the small data, every page query
-    that has medians still runs, its counts and means are unchanged and its medians stay close to the exact ones."""
+def test_above_the_exact_size_every_median_is_the_exact_median_of_a_fixed_sample(generated_pair, monkeypatch):
+    """Groups above EXACT_QUANTILE_ROWS take the exact quantiles of every k-th customer by a hash of its row: forced
+    here on the small data, each segment's median is the median of exactly the customers the rule picks, the same on
+    every run, close to the median of all of them; counts and means do not change, every median query still runs."""
     from core.analysis.sql import compare
     from core.analysis.sql import profiles as sql_profiles
 
     artifacts, source = generated_pair
     exact_profile = aggregates.profile_segments(source, Filters())
-    exact_summary = sql_profiles.feature_summary(source, Filters(), "balance")
-    monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 10)
-    monkeypatch.setattr(sql_profiles, "EXACT_QUANTILE_ROWS", 10)
-    approx_profile = aggregates.profile_segments(source, Filters())
-    pd.testing.assert_series_equal(approx_profile["customers"], exact_profile["customers"])
-    pd.testing.assert_series_equal(approx_profile["mean_n_transactions"], exact_profile["mean_n_transactions"])
-    for column in ("median_balance", "median_mean_amount", "median_age"):
-        assert approx_profile[column].to_numpy() == pytest.approx(exact_profile[column].to_numpy(), rel=0.05)
-    assert aggregates.summarise_view(source, Filters())["quantiles"] == "approximate"
-    approx_summary = sql_profiles.feature_summary(source, Filters(), "balance")
-    assert approx_summary["median"].to_numpy() == pytest.approx(exact_summary["median"].to_numpy(), rel=0.05)
+    monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 500)
+    sampled = aggregates.profile_segments(source, Filters())
+    pd.testing.assert_series_equal(sampled["customers"], exact_profile["customers"])
+    pd.testing.assert_series_equal(sampled["mean_n_transactions"], exact_profile["mean_n_transactions"])
+    for row in sampled.itertuples():
+        size = int(row.customers)
+        step = -(-size // 500)
+        assert step >= 2
+        picked = source.query(
+            "SELECT balance FROM base_customers WHERE segment = ? AND hash(file_row_number) % ? = 0",
+            [str(row.segment), step],
+        )["balance"].to_numpy(dtype="float64")
+        assert 0.7 * size / step < len(picked) < 1.3 * size / step  # the hash spreads customers evenly
+        assert row.median_balance == pytest.approx(float(np.nanmedian(picked)), rel=1e-12)  # missing: skipped
+        # what a sample's median promises: its rank among all the segment's customers is within 3 standard errors
+        everyone = source.query("SELECT balance FROM base_customers WHERE segment = ?", [str(row.segment)])
+        values = everyone["balance"].dropna().to_numpy(dtype="float64")
+        rank = float((values <= row.median_balance).mean())
+        assert abs(rank - 0.5) < 3 * 0.5 / np.sqrt(np.isfinite(picked).sum())
+    pd.testing.assert_frame_equal(aggregates.profile_segments(source, Filters()), sampled)  # a fixed sample
+    assert aggregates.summarise_view(source, Filters())["quantiles"] == "sampled"
+    assert len(sql_profiles.feature_summary(source, Filters(), "balance")) == 3
     assert aggregates.typical_values(source, Filters())["balance"] > 0
     assert len(aggregates.segment_centroids(source, Filters(), features=("balance", "age"))) == 3
+    assert sql_profiles.base_profile(source)["median_balance"] > 0
     names = list(source.segment_names)
     assert compare.compare_groups(source, Filters(), f"Segment {names[0]}", f"Segment {names[-1]}").a.customers > 0
 
