@@ -51,14 +51,19 @@ def bounded(monkeypatch, trained):
     engine result with a CustomerID column is recorded (its row count): the longest must stay below LARGE."""
     from dataclasses import replace
 
+    import ui.map_view
     import ui.page
+    import ui.profile_sections
     from core.analysis.sql.source import VersionSource
 
     assert len(trained.customers) > 2 * LARGE  # the dataset is "large" for these tests
+    # Pages re-read core.config on every run; modules imported their values once, so they are patched by name too
+    # (imported above first: a module first imported under the patch would keep the small value for good).
     for name, value in (("MAP_POINTS", 150), ("BACKGROUND_POINTS", 100), ("MAX_ID_OPTIONS", 50), ("LIST_ROWS", 40)):
         monkeypatch.setattr(f"core.config.{name}", value)
     monkeypatch.setattr("ui.map_view.MAP_POINTS", 150)
     monkeypatch.setattr("ui.map_view.LIST_ROWS", 40)
+    monkeypatch.setattr("ui.profile_sections.LIST_ROWS", 40)
     loaded = ui.page.get_artifacts
 
     def without_frames():
