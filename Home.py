@@ -9,7 +9,12 @@ from core.analysis.sql.aggregates import profile_segments, summarise_view
 from core.present.formats import format_count, format_inr, format_inr_short, format_share
 from core.present.markdown import escape_markdown
 from core.present.model_report import card_warnings
-from core.present.narrative import describe_model_age, describe_segment_quality, describe_source
+from core.present.narrative import (
+    describe_median_method,
+    describe_model_age,
+    describe_segment_quality,
+    describe_source,
+)
 from core.scoring.definitions import SEGMENTS_EXPLAINED, definition_texts
 from ui.auth import sign_in_mode
 from ui.cache import per_query
@@ -46,12 +51,7 @@ st.caption(
     f"Data from {summary['date_min']:%d %b %Y} to {summary['date_max']:%d %b %Y} · "
     f"{describe_model_age(artifacts.card)} · "
     + escape_markdown(describe_source(artifacts.card.source, active_dataset_name()))
-    + (
-        " · medians of groups over 2,000,000 customers are those of a fixed sample of 1 to 2 million of them "
-        "(within about 0.1% in rank)"
-        if summary["quantiles"] == "sampled"
-        else ""
-    )
+    + "".join(f" · {note}" for note in [describe_median_method(summary["quantiles"])] if note)
 )
 
 st.subheader("Segments")

@@ -23,6 +23,7 @@ from ui.rfm_ui import rfm_section
 from ui.sidebar import sidebar_query_filters
 from ui.widgets import (
     feature_picker,
+    median_method_note,
     report_pack_button,
     segment_cards,
     stop_if_empty,
@@ -36,6 +37,7 @@ stop_if_empty(matching)
 profile = per_query(artifacts, filters, profile_segments)  # every number of this page is an engine query
 segment_cards(profile, definition_texts(artifacts.models))
 st.caption(SEGMENTS_EXPLAINED)
+median_method_note(artifacts)
 report_pack_button(artifacts, filters, matching)
 
 st.subheader("What defines the segments")

@@ -13,7 +13,7 @@ from ui.audiences import usable_audiences
 from ui.cache import per_query, per_source
 from ui.page import open_page
 from ui.sidebar import sidebar_query_filters
-from ui.widgets import download_csv
+from ui.widgets import download_csv, median_method_note
 
 st.set_page_config(page_title="Compare · Segment Studio", page_icon="assets/icon.svg", layout="wide")
 artifacts = open_page("Compare", "How do two groups of customers differ, and by how much?")
@@ -38,6 +38,7 @@ if not result.a.customers or not result.b.customers:
     st.stop()
 
 st.subheader("Size and headline numbers")
+median_method_note(artifacts)
 st.dataframe(kpi_display(result.kpis), width="content")
 
 st.subheader("What the numbers say")

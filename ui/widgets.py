@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.analysis.filters import Filters
 from core.analysis.segments import segment_names
+from core.analysis.sql.aggregates import quantile_method
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.pipeline.persistence import Artifacts
 from core.present.excel import XLSX_MIME, to_xlsx_bytes
@@ -19,8 +20,9 @@ from core.present.export import customer_table, export_filename, to_csv_bytes
 from core.present.figures import segment_colour_map
 from core.present.filter_text import describe_filters
 from core.present.formats import format_count, format_inr, format_inr_short
+from core.present.narrative import describe_median_method
 from core.present.report_pack import queried_numbers, report_pack_of
-from ui.cache import cached_source
+from ui.cache import cached_source, source_of
 from ui.state import active_dataset_name, dataset_folder
 from ui.summaries import summary_button
 
@@ -197,3 +199,10 @@ def feature_picker(key: str, log_help: str, feature_help: str | None = None):
     log = right.toggle("Log scale", feature in MONEY_FEATURES, key=f"{key}_log_{feature}", help=log_help)
     st.caption(FEATURES[feature].description)
     return feature, log, right
+
+
+def median_method_note(artifacts: Artifacts) -> None:
+    """A caption saying how the page's medians were computed, on a dataset large enough to sample them."""
+    note = describe_median_method(quantile_method(source_of(artifacts).rows))
+    if note:
+        st.caption(note[0].upper() + note[1:] + ".")

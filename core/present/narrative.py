@@ -115,3 +115,15 @@ def describe_source(source: str | None, dataset: str) -> str:
     if dataset == "default" and source in ("", GENERATED_SOURCE):
         return "source: generated default data (synthetic transactions in the bank's format, not real customers)"
     return f"source: {source or 'unknown'}"
+
+
+def describe_median_method(method: str) -> str | None:
+    """What the medians of a dataset are, when they are not all exact ('sampled', see aggregates.plan_quantiles)."""
+    if method != "sampled":
+        return None
+    from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS
+
+    return (
+        f"medians of groups of more than {EXACT_QUANTILE_ROWS:,} customers are those of a fixed sample of 1 to 2 "
+        "million of them (within about 0.1 percentage point in rank)"
+    )

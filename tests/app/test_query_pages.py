@@ -116,3 +116,23 @@ def test_segment_profiles_is_answered_by_queries(bounded):
     at.selectbox(key="profile_feature").set_value("age").run()
     assert_clean(at)
     assert max(bounded, default=0) < LARGE
+
+
+@pytest.mark.parametrize("page", ["Home.py", "pages/3_Segment_profiles.py", "pages/8_Compare.py"])
+def test_pages_with_medians_say_when_they_are_those_of_a_sample(page, monkeypatch):
+    """Above the exact size (forced small here) every page showing medians says they come from a fixed sample."""
+
+    def said(at) -> bool:
+        return any("fixed sample" in c.value for c in at.caption)
+
+    import streamlit as st
+
+    assert not said(run_page(page))  # the small test data: exact medians, nothing to say
+    monkeypatch.setattr("core.analysis.sql.aggregates.EXACT_QUANTILE_ROWS", 100)
+    st.cache_data.clear()  # answers cached under the real threshold (a constant of a deployment) go
+    try:
+        at = run_page(page)
+        assert_clean(at)
+        assert said(at)
+    finally:
+        st.cache_data.clear()  # and the sampled ones must not reach the next test
