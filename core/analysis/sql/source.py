@@ -11,6 +11,7 @@ import re
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,8 @@ class VersionSource:
         # Spills go to a folder of their own under the system's temporary directory (DuckDB's default for an
         # in-memory database is '.tmp' in the working directory, which would be the project folder).
         self._spill = tempfile.mkdtemp(prefix="segment-studio-query-")
+        # The app never closes a source it keeps until the server stops: its folder goes when collected or at exit.
+        weakref.finalize(self, shutil.rmtree, self._spill, True)
         config = {"memory_limit": self.memory_limit, "threads": self.threads, "temp_directory": self._spill}
         con = duckdb.connect(config=config)
         customers = quote_path(self.folder / CUSTOMERS_FILE)

@@ -194,6 +194,7 @@ def test_saved_rfm_scores_are_read_as_saved_and_older_files_are_ranked_the_same(
 
 def test_the_query_engine_spills_to_its_own_temporary_folder_not_the_working_directory(generated_pair):
     """DuckDB's default spill folder for an in-memory database is '.tmp' in the working directory (the project's)."""
+    import gc
     import tempfile
     from pathlib import Path
 
@@ -206,3 +207,8 @@ def test_the_query_engine_spills_to_its_own_temporary_folder_not_the_working_dir
     assert fresh.scalar("SELECT current_setting('memory_limit')") != ""
     fresh.close()
     assert not spill.exists()  # removed with the connection
+    kept = open_version(artifacts.folder, source.segment_names)  # the app's sources are never closed
+    spill = Path(kept.scalar("SELECT current_setting('temp_directory')"))
+    del kept
+    gc.collect()
+    assert not spill.exists()  # removed when collected (or at exit)
