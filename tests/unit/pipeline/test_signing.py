@@ -11,6 +11,7 @@ import joblib
 import pytest
 
 from core.errors import ArtifactError
+from core.pipeline.files import CHECKED_FILES as CHECKED
 from core.pipeline.persistence import CARD_FILE, MODELS_FILE, load_artifacts, save_artifacts, sha256_file
 from core.pipeline.signing import SIGNATURE_FIELD, sign_card, signing_key, verify_signature
 
@@ -158,3 +159,26 @@ def test_trusting_a_tampered_folder_is_refused(saved, tmp_path, capsys):
     with pytest.raises(ArtifactError):
         load_artifacts(folder)
     assert not marker.exists()
+
+
+def test_saved_card_records_each_files_sha256_and_hmac_from_one_read(saved):
+    import hashlib
+    import hmac
+
+    _, version = saved
+    card = json.loads((version / CARD_FILE).read_text())
+    key = signing_key()
+    for name in CHECKED:
+        data = (version / name).read_bytes()
+        assert card["files"][name] == hashlib.sha256(data).hexdigest()
+        assert card[SIGNATURE_FIELD]["files"][name] == hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize("name", ["customers.parquet", "transactions.parquet", "quality.json"])
+def test_any_one_changed_file_is_refused_while_files_are_checked_side_by_side(saved, name):
+    folder, version = saved
+    verify_signature(json.loads((version / CARD_FILE).read_text()), version, CHECKED)  # intact: accepted
+    with open(version / name, "ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ArtifactError, match=f"'{name}' in .* does not match its signature"):
+        verify_signature(json.loads((version / CARD_FILE).read_text()), version, CHECKED)
