@@ -4,7 +4,14 @@ import streamlit as st
 
 from core.analysis.drift import BINNING_NOTE, drift_summary
 from core.analysis.movement import counts_from_matrix, largest_move, matrix_long, members_table, row_shares
-from core.analysis.sql.movement import cell_members, drift_table, segment_share_psi, transition_matrix, write_cell_csv
+from core.analysis.sql.movement import (
+    cell_members,
+    drift_edges_method,
+    drift_table,
+    segment_share_psi,
+    transition_matrix,
+    write_cell_csv,
+)
 from core.config import MOVEMENT_LIST_ROWS, STREAM_DOWNLOAD_ROWS
 from core.pipeline.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
 from core.present.formats import format_count
@@ -16,6 +23,7 @@ from core.present.movement_charts import (
     movement_sentences,
     transition_heatmap,
 )
+from core.present.narrative import describe_drift_edges
 from ui.cache import per_pair, source_of
 from ui.exports import route_enabled, stream_file_download
 from ui.movement import movement_inputs
@@ -89,4 +97,5 @@ st.markdown(bullet_list(drift_summary(drift, share_psi)))
 st.plotly_chart(drift_bar(drift, share_psi, labels))
 psi_format = {"PSI": st.column_config.NumberColumn(format="%.3f")}
 st.dataframe(drift.drop(columns="feature"), hide_index=True, column_config=psi_format)
-st.caption(BINNING_NOTE)
+edges_note = describe_drift_edges(per_pair(artifacts, a, b, drift_edges_method))
+st.caption(" ".join(note for note in (BINNING_NOTE, edges_note) if note))

@@ -200,3 +200,22 @@ def test_a_dataset_that_fails_its_checks_is_named_not_read(trained, scored_copy)
     at.radio(key="movement_mode").set_value("Two datasets scored with the same model").run()
     assert not at.exception
     assert at.error and not at.metric
+
+
+def test_the_drift_says_when_its_deciles_are_those_of_a_sample(monkeypatch):
+    """Above the exact size (forced small here) the drift's caption says A's deciles come from a fixed sample."""
+    import streamlit as st
+
+    def said(at) -> bool:
+        return any("its deciles are those of a fixed sample" in c.value for c in at.caption)
+
+    assert not said(run_page(PAGE))  # the small test data: exact deciles, nothing to say
+    monkeypatch.setattr("core.analysis.sql.aggregates.EXACT_QUANTILE_ROWS", 100)
+    st.cache_data.clear()  # answers cached under the real threshold go
+    try:
+        at = run_page(PAGE)
+        assert_clean(at)
+        assert said(at)
+        assert any("every customer of A and B is counted in the bins" in c.value for c in at.caption)
+    finally:
+        st.cache_data.clear()  # and the sampled ones must not reach the next test
