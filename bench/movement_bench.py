@@ -5,7 +5,9 @@
 Opens the active default version as the page does (load_artifacts without tables, open_version), then times each
 call the page makes on its first visit in the order it makes them: the filter options, the two halves re-scored
 (period_population), the from -> to matrix, the listed cell, the drift table and the segment shares' PSI.
-Times are in seconds; "first visit" is their sum (the source's open included).
+Times are in seconds; "every call" is their sum (the source's open included), "first visit" the calls made before
+any tab but the first is opened (the page runs only its open tab). serve.py's warm-up makes the same default
+periods and matrix at server start, so a visit after it finds them cached.
 """
 
 from __future__ import annotations
@@ -53,7 +55,10 @@ def main() -> dict:
     _timed(out, "cell", movement.cell_members, source, pa, pb, names, src, dst, cell, limit=MOVEMENT_LIST_ROWS)
     _timed(out, "drift table", movement.drift_table, source, pa, pb, features)
     _timed(out, "segment share PSI", movement.segment_share_psi, source, pa, pb, names)
-    out["first visit"] = round(sum(v for k, v in out.items() if isinstance(v, float)), 3)
+    out["every call"] = round(sum(v for v in out.values() if isinstance(v, float)), 3)
+    # the page runs only its open tab: the first visit stops at the matrix (the cell and drift tabs wait)
+    first = ("open", "connect", "filter options", "period A", "period B", "matrix")
+    out["first visit (From → to tab)"] = round(sum(out[k] for k in first), 3)
     out["customers"] = source.rows
     out["period rows"] = [source.scalar(f"SELECT count(*) FROM {t}") for t in (a, b)]
     print(json.dumps(out, indent=1))
