@@ -327,13 +327,14 @@ def reference_edges(source: VersionSource, a: Population, names: Sequence[str]) 
 def _decile_edges(source: VersionSource, relation: str, names: Sequence[str]) -> dict[str, np.ndarray]:
     """drift.decile_edges of each feature of a population: the order statistics the deciles interpolate between
     (quantile_disc at their exact ranks, no sort of the whole column), then numpy's interpolation of them."""
-    known = {name: f"{_value(name)} IS NOT NULL AND isfinite({_value(name)})" for name in names}
-    counted = ", ".join(f"count(*) FILTER (WHERE {known[name]}) AS n{i}" for i, name in enumerate(names))
+    # NULL unless finite: aggregates skip NULLs, and quantile_disc with a FILTER clause ran three times slower
+    known = {name: f"CASE WHEN isfinite({_value(name)}) THEN {_value(name)} END" for name in names}
+    counted = ", ".join(f"count({known[name]}) AS n{i}" for i, name in enumerate(names))
     found = source.query(f"SELECT {counted} FROM {relation} x").iloc[0] if names else {}
     sizes = {name: int(found[f"n{i}"]) for i, name in enumerate(names)}
     positions = {name: [int(p) for p in decile_positions(sizes[name])] if sizes[name] else [] for name in names}
     wanted = [name for name in names if sizes[name]]
-    items = [f"quantile_disc({_value(n)}, ?::DOUBLE[]) FILTER (WHERE {known[n]}) AS q{i}" for i, n in enumerate(wanted)]
+    items = [f"quantile_disc({known[n]}, ?::DOUBLE[]) AS q{i}" for i, n in enumerate(wanted)]
     params = [[disc_fraction(p, sizes[name]) for p in positions[name]] for name in wanted]
     values = source.query(f"SELECT {', '.join(items)} FROM {relation} x", params).iloc[0] if wanted else {}
     edges = {}
