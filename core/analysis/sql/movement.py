@@ -172,15 +172,22 @@ def _columns(source: VersionSource, relation: str) -> list[str]:
     return source.query(f"SELECT * FROM {relation} x LIMIT 0").columns.tolist()
 
 
-def _moves_sql(a: str, b: str, k: int, carry: Sequence[str] = ()) -> str:
+def _moves_sql(a: str, b: str, k: int, carry: Sequence[str] = (), cell: tuple[int, int] | None = None) -> str:
     """A WITH clause ending in `moves`: CustomerID, i (segment rank in A, k for new), j (in B, k for gone), the
-    listing order (oa, ob) and each carried feature as a_<name> and b_<name>."""
+    listing order (oa, ob) and each carried feature as a_<name> and b_<name>.
+
+    With `cell` (i, j) the caller keeps only that cell's rows, so a side whose segment the cell names (i < k, or
+    j < k) is narrowed to that segment before the join: a customer it drops can only come out as New (i = k) or
+    Gone (j = k) instead of their real row, both rows the cell excludes, and the join reads a fraction of each side.
+    """
     pa = "".join(f', "{c}" AS "a_{c}"' for c in carry)
     pb = "".join(f', "{c}" AS "b_{c}"' for c in carry)
     both = "".join(f', a."a_{c}", b."b_{c}"' for c in carry)
     known = "WHERE segment_rank IS NOT NULL"
-    return f"""WITH a AS (SELECT key, "CustomerID", ord, segment_rank AS r{pa} FROM {a} x {known}),
-        b AS (SELECT key, "CustomerID", ord, segment_rank AS r{pb} FROM {b} y {known}),
+    only_a = f" AND segment_rank = {int(cell[0])}" if cell and cell[0] < k else ""
+    only_b = f" AND segment_rank = {int(cell[1])}" if cell and cell[1] < k else ""
+    return f"""WITH a AS (SELECT key, "CustomerID", ord, segment_rank AS r{pa} FROM {a} x {known}{only_a}),
+        b AS (SELECT key, "CustomerID", ord, segment_rank AS r{pb} FROM {b} y {known}{only_b}),
         moves AS (SELECT coalesce(a."CustomerID", b."CustomerID") AS "CustomerID", coalesce(a.r, {k}) AS i,
             coalesce(b.r, {k}) AS j, a.ord AS oa, b.ord AS ob{both} FROM a FULL OUTER JOIN b ON a.key = b.key)"""
 
@@ -224,7 +231,7 @@ def cell_members(
     i, j = _state(from_state, names, NEW), _state(to_state, names, GONE)
     items = ", ".join(['"CustomerID"', *(f'"{side}_{c}"' for side in "ab" for c in carry)])
     cap = "" if limit is None else f" LIMIT {int(limit)}"
-    moves = _moves_sql(ra, rb, len(names), carry)
+    moves = _moves_sql(ra, rb, len(names), carry, cell=(i, j))
     sql = f"{moves} SELECT {items} FROM moves WHERE i = ? AND j = ? ORDER BY oa NULLS LAST, ob{cap}"
     return source.query(sql, [i, j])
 
@@ -264,7 +271,8 @@ def write_cell_csv(
             else:
                 select.append(f'"{side}_{name}" AS "{title}"')
     sql = (
-        f"{_moves_sql(ra, rb, len(names), carry)} SELECT {', '.join(select)} FROM moves WHERE i = {i} AND j = {j} "
+        f"{_moves_sql(ra, rb, len(names), carry, cell=(i, j))} SELECT {', '.join(select)} FROM moves "
+        f"WHERE i = {i} AND j = {j} "
         "ORDER BY oa NULLS LAST, ob"
     )
     return copy_csv(source, sql, (), path)
