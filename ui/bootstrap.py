@@ -4,16 +4,19 @@ and loading the default into the shared cache when the server starts (serve.py).
 from __future__ import annotations
 
 import importlib
+from datetime import date
 
 import streamlit as st
 
 from core.analysis.filters import Filters
 from core.analysis.sql.aggregates import count_customers, profile_segments, summarise_view
+from core.analysis.sql.movement import transition_matrix
 from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
-from core.errors import ArtifactError
+from core.errors import ArtifactError, DataError
 from core.pipeline.persistence import Artifacts, file_lock
 from core.present.markdown import escape_markdown
-from ui.cache import cached_query_options, load_version, per_query
+from core.scoring.periods import default_periods
+from ui.cache import cached_period, cached_query_options, load_version, per_pair, per_query, source_of
 from ui.state import active_dataset_name, available_datasets, dataset_folder
 from ui.training import training_progress
 
@@ -62,7 +65,22 @@ def warm_cache() -> None:
         artifacts = load_version(str(folder.resolve()))
     except ArtifactError:
         return  # the page shows the problem to the first visitor
-    cached_query_options(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
+    options = cached_query_options(str(artifacts.folder), tuple(artifacts.card.params.segment_names))
     # Home's queries for the unfiltered view, through the same shared cache the page uses.
     for question in (count_customers, summarise_view, profile_segments):
         per_query(artifacts, Filters(), question)
+    _warm_movement(artifacts, options.date_min, options.date_max)
+
+
+def _warm_movement(artifacts: Artifacts, first: date, last: date) -> None:
+    """Segment movement's default view (both halves, no filter), re-scored and matched once, after Home's: its
+    periods are the slowest first answer of any page (tens of seconds at 10M customers), and a visitor who
+    opens the page later finds them in the shared cache. The calls and arguments are the page's own."""
+    version, source, model = str(artifacts.folder), source_of(artifacts), artifacts.models.segment
+    try:
+        a, b = (
+            cached_period(version, Filters(), start, end, source, model) for start, end in default_periods(first, last)
+        )
+    except DataError:
+        return  # the page says which period is empty
+    per_pair(artifacts, a, b, transition_matrix, names=tuple(artifacts.models.segment_names))

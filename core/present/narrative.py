@@ -127,3 +127,16 @@ def describe_median_method(method: str) -> str | None:
         f"medians of groups of more than {EXACT_QUANTILE_ROWS:,} customers are those of a fixed sample of 1 to 2 "
         "million of them (within about 0.1 percentage point in rank)"
     )
+
+
+def describe_drift_edges(method: str) -> str | None:
+    """What the drift's decile edges are, when they are not those of every customer of A ('sampled', see
+    sql.movement.reference_edges)."""
+    if method != "sampled":
+        return None
+    from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS
+
+    return (
+        f"A has more than {EXACT_QUANTILE_ROWS:,} customers, so its deciles are those of a fixed sample of 1 to 2 "
+        "million of them (within about 0.1 percentage point in rank); every customer of A and B is counted in the bins."
+    )

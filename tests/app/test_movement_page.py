@@ -14,6 +14,15 @@ from tests.app.conftest import LARGE, assert_clean, run_page
 PAGE = "pages/10_Segment_movement.py"
 
 
+def _open(at, tab: str):
+    """Open one of the page's tabs (only the open one runs) and rerun."""
+    at.session_state["movement_tab"] = tab
+    return at.run()
+
+
+CELL, DRIFT = "The customers of one cell", "Drift"
+
+
 def _metric(at, label: str) -> int:
     return int(next(m.value for m in at.metric if m.label == label).replace(",", ""))
 
@@ -36,14 +45,23 @@ def test_default_compares_the_two_halves_with_the_fixed_model(trained):
     assert _metric(at, "Gone") == len(early - late)
     assert _metric(at, "Moved up") + _metric(at, "Moved down") + _metric(at, "Unchanged") == len(early & late)
     assert any("saved model, never refitted" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 3  # matrix, Sankey, drift
+    assert len(at.get("plotly_chart")) == 2  # matrix, Sankey: the other tabs are not run until opened
     labels = [b.label for b in at.get("download_button")]
-    assert labels.count("Download CSV") == 2 and labels.count("Excel") == 2
+    assert labels.count("Download CSV") == 1 and labels.count("Excel") == 1  # the matrix
+    assert not any("Segment shares\\: PSI" in m.value for m in at.markdown)
+    _open(at, CELL)
+    assert_clean(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("Download CSV") == 1 and labels.count("Excel") == 1  # the cell
+    assert not at.get("plotly_chart")
+    _open(at, DRIFT)
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 1  # the drift bars
     assert any("Segment shares\\: PSI" in m.value for m in at.markdown)  # escaped for st.markdown
 
 
 def test_a_cells_customers_are_listed(trained):
-    at = run_page(PAGE)
+    at = _open(run_page(PAGE), CELL)
     at.selectbox(key="movement_cell_from").select("New").run()
     at.selectbox(key="movement_cell_to").select("High").run()
     assert_clean(at)
@@ -96,6 +114,8 @@ def test_two_datasets_of_the_same_model(trained, scored_copy):
     assert at.selectbox(key="movement_to").value == scored_copy
     assert _metric(at, "Unchanged") == len(trained.customers)
     assert _metric(at, "Moved up") == _metric(at, "Moved down") == _metric(at, "New") == _metric(at, "Gone") == 0
+    _open(at, DRIFT)
+    assert_clean(at)
     assert any("Every feature is stable" in m.value for m in at.markdown)
 
 
@@ -115,13 +135,13 @@ def test_the_sidebars_filters_choose_the_customers(trained):
     assert _metric(at, "New") == len(late - early)
     assert _metric(at, "Gone") == len(early - late)
     assert _metric(at, "Moved up") + _metric(at, "Moved down") + _metric(at, "Unchanged") == len(early & late)
-    members = at.dataframe[0].value
+    members = _open(at, CELL).dataframe[0].value
     assert set(members["Customer ID"]) <= women
 
 
 def test_a_long_cell_shows_a_page_and_says_the_download_has_all(monkeypatch, trained):
     monkeypatch.setattr("core.config.MOVEMENT_LIST_ROWS", 5)
-    at = run_page(PAGE)
+    at = _open(run_page(PAGE), CELL)
     at.selectbox(key="movement_cell_from").select("New").run()
     assert_clean(at)
     early, late = _halves(trained)
@@ -147,7 +167,9 @@ def test_periods_are_scored_in_the_engine_not_in_memory(bounded, monkeypatch):
     ui.cache.load_version.clear()
     at = run_page(PAGE, segment="High")
     assert_clean(at)
-    assert len(at.get("plotly_chart")) == 3 and at.dataframe
+    assert len(at.get("plotly_chart")) == 2
+    assert _open(at, CELL).dataframe and len(_open(at, DRIFT).get("plotly_chart")) == 1
+    assert_clean(at)
     assert max(bounded, default=0) < LARGE
 
 
@@ -157,6 +179,8 @@ def test_two_datasets_are_compared_in_the_engine(bounded, monkeypatch, trained, 
     at.radio(key="movement_mode").set_value("Two datasets scored with the same model").run()
     assert_clean(at)
     assert _metric(at, "Unchanged") == len(trained.customers)
+    for tab in (CELL, DRIFT):
+        assert_clean(_open(at, tab))
     assert max(bounded, default=0) < LARGE
 
 
@@ -171,7 +195,7 @@ def test_a_long_cell_streams_from_disk_behind_the_server(monkeypatch, trained):
     monkeypatch.setattr("ui.exports._route_enabled", True)
     monkeypatch.setattr("core.config.STREAM_DOWNLOAD_ROWS", 5)
     monkeypatch.setattr("ui.widgets.EXCEL_OFFERED_ROWS", 5)
-    at = run_page(PAGE)
+    at = _open(run_page(PAGE), CELL)
     at.selectbox(key="movement_cell_from").select("New").run()
     at.selectbox(key="movement_cell_to").select("High").run()
     at.button(key="movement_cell_stream").click().run()
@@ -200,3 +224,47 @@ def test_a_dataset_that_fails_its_checks_is_named_not_read(trained, scored_copy)
     at.radio(key="movement_mode").set_value("Two datasets scored with the same model").run()
     assert not at.exception
     assert at.error and not at.metric
+
+
+def test_the_drift_says_when_its_deciles_are_those_of_a_sample(monkeypatch):
+    """Above the exact size (forced small here) the drift's caption says A's deciles come from a fixed sample."""
+    import streamlit as st
+
+    def said(at) -> bool:
+        return any("its deciles are those of a fixed sample" in c.value for c in at.caption)
+
+    assert not said(_open(run_page(PAGE), DRIFT))  # the small test data: exact deciles, nothing to say
+    monkeypatch.setattr("core.analysis.sql.aggregates.EXACT_QUANTILE_ROWS", 100)
+    st.cache_data.clear()  # answers cached under the real threshold go
+    try:
+        at = _open(run_page(PAGE), DRIFT)
+        assert_clean(at)
+        assert said(at)
+        assert any("every customer of A and B is counted in the bins" in c.value for c in at.caption)
+    finally:
+        st.cache_data.clear()  # and the sampled ones must not reach the next test
+
+
+def test_the_server_warm_up_scores_the_default_periods_the_page_then_finds(monkeypatch, trained):
+    """serve.py's warm-up re-scores both halves (no filter) into the shared cache: the page's first visit then
+    re-scores nothing, and its counts are still those made from the transactions by hand."""
+    import streamlit as st
+
+    import ui.bootstrap
+
+    scored = []
+
+    def refused(*args, **kwargs):
+        scored.append(args[2:4])
+        raise AssertionError("the page re-scored a period the warm-up had scored")
+
+    st.cache_data.clear()
+    ui.bootstrap.warm_cache()
+    monkeypatch.setattr("ui.cache.period_population", refused)
+    at = run_page(PAGE)
+    assert_clean(at)
+    assert scored == []
+    early, late = _halves(trained)
+    assert _metric(at, "New") == len(late - early) and _metric(at, "Gone") == len(early - late)
+    run_page(PAGE, gender="F")  # any other view is re-scored when asked for
+    assert len(scored) == 1

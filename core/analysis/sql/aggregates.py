@@ -10,6 +10,7 @@ EXACT_QUANTILE_ROWS, rounded up), so 1-2 million customers, the same ones on eve
 is within about 0.1 percentage points of the true one (standard error at most 0.5 / sqrt(1,000,000) = 0.05);
 t-digest (`approx_quantile`) was slower here and less precise, and exact quantiles of 10M customers hold every
 value in memory, which DuckDB cannot spill. `quantile_method` says which applies to a dataset, for captions.
+`sample_condition` is the rule on its own (Segment movement's drift deciles draw the same sample).
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ def _sample_step(customers: int) -> int:
     return max(1, -(-int(customers) // EXACT_QUANTILE_ROWS))
 
 
+def sample_condition(customers: int, row: str = ROW_COLUMN) -> str | None:
+    """SQL: is a customer in the fixed sample of a group of `customers` (None: the group is small enough to read
+    whole). `row` holds each customer's row in customers.parquet, the key the sample is drawn by."""
+    step = _sample_step(customers)
+    return None if step == 1 else f"hash({row}) % {step} = 0"
+
+
 def plan_quantiles(source: VersionSource, where: Predicate, by_segment: bool = False) -> QuantilePlan:
     """The QuantilePlan for a query over the customers `where` selects, as one group or one group per segment.
 
@@ -63,8 +71,9 @@ def plan_quantiles(source: VersionSource, where: Predicate, by_segment: bool = F
     if source.rows <= EXACT_QUANTILE_ROWS:
         return QuantilePlan()
     if not by_segment:
-        step = _sample_step(source.scalar(f"SELECT count(*) FROM {where.table} WHERE {where.sql}", where.params))
-        return QuantilePlan() if step == 1 else QuantilePlan(f"{SAMPLE_KEY} % {step} = 0")
+        return QuantilePlan(
+            sample_condition(source.scalar(f"SELECT count(*) FROM {where.table} WHERE {where.sql}", where.params))
+        )
     sizes = source.query(
         f"SELECT segment::VARCHAR AS s, count(*) AS n FROM {where.table} WHERE {where.sql} GROUP BY s", where.params
     )

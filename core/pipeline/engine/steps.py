@@ -98,7 +98,7 @@ def _clean(engine, columns: Sequence[str], today: date, dropped: Sequence[str]) 
     return report
 
 
-def features_sql(end: date, source: str = "clean_tx", customer: str = "customer_id") -> str:
+def features_sql(end: date, source: str = "clean_tx", customer: str = "customer_id", attributes: bool = True) -> str:
     """One row per customer from ``clean_tx``; attributes that change over time come from the latest row.
 
     "Latest" is the last date, ties broken by input order, and skips missing values (an unknown age on the
@@ -106,14 +106,24 @@ def features_sql(end: date, source: str = "clean_tx", customer: str = "customer_
     picks the same row. ``source`` may be any relation with clean_tx's columns (a table or a parenthesised,
     aliased subquery: Segment movement re-scores one period of saved transactions with it), and ``customer``
     the column (or expression) that identifies a customer there; it becomes ``CustomerID``.
+
+    Without ``attributes`` the result has no age, gender, location or balance and ``source`` needs none of them,
+    nor ``row_no``: for a caller whose attributes are each customer's own, the same on all of their rows (Segment
+    movement takes them from the customer table), picking the latest row would only cost a wider scan.
     """
     key = f"(CAST({epoch_days('date')} AS BIGINT) * {ORDER_SCALE} + row_no)"
-    return f"""
-        SELECT customer_id AS "CustomerID",
+    latest = (
+        """
                ARG_MAX(age, k) FILTER (WHERE age IS NOT NULL) AS age,
                ARG_MAX(gender, k) AS gender,
                ARG_MAX(location, k) AS location,
-               ARG_MAX(balance, k) FILTER (WHERE balance IS NOT NULL) AS balance,
+               ARG_MAX(balance, k) FILTER (WHERE balance IS NOT NULL) AS balance,"""
+        if attributes
+        else ""
+    )
+    read = f" age, gender, location, balance, amount, date, hour, {key} AS k," if attributes else " amount, date, hour,"
+    return f"""
+        SELECT customer_id AS "CustomerID",{latest}
                COUNT(*) AS n_transactions,
                SUM(amount) AS total_amount,
                AVG(amount) AS mean_amount,
@@ -126,7 +136,7 @@ def features_sql(end: date, source: str = "clean_tx", customer: str = "customer_
                MIN(date) AS first_date,
                MAX(date) AS last_date
         FROM (
-            SELECT {customer} AS customer_id, age, gender, location, balance, amount, date, hour, {key} AS k,
+            SELECT {customer} AS customer_id,{read}
                    {is_night("hour")} AS night,
                    CASE WHEN {is_weekend("date")} THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END AS weekend
             FROM {source}

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.present.narrative import (
+    describe_drift_edges,
     describe_model_age,
     describe_segment_quality,
     describe_separation,
@@ -73,3 +74,10 @@ def test_model_age_in_words(trained):
     assert describe_model_age(card, datetime(2026, 11, 26, 10, 1, tzinfo=UTC)).startswith("model trained just now")
     assert "3 hours ago" in describe_model_age(card, datetime(2026, 11, 26, 13, 0, tzinfo=UTC))
     assert "5 days ago (26 Nov 2026 10:00 UTC)" in describe_model_age(card, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+
+
+def test_the_drift_edges_are_described_only_when_sampled():
+    assert describe_drift_edges("exact") is None
+    text = describe_drift_edges("sampled")
+    assert text.startswith("A has more than 2,000,000 customers, so its deciles are those of a fixed sample")
+    assert text.endswith("every customer of A and B is counted in the bins.")

@@ -226,3 +226,42 @@ def test_only_the_most_recent_working_tables_are_kept(generated_pair):
     assert [source.scalar(exists, [f"kept_{n}"]) for n in range(3)] == [1, 0, 1]
     with pytest.raises(ValueError, match="not a table name"):
         source.materialise("x; DROP TABLE y", "SELECT 1")
+
+
+def test_above_the_exact_size_the_deciles_are_those_of_a_fixed_sample(generated_pair, monkeypatch):
+    """Forced small here: A's decile edges are numpy's deciles of exactly the customers whose row hashes to 0 modulo
+    k (k = A's size over the threshold, rounded up), while every customer of A and B is counted in the bins."""
+    from core.analysis.drift import numeric_bins, psi_from_shares
+
+    loaded, source = generated_pair
+    (sa, ea), (sb, eb) = _halves(loaded.transactions)
+    model = loaded.models.segment
+    a, b = (sql.period_population(source, Filters(), s, e, model) for s, e in ((sa, ea), (sb, eb)))
+    pandas_a = score_period(loaded.models, loaded.customers, loaded.transactions, sa, ea)
+    pandas_b = score_period(loaded.models, loaded.customers, loaded.transactions, sb, eb)
+    assert sql.drift_edges_method(source, a, b) == "exact"
+    monkeypatch.setattr("core.analysis.sql.aggregates.EXACT_QUANTILE_ROWS", 300)
+    step = -(-len(pandas_a) // 300)
+    assert step >= 2
+    hashed = source.query(f"SELECT file_row_number AS row FROM base_customers WHERE hash(file_row_number) % {step} = 0")
+    row_of = pd.Series(np.arange(len(loaded.customers)), index=loaded.customers["CustomerID"].astype(str))
+    sampled = pandas_a[row_of.reindex(pandas_a["CustomerID"].astype(str)).isin(hashed["row"]).to_numpy()]
+    assert 0.6 * len(pandas_a) / step < len(sampled) < 1.4 * len(pandas_a) / step  # a sample, not everyone
+    numeric = ["balance", "mean_amount", "n_transactions", "recency_days", "age"]
+    edges = sql.reference_edges(source, a, numeric)
+    for name in numeric:
+        values = sampled[name].to_numpy(dtype="float64")
+        values = values[np.isfinite(values)]
+        expected = np.unique(np.quantile(values, np.linspace(0.1, 0.9, 9)))  # drift.decile_edges' deciles
+        np.testing.assert_array_equal(edges[name], expected, err_msg=name)
+    assert sql.drift_edges_method(source, a, b) == "sampled"
+    got = sql.drift_table(source, a, b, ("mean_amount",))
+    cut = edges["mean_amount"]
+    counts = [
+        np.bincount(numeric_bins(p["mean_amount"].to_numpy(dtype="float64"), cut), minlength=len(cut) + 2)
+        for p in (pandas_a, pandas_b)
+    ]
+    assert sum(counts[0]) == len(pandas_a) and sum(counts[1]) == len(pandas_b)  # every customer binned
+    shares = [c[: len(cut) + 1] / c.sum() for c in counts]  # no missing mean amount: its bin is left out
+    assert counts[0][-1] == counts[1][-1] == 0
+    assert got["PSI"].iloc[0] == pytest.approx(psi_from_shares(*shares), rel=1e-12)
