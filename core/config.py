@@ -88,6 +88,9 @@ MAP_POINTS = int(os.environ.get("SEGMENTATION_MAP_POINTS", 20_000))
 # Segment movement keeps each re-scored period as a working table of the version's query source (about 60 MB per
 # 500,000 customers); the least recently made beyond this many are dropped (and made again when asked for).
 MOVEMENT_TABLES = 6
+# Above this many customers the server start does not re-score Segment movement's default halves: at 85M that
+# would hold both cores for minutes while the first visitors wait (at 10M it takes about 30 s).
+MOVEMENT_WARM_UP_CUSTOMERS = 20_000_000
 MOVEMENT_LIST_ROWS = 1_000  # customers of one from -> to cell drawn on the page (the download has them all)
 
 # Engines (core.pipeline.engine). DuckDB spills to a temporary folder beyond its memory limit.

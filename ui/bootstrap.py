@@ -11,7 +11,14 @@ import streamlit as st
 from core.analysis.filters import Filters
 from core.analysis.sql.aggregates import count_customers, profile_segments, summarise_view
 from core.analysis.sql.movement import transition_matrix
-from core.config import DATASETS_DIR, DEFAULT_DATASET, DEFAULT_RAW_PATH, DEFAULT_ROWS, DEFAULT_SEED
+from core.config import (
+    DATASETS_DIR,
+    DEFAULT_DATASET,
+    DEFAULT_RAW_PATH,
+    DEFAULT_ROWS,
+    DEFAULT_SEED,
+    MOVEMENT_WARM_UP_CUSTOMERS,
+)
 from core.errors import ArtifactError, DataError
 from core.pipeline.persistence import Artifacts, file_lock
 from core.present.markdown import escape_markdown
@@ -69,7 +76,8 @@ def warm_cache() -> None:
     # Home's queries for the unfiltered view, through the same shared cache the page uses.
     for question in (count_customers, summarise_view, profile_segments):
         per_query(artifacts, Filters(), question)
-    _warm_movement(artifacts, options.date_min, options.date_max)
+    if artifacts.card.rows.customers <= MOVEMENT_WARM_UP_CUSTOMERS:
+        _warm_movement(artifacts, options.date_min, options.date_max)
 
 
 def _warm_movement(artifacts: Artifacts, first: date, last: date) -> None:

@@ -268,3 +268,18 @@ def test_the_server_warm_up_scores_the_default_periods_the_page_then_finds(monke
     assert _metric(at, "New") == len(late - early) and _metric(at, "Gone") == len(early - late)
     run_page(PAGE, gender="F")  # any other view is re-scored when asked for
     assert len(scored) == 1
+
+
+def test_the_warm_up_leaves_movement_to_the_page_above_its_size_limit(monkeypatch, trained):
+    """A bank-sized dataset's halves are not re-scored at server start (minutes of both cores): the page does it."""
+    import streamlit as st
+
+    import ui.bootstrap
+
+    scored = []
+    monkeypatch.setattr("ui.bootstrap.MOVEMENT_WARM_UP_CUSTOMERS", len(trained.customers) - 1)
+    monkeypatch.setattr("ui.cache.period_population", lambda *args, **kwargs: scored.append(args[2:4]))
+    st.cache_data.clear()
+    ui.bootstrap.warm_cache()
+    assert scored == []
+    st.cache_data.clear()
