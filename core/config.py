@@ -91,6 +91,7 @@ MOVEMENT_TABLES = 6
 # Above this many customers the server start does not re-score Segment movement's default halves: at 85M that
 # would hold both cores for minutes while the first visitors wait (at 10M it takes about 30 s).
 MOVEMENT_WARM_UP_CUSTOMERS = 20_000_000
+MOVEMENT_WARM_UP_PAUSE_S = 8.0  # after Home's warm-up: the first visitor's Home is drawn meanwhile
 MOVEMENT_LIST_ROWS = 1_000  # customers of one from -> to cell drawn on the page (the download has them all)
 
 # Engines (core.pipeline.engine). DuckDB spills to a temporary folder beyond its memory limit.

@@ -259,7 +259,7 @@ def test_the_server_warm_up_scores_the_default_periods_the_page_then_finds(monke
         raise AssertionError("the page re-scored a period the warm-up had scored")
 
     st.cache_data.clear()
-    ui.bootstrap.warm_cache()
+    ui.bootstrap.warm_cache(pause=0)
     monkeypatch.setattr("ui.cache.period_population", refused)
     at = run_page(PAGE)
     assert_clean(at)
@@ -280,6 +280,6 @@ def test_the_warm_up_leaves_movement_to_the_page_above_its_size_limit(monkeypatc
     monkeypatch.setattr("ui.bootstrap.MOVEMENT_WARM_UP_CUSTOMERS", len(trained.customers) - 1)
     monkeypatch.setattr("ui.cache.period_population", lambda *args, **kwargs: scored.append(args[2:4]))
     st.cache_data.clear()
-    ui.bootstrap.warm_cache()
+    ui.bootstrap.warm_cache(pause=0)
     assert scored == []
     st.cache_data.clear()

@@ -93,7 +93,7 @@ def test_warm_up_goes_through_the_same_check(saved, tmp_path, monkeypatch):
     marker = tmp_path / "ran"
     plant(version, marker)
     monkeypatch.setattr(bootstrap, "dataset_folder", lambda name: folder)
-    bootstrap.warm_cache()  # what serve.py runs at server start, before anyone signs in
+    bootstrap.warm_cache(pause=0)  # what serve.py runs at server start, before anyone signs in
     assert not marker.exists()
 
 
