@@ -7,6 +7,7 @@ Streamlit sessions can share one source (a DuckDB connection must not be used by
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -31,6 +32,30 @@ ROW_COLUMN = "file_row_number"  # a customer's row in customers.parquet; transac
 def quote_path(path: Path) -> str:
     """A file path as an SQL string literal (quotes doubled): paths are ours, but never trust a name."""
     return "'" + str(path).replace("'", "''") + "'"
+
+
+SPILL_PREFIX = "segment-studio-query-"  # then the owning process's id: segment-studio-query-<pid>-<random>
+
+
+def remove_stale_spills() -> list[Path]:
+    """Remove the spill folders of query engines whose server process is gone; returns them.
+
+    A server stopped by SIGTERM or a crash runs no exit handler, and its folder can hold gigabytes (14 GB after
+    the pages of an 85M-customer dataset). A folder whose process still runs, or of another user, is left alone.
+    """
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*-*"):
+        found = re.fullmatch(re.escape(SPILL_PREFIX) + r"(\d+)-.+", folder.name)
+        if not found or not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except (PermissionError, OverflowError):
+            continue  # alive under another user, or not a process id at all
+    return removed
 
 
 @dataclass
@@ -59,8 +84,10 @@ class VersionSource:
     def _open(self) -> duckdb.DuckDBPyConnection:
         # Spills go to a folder of their own under the system's temporary directory (DuckDB's default for an
         # in-memory database is '.tmp' in the working directory, which would be the project folder).
-        self._spill = tempfile.mkdtemp(prefix="segment-studio-query-")
-        # The app never closes a source it keeps until the server stops: its folder goes when collected or at exit.
+        remove_stale_spills()
+        self._spill = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+        # The app never closes a source it keeps until the server stops: its folder goes when collected or at exit,
+        # and a server stopped by a signal (no exit handlers run) leaves it to the next one, remove_stale_spills.
         weakref.finalize(self, shutil.rmtree, self._spill, True)
         config = {"memory_limit": self.memory_limit, "threads": self.threads, "temp_directory": self._spill}
         con = duckdb.connect(config=config)

@@ -212,3 +212,30 @@ def test_the_query_engine_spills_to_its_own_temporary_folder_not_the_working_dir
     del kept
     gc.collect()
     assert not spill.exists()  # removed when collected (or at exit)
+
+
+def test_spill_folders_of_servers_that_are_gone_are_removed_at_the_next_open(generated_pair, tmp_path, monkeypatch):
+    """A server stopped by a signal runs no exit handler; the next engine removes its folder, and only its."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from core.analysis.sql.source import SPILL_PREFIX, open_version
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f"{SPILL_PREFIX}{int(gone.stdout)}-abc"
+    alive = tmp_path / f"{SPILL_PREFIX}{os.getppid()}-def"  # the test runner's parent: still running
+    other = tmp_path / "segment-studio-query-notes"  # not an engine's folder
+    for folder in (dead, alive, other):
+        folder.mkdir()
+        (folder / "duckdb_temp_storage.tmp").write_bytes(b"\0" * 1024)
+    artifacts, source = generated_pair
+    fresh = open_version(artifacts.folder, source.segment_names)
+    assert fresh.scalar("SELECT 1") == 1
+    assert not dead.exists()
+    assert alive.is_dir() and other.is_dir()
+    own = [p for p in tmp_path.iterdir() if p.name.startswith(f"{SPILL_PREFIX}{os.getpid()}-")]
+    assert len(own) == 1  # this process's engine made its folder under its own id
+    fresh.close()
