@@ -15,7 +15,7 @@ value in memory, which DuckDB cannot spill. `quantile_method` says which applies
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -34,19 +34,33 @@ class QuantilePlan:
     """Which customers a query's quantiles read: every one of the group, or (`flag` set) a fixed sample of it.
 
     Queries read `relation(where)`: the selected customers with the sample flag computed once per row (a condition
-    repeated in every aggregate's FILTER cost more than the quantiles it saved).
+    repeated in every aggregate's FILTER cost more than the quantiles it saved). A query whose every aggregate is a
+    quantile reads `sample_only()`'s relation instead: the sampled customers alone, the flag in the WHERE. That is
+    about twice as fast at scale (85M customers: quantiles behind FILTER (WHERE in_sample) in a grouped scan 9.6 s,
+    counts and means in one query and the quantiles of the sample alone in another 2.5 + 5.1 s), so a query that
+    needs both runs as two.
     """
 
     flag: str | None = None  # SQL condition on a customer's row: is it in the sample
+    only_sampled: bool = False  # the relation keeps the sampled customers alone
+
+    def sample_only(self) -> QuantilePlan:
+        """The plan for a query of quantiles alone: its relation holds the sampled customers and nobody else."""
+        return replace(self, only_sampled=True)
 
     def relation(self, where: Predicate, table: str | None = None) -> str:
         """The selected customers (of `table`, by default the predicate's own) as a subquery, with `in_sample`."""
+        if self.flag and self.only_sampled:
+            return (
+                f"(SELECT *, TRUE AS in_sample FROM {table or where.table} WHERE ({where.sql}) AND ({self.flag})) "
+                "selected"
+            )
         flag = self.flag or "TRUE"
         return f"(SELECT *, {flag} AS in_sample FROM {table or where.table} WHERE {where.sql}) selected"
 
     def quantile(self, value: str, q: float = 0.5, when: str | None = None) -> str:
         """SQL for the q-quantile of `value` over the rows `when` selects (None: all), of the plan's customers."""
-        conditions = [c for c in (when, "in_sample" if self.flag else None) if c]
+        conditions = [c for c in (when, "in_sample" if self.flag and not self.only_sampled else None) if c]
         where = f" FILTER (WHERE {' AND '.join(conditions)})" if conditions else ""
         return f"quantile_cont({value}, {q}){where}"
 
@@ -137,14 +151,20 @@ def summarise_view(source: VersionSource, filters: Filters) -> dict:
     more than everything else here together).
     """
     where = filters_predicate(filters)
+    # The locations are counted by a GROUP BY of their own: a DISTINCT aggregate beside the others sends the whole
+    # scan down DuckDB's slow path (85M customers: 19.9 s together, 2.7 s + 0.5 s apart).
+    locations = source.scalar(
+        f"""SELECT count(*) FROM (SELECT location FROM {where.table}
+            WHERE ({where.sql}) AND location <> 'UNKNOWN' GROUP BY location)""",
+        where.params,
+    )
     head = source.query(
         f"""SELECT count(*) AS n, coalesce(sum(n_transactions), 0) AS n_tx, coalesce(sum(balance), 0) AS total_balance,
             coalesce(sum(total_amount), 0) AS total_amount, min(first_date) AS first, max(last_date) AS last,
             avg(n_transactions) AS tx_per_customer,
             avg(CASE WHEN n_transactions = 1 THEN 1.0 ELSE 0.0 END) AS single,
             avg(CASE WHEN {UNKNOWN_AGE} THEN 1.0 ELSE 0.0 END) AS unknown_age,
-            avg(CASE WHEN balance IS NULL OR isnan(balance) THEN 1.0 ELSE 0.0 END) AS unknown_balance,
-            count(DISTINCT CASE WHEN location <> 'UNKNOWN' THEN location END) AS n_locations
+            avg(CASE WHEN balance IS NULL OR isnan(balance) THEN 1.0 ELSE 0.0 END) AS unknown_balance
         FROM {where.table} WHERE {where.sql}""",
         where.params,
     ).iloc[0]
@@ -163,7 +183,7 @@ def summarise_view(source: VersionSource, filters: Filters) -> dict:
         "share_single_transaction": float(head["single"]) if n else float("nan"),
         "share_unknown_age": float(head["unknown_age"]) if n else float("nan"),
         "share_unknown_balance": float(head["unknown_balance"]) if n else float("nan"),
-        "n_locations": int(head["n_locations"]),
+        "n_locations": int(locations),
         "quantiles": quantile_method(source.rows),  # how the page's other medians (the segment cards) are computed
     }
 
@@ -178,16 +198,38 @@ def profile_segments(source: VersionSource, filters: Filters) -> pd.DataFrame:
     """profiles.profile_segments: one row per segment present, in segment order, with the same columns."""
     where = filters_predicate(filters)
     plan = plan_quantiles(source, where, by_segment=True)
-    stats = ", ".join(f"{_median_sql(sql, plan)} AS {name}" for name, sql in PROFILE_STATS.items())
-    table = source.query(
-        f"SELECT segment, count(*) AS customers, count(*) / sum(count(*)) OVER () AS share, {stats} "
-        f"FROM {plan.relation(where)} GROUP BY segment",
-        where.params,
-    )
+    if plan.flag is None:
+        stats = ", ".join(f"{_median_sql(sql, plan)} AS {name}" for name, sql in PROFILE_STATS.items())
+        table = source.query(
+            f"SELECT segment, count(*) AS customers, {stats} FROM {plan.relation(where)} GROUP BY segment",
+            where.params,
+        )
+    else:
+        table = _profile_sampled(source, where, plan)
     table = _in_segment_order(table, source.segment_names)
     table["customers"] = table["customers"].astype("int64")
-    table["share"] = table["customers"] / max(int(table["customers"].sum()), 1)  # the same division as pandas
+    table.insert(2, "share", table["customers"] / max(int(table["customers"].sum()), 1))  # pandas' division
     return table
+
+
+def _profile_sampled(source: VersionSource, where: Predicate, plan: QuantilePlan) -> pd.DataFrame:
+    """The profile of a view with sampled medians, as two queries (QuantilePlan): counts and means over every
+    selected customer, medians over the sampled ones alone."""
+    means = {name: sql for name, sql in PROFILE_STATS.items() if "{median}(" not in sql}
+    medians = {name: sql for name, sql in PROFILE_STATS.items() if name not in means}
+    everyone = source.query(
+        f"SELECT segment, count(*) AS customers, {', '.join(f'{sql} AS {name}' for name, sql in means.items())} "
+        f"FROM {where.table} WHERE {where.sql} GROUP BY segment",
+        where.params,
+    )
+    sampled = plan.sample_only()
+    found = source.query(
+        f"SELECT segment, {', '.join(f'{_median_sql(sql, sampled)} AS {name}' for name, sql in medians.items())} "
+        f"FROM {sampled.relation(where)} GROUP BY segment",
+        where.params,
+    )
+    table = everyone.merge(found, on="segment", how="left")
+    return table[["segment", "customers", *PROFILE_STATS]]
 
 
 def top_locations(source: VersionSource, filters: Filters, n: int = 15) -> pd.DataFrame:
@@ -246,7 +288,7 @@ def _numeric(feature: str) -> str:
 def segment_centroids(source: VersionSource, filters: Filters, features: tuple[str, ...]) -> pd.DataFrame:
     """profiles.segment_centroids: the median of each feature per segment present, in segment order."""
     where = filters_predicate(filters)
-    plan = plan_quantiles(source, where, by_segment=True)
+    plan = plan_quantiles(source, where, by_segment=True).sample_only()  # every aggregate is a median
     medians = ", ".join(f"{plan.quantile(_numeric(f), when=f'NOT isnan({f})')} AS {f}" for f in features)
     found = source.query(
         f"SELECT segment::VARCHAR AS segment, {medians} FROM {plan.relation(where)} "
@@ -260,7 +302,7 @@ def typical_values(source: VersionSource, filters: Filters) -> dict[str, object]
     """scoring.whatif.typical_customer: the median of every numeric feature and the most common gender and
     location of the view (ties go to the value met first in file order, as pandas' value_counts orders them)."""
     where = filters_predicate(filters)
-    plan = plan_quantiles(source, where)
+    plan = plan_quantiles(source, where).sample_only()  # every aggregate is a median
     medians = ", ".join(f"{plan.quantile(_numeric(f), when=f'NOT isnan({f})')} AS {f}" for f in NUMERIC_FEATURES)
     row = source.query(f"SELECT {medians} FROM {plan.relation(where)}", where.params).iloc[0]
     typical: dict[str, object] = {f: float(row[f]) if pd.notna(row[f]) else float("nan") for f in NUMERIC_FEATURES}

@@ -29,7 +29,7 @@ from core.analysis.compare import (
 )
 from core.analysis.explore import AGE_BAND_EDGES, AGE_BAND_LABELS, GENDER_ORDER, UNKNOWN_AGE, histogram_edges
 from core.analysis.filters import Filters
-from core.analysis.sql.aggregates import plan_quantiles
+from core.analysis.sql.aggregates import QuantilePlan, plan_quantiles
 from core.analysis.sql.distributions import SegmentHistogram, _bin_case
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
 from core.analysis.sql.predicates import Predicate, filters_predicate, rule_predicate
@@ -84,10 +84,6 @@ def _group_numbers(source: VersionSource, where: Predicate) -> pd.Series:
         if FEATURES[name].kind == "money":
             values.append(f"CASE WHEN {_finite(name)} THEN sign({raw}) * ln(1 + abs({raw})) END AS w_{name}")
     parts = ["count(*) AS customers", "avg(CASE WHEN n_transactions > 1 THEN 1.0 ELSE 0.0 END) AS repeat"]
-    parts += [
-        f"{plan.quantile(c + '::DOUBLE', when=f'NOT isnan({c})')} AS kpi_{c}"
-        for c in ("balance", "total_amount", "n_transactions")
-    ]
     for name in NUMERIC_FEATURES:
         scaled = f"w_{name}" if FEATURES[name].kind == "money" else f"v_{name}"
         parts += [
@@ -95,10 +91,25 @@ def _group_numbers(source: VersionSource, where: Predicate) -> pd.Series:
             f"avg(v_{name}) AS mean_{name}",
             f"avg({scaled}) AS smean_{name}",
             f"var_samp({scaled}) AS svar_{name}",
-            f"{plan.quantile(f'v_{name}')} AS median_{name}",
         ]
-    rows = f"(SELECT {', '.join(values)} FROM {plan.relation(where, RFM_TABLE)}) finite"
-    return source.query(f"SELECT {', '.join(parts)} FROM {rows}", where.params).iloc[0]
+
+    def medians(plan) -> list[str]:
+        kpis = [
+            f"{plan.quantile(c + '::DOUBLE', when=f'NOT isnan({c})')} AS kpi_{c}"
+            for c in ("balance", "total_amount", "n_transactions")
+        ]
+        return kpis + [f"{plan.quantile(f'v_{name}')} AS median_{name}" for name in NUMERIC_FEATURES]
+
+    def rows(plan) -> str:
+        return f"(SELECT {', '.join(values)} FROM {plan.relation(where, RFM_TABLE)}) finite"
+
+    if plan.flag is None:
+        return source.query(f"SELECT {', '.join(parts + medians(plan))} FROM {rows(plan)}", where.params).iloc[0]
+    # counts, means and variances of everyone, medians of the sample alone: two scans, faster (QuantilePlan)
+    whole, sampled = QuantilePlan(), plan.sample_only()
+    numbers = source.query(f"SELECT {', '.join(parts)} FROM {rows(whole)}", where.params).iloc[0]
+    middle = source.query(f"SELECT {', '.join(medians(sampled))} FROM {rows(sampled)}", where.params).iloc[0]
+    return pd.concat([numbers, middle])
 
 
 def _smd(na: int, nb: int, ma: float, mb: float, va: float, vb: float) -> float:

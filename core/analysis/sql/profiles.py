@@ -72,10 +72,11 @@ def _matrix(source, found: pd.DataFrame, key: str, categories: list) -> np.ndarr
 def timing_by_segment(source: VersionSource, filters: Filters) -> pd.DataFrame:
     """profiles.timing_by_segment: share of each present segment's transactions by hour (segment, hour, ...)."""
     where = filters_predicate(filters)
+    # the key in the link's own type (INTEGER, like customer_row): a BIGINT build side made the join 15% slower (85M)
     found = source.query(
         f"""SELECT c.segment::VARCHAR AS s, floor(t.hour)::BIGINT AS h, count(*) AS n
-        FROM transactions t JOIN (SELECT {ROW_COLUMN}, segment FROM {where.table} WHERE {where.sql}) c
-            ON t.customer_row = c.{ROW_COLUMN}
+        FROM transactions t JOIN (SELECT {ROW_COLUMN}::INTEGER AS r, segment FROM {where.table} WHERE {where.sql}) c
+            ON t.customer_row = c.r
         WHERE t.hour >= 0 AND t.hour < 24 AND NOT isnan(t.hour) AND c.segment IS NOT NULL GROUP BY ALL""",
         where.params,
     )
@@ -127,13 +128,27 @@ def feature_summary(source: VersionSource, filters: Filters, feature: str) -> pd
     where = filters_predicate(filters)
     plan = plan_quantiles(source, where, by_segment=True)
     names = ("p05", "q1", "median", "q3", "p95")
-    qs = ", ".join(f"{plan.quantile(f'{feature}::DOUBLE', q)} AS {n}" for q, n in zip(QUANTILES, names, strict=True))
-    found = source.query(
-        f"SELECT segment::VARCHAR AS s, count(*) AS n, avg({feature}::DOUBLE) AS mean, {qs} "
-        f"FROM {plan.relation(where)} "
-        f"WHERE segment IS NOT NULL AND {feature} IS NOT NULL AND NOT isnan({feature}) GROUP BY s",
-        where.params,
-    )
+    known = f"segment IS NOT NULL AND {feature} IS NOT NULL AND NOT isnan({feature})"
+
+    def quantiles(plan) -> str:
+        return ", ".join(
+            f"{plan.quantile(f'{feature}::DOUBLE', q)} AS {n}" for q, n in zip(QUANTILES, names, strict=True)
+        )
+
+    counts = f"SELECT segment::VARCHAR AS s, count(*) AS n, avg({feature}::DOUBLE) AS mean"
+    if plan.flag is None:
+        found = source.query(
+            f"{counts}, {quantiles(plan)} FROM {plan.relation(where)} WHERE {known} GROUP BY s", where.params
+        )
+    else:  # counts and means of everyone, quantiles of the sample alone: two scans, faster (QuantilePlan)
+        found = source.query(f"{counts} FROM {where.table} WHERE ({where.sql}) AND {known} GROUP BY s", where.params)
+        sampled = plan.sample_only()
+        spread = source.query(
+            f"SELECT segment::VARCHAR AS s, {quantiles(sampled)} FROM {sampled.relation(where)} "
+            f"WHERE {known} GROUP BY s",
+            where.params,
+        )
+        found = found.merge(spread, on="s", how="left")
     codes = _codes(source, found["s"])
     found = found.assign(code=codes).sort_values("code")
     out = pd.DataFrame(

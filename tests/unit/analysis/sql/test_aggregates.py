@@ -100,11 +100,25 @@ def test_above_the_exact_size_every_median_is_the_exact_median_of_a_fixed_sample
     from core.analysis.sql import profiles as sql_profiles
 
     artifacts, source = generated_pair
+    names = list(source.segment_names)
+    groups = (f"Segment {names[0]}", f"Segment {names[-1]}")
     exact_profile = aggregates.profile_segments(source, Filters())
+    exact_summary = sql_profiles.feature_summary(source, Filters(), "balance")
+    exact_compare = compare.compare_groups(source, Filters(), *groups)
     monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 500)
+    # counts, means and variances are of every customer whatever the medians read
+    summary = sql_profiles.feature_summary(source, Filters(), "balance")
+    pd.testing.assert_frame_equal(summary[["segment", "n", "mean"]], exact_summary[["segment", "n", "mean"]])
+    compared = compare.compare_groups(source, Filters(), *groups)
+    assert (compared.a.customers, compared.b.customers) == (exact_compare.a.customers, exact_compare.b.customers)
+    assert compared.a.repeat_share == exact_compare.a.repeat_share
+    pd.testing.assert_series_equal(compared.features["smd"], exact_compare.features["smd"])
     sampled = aggregates.profile_segments(source, Filters())
     pd.testing.assert_series_equal(sampled["customers"], exact_profile["customers"])
-    pd.testing.assert_series_equal(sampled["mean_n_transactions"], exact_profile["mean_n_transactions"])
+    assert list(sampled.columns) == list(exact_profile.columns)
+    counts_and_means = [c for c in sampled.columns if not c.startswith("median_")]
+    assert len(counts_and_means) == 12  # segment, customers, share and nine means and shares
+    pd.testing.assert_frame_equal(sampled[counts_and_means], exact_profile[counts_and_means])
     for row in sampled.itertuples():
         size = int(row.customers)
         step = -(-size // 500)
@@ -115,6 +129,8 @@ def test_above_the_exact_size_every_median_is_the_exact_median_of_a_fixed_sample
         )["balance"].to_numpy(dtype="float64")
         assert 0.7 * size / step < len(picked) < 1.3 * size / step  # the hash spreads customers evenly
         assert row.median_balance == pytest.approx(float(np.nanmedian(picked)), rel=1e-12)  # missing: skipped
+        spread = summary[summary["segment"].astype(str) == str(row.segment)].iloc[0]
+        assert spread["median"] == pytest.approx(float(np.nanmedian(picked)), rel=1e-12)
         # what a sample's median promises: its rank among all the segment's customers is within 3 standard errors
         everyone = source.query("SELECT balance FROM base_customers WHERE segment = ?", [str(row.segment)])
         values = everyone["balance"].dropna().to_numpy(dtype="float64")
@@ -122,12 +138,10 @@ def test_above_the_exact_size_every_median_is_the_exact_median_of_a_fixed_sample
         assert abs(rank - 0.5) < 3 * 0.5 / np.sqrt(np.isfinite(picked).sum())
     pd.testing.assert_frame_equal(aggregates.profile_segments(source, Filters()), sampled)  # a fixed sample
     assert aggregates.summarise_view(source, Filters())["quantiles"] == "sampled"
-    assert len(sql_profiles.feature_summary(source, Filters(), "balance")) == 3
     assert aggregates.typical_values(source, Filters())["balance"] > 0
     assert len(aggregates.segment_centroids(source, Filters(), features=("balance", "age"))) == 3
     assert sql_profiles.base_profile(source)["median_balance"] > 0
-    names = list(source.segment_names)
-    assert compare.compare_groups(source, Filters(), f"Segment {names[0]}", f"Segment {names[-1]}").a.customers > 0
+    assert compared.a.median_balance > 0
 
 
 def test_transactions_written_without_the_row_link_are_linked_by_id(generated_pair, tmp_path):
