@@ -15,6 +15,7 @@ value in memory, which DuckDB cannot spill. `quantile_method` says which applies
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -212,23 +213,37 @@ def profile_segments(source: VersionSource, filters: Filters) -> pd.DataFrame:
     return table
 
 
+def query_in_two(
+    source: VersionSource,
+    where: Predicate,
+    plan: QuantilePlan,
+    everyone: str,
+    sampled: Callable[[QuantilePlan], str],
+    tail: str,
+    on: str,
+) -> pd.DataFrame:
+    """A grouped query with sampled quantiles as two (QuantilePlan): the `everyone` SELECT items (counts, means)
+    over every selected customer, the items `sampled(plan)` gives (quantiles) over the sampled ones alone; both
+    end with `tail` (WHERE ... GROUP BY ...) and are merged on `on`, the grouping column."""
+    whole = source.query(f"SELECT {everyone} FROM {QuantilePlan().relation(where)} {tail}", where.params)
+    only = plan.sample_only()
+    spread = source.query(f"SELECT {sampled(only)} FROM {only.relation(where)} {tail}", where.params)
+    return whole.merge(spread, on=on, how="left")
+
+
 def _profile_sampled(source: VersionSource, where: Predicate, plan: QuantilePlan) -> pd.DataFrame:
-    """The profile of a view with sampled medians, as two queries (QuantilePlan): counts and means over every
-    selected customer, medians over the sampled ones alone."""
+    """The profile of a view with sampled medians: counts and means over everyone, medians over the sample."""
     means = {name: sql for name, sql in PROFILE_STATS.items() if "{median}(" not in sql}
     medians = {name: sql for name, sql in PROFILE_STATS.items() if name not in means}
-    everyone = source.query(
-        f"SELECT segment, count(*) AS customers, {', '.join(f'{sql} AS {name}' for name, sql in means.items())} "
-        f"FROM {where.table} WHERE {where.sql} GROUP BY segment",
-        where.params,
+    table = query_in_two(
+        source,
+        where,
+        plan,
+        f"segment, count(*) AS customers, {', '.join(f'{sql} AS {name}' for name, sql in means.items())}",
+        lambda p: f"segment, {', '.join(f'{_median_sql(sql, p)} AS {name}' for name, sql in medians.items())}",
+        "GROUP BY segment",
+        "segment",
     )
-    sampled = plan.sample_only()
-    found = source.query(
-        f"SELECT segment, {', '.join(f'{_median_sql(sql, sampled)} AS {name}' for name, sql in medians.items())} "
-        f"FROM {sampled.relation(where)} GROUP BY segment",
-        where.params,
-    )
-    table = everyone.merge(found, on="segment", how="left")
     return table[["segment", "customers", *PROFILE_STATS]]
 
 

@@ -17,7 +17,7 @@ from core.analysis.filters import Filters
 from core.analysis.profiles import QUANTILES, DemographicMix
 from core.analysis.rfm import ScoreSpread
 from core.analysis.segments import segment_column
-from core.analysis.sql.aggregates import plan_quantiles
+from core.analysis.sql.aggregates import plan_quantiles, query_in_two
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
 from core.analysis.sql.predicates import Predicate, filters_predicate
 from core.analysis.sql.source import BASE_TABLE, RFM_TABLE, ROW_COLUMN, VersionSource
@@ -135,20 +135,11 @@ def feature_summary(source: VersionSource, filters: Filters, feature: str) -> pd
             f"{plan.quantile(f'{feature}::DOUBLE', q)} AS {n}" for q, n in zip(QUANTILES, names, strict=True)
         )
 
-    counts = f"SELECT segment::VARCHAR AS s, count(*) AS n, avg({feature}::DOUBLE) AS mean"
+    counts, tail = f"segment::VARCHAR AS s, count(*) AS n, avg({feature}::DOUBLE) AS mean", f"WHERE {known} GROUP BY s"
     if plan.flag is None:
-        found = source.query(
-            f"{counts}, {quantiles(plan)} FROM {plan.relation(where)} WHERE {known} GROUP BY s", where.params
-        )
+        found = source.query(f"SELECT {counts}, {quantiles(plan)} FROM {plan.relation(where)} {tail}", where.params)
     else:  # counts and means of everyone, quantiles of the sample alone: two scans, faster (QuantilePlan)
-        found = source.query(f"{counts} FROM {where.table} WHERE ({where.sql}) AND {known} GROUP BY s", where.params)
-        sampled = plan.sample_only()
-        spread = source.query(
-            f"SELECT segment::VARCHAR AS s, {quantiles(sampled)} FROM {sampled.relation(where)} "
-            f"WHERE {known} GROUP BY s",
-            where.params,
-        )
-        found = found.merge(spread, on="s", how="left")
+        found = query_in_two(source, where, plan, counts, lambda p: f"segment::VARCHAR AS s, {quantiles(p)}", tail, "s")
     codes = _codes(source, found["s"])
     found = found.assign(code=codes).sort_values("code")
     out = pd.DataFrame(
