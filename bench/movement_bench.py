@@ -29,7 +29,7 @@ def main() -> dict:
     """Time each core call of the page's first visit; print and return the times."""
     from core.analysis.filters import Filters
     from core.analysis.movement import largest_move
-    from core.analysis.sql import movement
+    from core.analysis.sql import movement, movement_drift
     from core.analysis.sql.options import filter_options
     from core.analysis.sql.source import open_version
     from core.pipeline.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
@@ -53,8 +53,8 @@ def main() -> dict:
     src, dst = largest_move(matrix, names)
     cell = ("n_transactions", "mean_amount", "total_amount", "balance")
     _timed(out, "cell", movement.cell_members, source, pa, pb, names, src, dst, cell, limit=MOVEMENT_LIST_ROWS)
-    _timed(out, "drift table", movement.drift_table, source, pa, pb, features)
-    _timed(out, "segment share PSI", movement.segment_share_psi, source, pa, pb, names)
+    _timed(out, "drift table", movement_drift.drift_table, source, pa, pb, features)
+    _timed(out, "segment share PSI", movement_drift.segment_share_psi, source, pa, pb, names)
     out["every call"] = round(sum(v for v in out.values() if isinstance(v, float)), 3)
     # the page runs only its open tab: the first visit stops at the matrix (the cell and drift tabs wait)
     first = ("open", "connect", "filter options", "period A", "period B", "matrix")

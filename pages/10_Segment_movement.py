@@ -4,14 +4,8 @@ import streamlit as st
 
 from core.analysis.drift import BINNING_NOTE, drift_summary
 from core.analysis.movement import counts_from_matrix, largest_move, matrix_long, members_table, row_shares
-from core.analysis.sql.movement import (
-    cell_members,
-    drift_edges_method,
-    drift_table,
-    segment_share_psi,
-    transition_matrix,
-    write_cell_csv,
-)
+from core.analysis.sql.movement import cell_members, transition_matrix, write_cell_csv
+from core.analysis.sql.movement_drift import drift_edges_method, drift_table, segment_share_psi
 from core.config import MOVEMENT_LIST_ROWS, STREAM_DOWNLOAD_ROWS
 from core.pipeline.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
 from core.present.formats import format_count

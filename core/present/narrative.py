@@ -131,7 +131,7 @@ def describe_median_method(method: str) -> str | None:
 
 def describe_drift_edges(method: str) -> str | None:
     """What the drift's decile edges are, when they are not those of every customer of A ('sampled', see
-    sql.movement.reference_edges)."""
+    sql.movement_drift.reference_edges)."""
     if method != "sampled":
         return None
     from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS

@@ -30,30 +30,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.analysis.drift import (
-    TOP_CATEGORIES,
-    category_labels,
-    decile_positions,
-    drift_frame,
-    edges_from_positions,
-    numeric_labels,
-    psi_from_shares,
-    segment_count_psi,
-    shares_frame,
-)
 from core.analysis.filters import Filters
 from core.analysis.movement import GONE, NEW
-from core.analysis.sql.aggregates import sample_condition
 from core.analysis.sql.export import copy_csv, safe_text
 from core.analysis.sql.predicates import EVERYONE, filters_predicate
 from core.analysis.sql.source import BASE_TABLE, ROW_COLUMN, VersionSource, quote_path
 from core.errors import DataError
 from core.pipeline.engine.assign import assignment_sql
 from core.pipeline.engine.steps import features_sql
-from core.pipeline.features import CATEGORICAL_FEATURES, FEATURES
+from core.pipeline.features import FEATURES
 from core.pipeline.files import CUSTOMERS_FILE
 from core.pipeline.segment import SegmentModel
-from core.present.formats import feature_kind, header, kind_format
+from core.present.formats import header, kind_format
 
 PERIOD_PREFIX = "movement_period_"
 
@@ -167,7 +155,7 @@ def dataset_population(folder: Path, names: Sequence[str]) -> Population:
     )
 
 
-def _columns(source: VersionSource, relation: str) -> list[str]:
+def relation_columns(source: VersionSource, relation: str) -> list[str]:
     """The column names of a relation."""
     return source.query(f"SELECT * FROM {relation} x LIMIT 0").columns.tolist()
 
@@ -227,7 +215,7 @@ def cell_members(
     """The customers of one cell, in movement.segment_moves' order (A's, then B's): CustomerID, then a_<feature>
     and b_<feature> for each of `features` both populations have; at most `limit` rows when given."""
     ra, rb = a.ready(source), b.ready(source)
-    carry = [f for f in features if f in set(_columns(source, ra)) & set(_columns(source, rb))]
+    carry = [f for f in features if f in set(relation_columns(source, ra)) & set(relation_columns(source, rb))]
     i, j = _state(from_state, names, NEW), _state(to_state, names, GONE)
     items = ", ".join(['"CustomerID"', *(f'"{side}_{c}"' for side in "ab" for c in carry)])
     cap = "" if limit is None else f" LIMIT {int(limit)}"
@@ -254,7 +242,7 @@ def write_cell_csv(
     for relation in (ra, rb):
         described = source.query(f"DESCRIBE SELECT * FROM {relation} x")
         types.update(dict(zip(described["column_name"], described["column_type"], strict=True)))
-    carry = [f for f in features if f in set(_columns(source, ra)) & set(_columns(source, rb))]
+    carry = [f for f in features if f in set(relation_columns(source, ra)) & set(relation_columns(source, rb))]
     i, j = _state(from_state, names, NEW), _state(to_state, names, GONE)
     select = [
         safe_text('"CustomerID"', _header_text(header("CustomerID"))),
@@ -276,128 +264,3 @@ def write_cell_csv(
         "ORDER BY oa NULLS LAST, ob"
     )
     return copy_csv(source, sql, (), path)
-
-
-# ---- drift --------------------------------------------------------------------------------------------------
-
-
-def _value(name: str) -> str:
-    """A numeric feature as DOUBLE (numpy's float64 view of it)."""
-    return f'CAST("{name}" AS DOUBLE)'
-
-
-def _binned_counts(source: VersionSource, relation: str, edges: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Customers per bin of each feature's `edges` (numeric_bins: (e_i-1, e_i], then the missing bin), in one scan."""
-    items, params = [], []
-    for n, (name, cut) in enumerate(edges.items()):
-        v = _value(name)
-        cases = " ".join(f"WHEN {v} <= ?::DOUBLE THEN {i}" for i in range(len(cut)))
-        binned = f"CASE WHEN {v} IS NULL OR NOT isfinite({v}) THEN {len(cut) + 1} {cases} ELSE {len(cut)} END"
-        items.append(f"histogram({binned}) AS h{n}")
-        params.extend(float(e) for e in cut)
-    found = source.query(f"SELECT {', '.join(items)} FROM {relation} x", params).iloc[0]
-    out = {}
-    for n, (name, cut) in enumerate(edges.items()):
-        counts = np.zeros(len(cut) + 2, dtype="int64")
-        for bin_, count in (found[f"h{n}"] or {}).items():
-            counts[int(bin_)] = int(count)
-        out[name] = counts
-    return out
-
-
-def disc_fraction(position: int, n: int) -> float:
-    """The fraction at which DuckDB's quantile_disc returns the value at `position` (0-based) of `n` sorted values.
-
-    quantile_disc(x, q) picks index max(1, n − floor(n − n·q)) − 1, i.e. ceil(n·q) − 1: halfway into the wanted
-    rank, (position + ½) / n, is half a rank away from either neighbour, far beyond any rounding of n·q.
-    """
-    return (position + 0.5) / n
-
-
-def _reference_sample(source: VersionSource, a: Population) -> str | None:
-    """The condition choosing the customers of A whose deciles bin the drift (None: every one of them)."""
-    return sample_condition(source.scalar(f"SELECT count(*) FROM {a.ready(source)} x"), a.row)
-
-
-def drift_edges_method(source: VersionSource, a: Population, b: Population) -> str:
-    """'exact' or 'sampled': whether drift_table(a, b)'s deciles are those of every customer of A or of its fixed
-    sample (for the page's caption; B is binned whole either way, so only A's size matters)."""
-    return "exact" if _reference_sample(source, a) is None else "sampled"
-
-
-def reference_edges(source: VersionSource, a: Population, names: Sequence[str]) -> dict[str, np.ndarray]:
-    """drift.decile_edges of each feature of A: of every customer up to aggregates.EXACT_QUANTILE_ROWS, above it
-    of the fixed sample the medians use (every k-th customer by a hash of its row in customers.parquet)."""
-    relation, flag = a.ready(source), _reference_sample(source, a)
-    return _decile_edges(source, f"(SELECT * FROM {relation} x WHERE {flag})" if flag else relation, names)
-
-
-def _decile_edges(source: VersionSource, relation: str, names: Sequence[str]) -> dict[str, np.ndarray]:
-    """drift.decile_edges of each feature of a population: the order statistics the deciles interpolate between
-    (quantile_disc at their exact ranks, no sort of the whole column), then numpy's interpolation of them."""
-    # NULL unless finite: aggregates skip NULLs, and quantile_disc with a FILTER clause ran three times slower
-    known = {name: f"CASE WHEN isfinite({_value(name)}) THEN {_value(name)} END" for name in names}
-    counted = ", ".join(f"count({known[name]}) AS n{i}" for i, name in enumerate(names))
-    found = source.query(f"SELECT {counted} FROM {relation} x").iloc[0] if names else {}
-    sizes = {name: int(found[f"n{i}"]) for i, name in enumerate(names)}
-    positions = {name: [int(p) for p in decile_positions(sizes[name])] if sizes[name] else [] for name in names}
-    wanted = [name for name in names if sizes[name]]
-    items = [f"quantile_disc({known[n]}, ?::DOUBLE[]) AS q{i}" for i, n in enumerate(wanted)]
-    params = [[disc_fraction(p, sizes[name]) for p in positions[name]] for name in wanted]
-    values = source.query(f"SELECT {', '.join(items)} FROM {relation} x", params).iloc[0] if wanted else {}
-    edges = {}
-    for name in names:
-        picked = values[f"q{wanted.index(name)}"] if name in wanted else []
-        edges[name] = edges_from_positions(sizes[name], dict(zip(positions[name], map(float, picked), strict=True)))
-    return edges
-
-
-def _category_psi(source: VersionSource, ra: str, rb: str, name: str) -> float:
-    """feature_psi of a category: A's TOP_CATEGORIES most common values (ties: the first met in A's order)."""
-    value = f'CAST("{name}" AS VARCHAR)'
-    ref = source.query(
-        f"SELECT {value} AS v, count(*) AS n, min(ord) AS first FROM {ra} x GROUP BY 1 ORDER BY n DESC, first"
-    )
-    cur = source.query(f"SELECT {value} AS v, count(*) AS n FROM {rb} y GROUP BY 1")
-    top = ref.loc[ref["v"].notna(), "v"].head(TOP_CATEGORIES).astype(str).tolist()
-
-    def counts(frame: pd.DataFrame) -> np.ndarray:
-        known = frame[frame["v"].notna()]
-        by_value = dict(zip(known["v"].astype(str), known["n"].astype("int64"), strict=True))
-        kept = [int(by_value.get(c, 0)) for c in top]
-        return np.array([*kept, int(known["n"].sum()) - sum(kept), int(frame.loc[frame["v"].isna(), "n"].sum())])
-
-    shares = shares_frame(category_labels(top), counts(ref), counts(cur))
-    return psi_from_shares(shares["reference"], shares["current"])
-
-
-def drift_table(source: VersionSource, a: Population, b: Population, features: Sequence[str]) -> pd.DataFrame:
-    """drift.drift_table of two populations: each feature's PSI on A's deciles (or top values), biggest first."""
-    ra, rb = a.ready(source), b.ready(source)
-    both = set(_columns(source, ra)) & set(_columns(source, rb))
-    wanted = [f for f in features if f in both]
-    numeric = [f for f in wanted if f not in CATEGORICAL_FEATURES and feature_kind(f) != "category"]
-    edges = reference_edges(source, a, numeric)
-    ref, cur = _binned_counts(source, ra, edges), _binned_counts(source, rb, edges)
-    psi = {}
-    for name in wanted:  # in the order asked (drift_frame's sort is stable)
-        if name in edges:
-            shares = shares_frame(numeric_labels(edges[name]), ref[name], cur[name])
-            psi[name] = psi_from_shares(shares["reference"], shares["current"])
-        else:
-            psi[name] = _category_psi(source, ra, rb, name)
-    return drift_frame(psi)
-
-
-def segment_share_psi(source: VersionSource, a: Population, b: Population, names: Sequence[str]) -> float:
-    """drift.segment_share_psi of two populations' segments."""
-
-    def counts(relation: str) -> pd.Series:
-        found = source.query(
-            f"SELECT segment_rank, count(*) AS n FROM {relation} x WHERE segment_rank IS NOT NULL GROUP BY 1"
-        )
-        return pd.Series(
-            found["n"].to_numpy(dtype="int64"), index=[str(names[int(r)]) for r in found["segment_rank"]], dtype="int64"
-        )
-
-    return segment_count_psi(counts(a.ready(source)), counts(b.ready(source)), names)

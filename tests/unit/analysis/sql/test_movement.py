@@ -15,6 +15,7 @@ from core.analysis.drift import decile_positions as positions_of
 from core.analysis.filters import Filters, apply_filters
 from core.analysis.movement import GONE, NEW, segment_moves, transition_matrix
 from core.analysis.sql import movement as sql
+from core.analysis.sql import movement_drift as sql_drift
 from core.errors import DataError
 from core.pipeline.features import CATEGORICAL_FEATURES, NUMERIC_FEATURES
 from core.scoring.periods import score_period
@@ -104,9 +105,9 @@ def test_drift_equals_the_pandas_drift_table(case):
     loaded, source, _, pandas_a, pandas_b, engine_a, engine_b = case
     names = loaded.models.segment_names
     expected = drift_table(pandas_a, pandas_b, FEATURES)
-    got = sql.drift_table(source, engine_a, engine_b, FEATURES)
+    got = sql_drift.drift_table(source, engine_a, engine_b, FEATURES)
     pd.testing.assert_frame_equal(got, expected)  # exact: the same bins, the same shares
-    share = sql.segment_share_psi(source, engine_a, engine_b, names)
+    share = sql_drift.segment_share_psi(source, engine_a, engine_b, names)
     assert share == segment_share_psi(pandas_a["segment"], pandas_b["segment"], names)
 
 
@@ -164,8 +165,10 @@ def test_two_datasets_are_matched_by_customer_id(generated_pair, tmp_path):
     got = sql.transition_matrix(source, engine_a, engine_b, names)
     pd.testing.assert_frame_equal(got, expected, check_index_type=False, check_column_type=False)
     assert got.loc[NEW].sum() == 5
-    pd.testing.assert_frame_equal(sql.drift_table(source, engine_a, engine_b, FEATURES), drift_table(a, b, FEATURES))
-    assert sql.segment_share_psi(source, engine_a, engine_b, names) == segment_share_psi(
+    pd.testing.assert_frame_equal(
+        sql_drift.drift_table(source, engine_a, engine_b, FEATURES), drift_table(a, b, FEATURES)
+    )
+    assert sql_drift.segment_share_psi(source, engine_a, engine_b, names) == segment_share_psi(
         a["segment"], b["segment"], names
     )
     found = sql.cell_members(source, engine_a, engine_b, names, NEW, names[0], ("mean_amount",))
@@ -195,7 +198,7 @@ def test_quantile_disc_at_the_fraction_returns_that_rank():
         ranks = sorted({0, n - 1, *rng.integers(0, n, 30).tolist()})
         con.execute("CREATE OR REPLACE TABLE v AS SELECT unnest(?::DOUBLE[]) AS x", [values.tolist()])
         picked = con.execute(
-            "SELECT quantile_disc(x, ?::DOUBLE[]) FROM v", [[sql.disc_fraction(r, n) for r in ranks]]
+            "SELECT quantile_disc(x, ?::DOUBLE[]) FROM v", [[sql_drift.disc_fraction(r, n) for r in ranks]]
         ).fetchone()[0]
         assert picked == np.sort(values)[ranks].tolist(), n
 
@@ -239,7 +242,7 @@ def test_above_the_exact_size_the_deciles_are_those_of_a_fixed_sample(generated_
     a, b = (sql.period_population(source, Filters(), s, e, model) for s, e in ((sa, ea), (sb, eb)))
     pandas_a = score_period(loaded.models, loaded.customers, loaded.transactions, sa, ea)
     pandas_b = score_period(loaded.models, loaded.customers, loaded.transactions, sb, eb)
-    assert sql.drift_edges_method(source, a, b) == "exact"
+    assert sql_drift.drift_edges_method(source, a, b) == "exact"
     monkeypatch.setattr("core.analysis.sql.aggregates.EXACT_QUANTILE_ROWS", 300)
     step = -(-len(pandas_a) // 300)
     assert step >= 2
@@ -248,14 +251,14 @@ def test_above_the_exact_size_the_deciles_are_those_of_a_fixed_sample(generated_
     sampled = pandas_a[row_of.reindex(pandas_a["CustomerID"].astype(str)).isin(hashed["row"]).to_numpy()]
     assert 0.6 * len(pandas_a) / step < len(sampled) < 1.4 * len(pandas_a) / step  # a sample, not everyone
     numeric = ["balance", "mean_amount", "n_transactions", "recency_days", "age"]
-    edges = sql.reference_edges(source, a, numeric)
+    edges = sql_drift.reference_edges(source, a, numeric)
     for name in numeric:
         values = sampled[name].to_numpy(dtype="float64")
         values = values[np.isfinite(values)]
         expected = np.unique(np.quantile(values, np.linspace(0.1, 0.9, 9)))  # drift.decile_edges' deciles
         np.testing.assert_array_equal(edges[name], expected, err_msg=name)
-    assert sql.drift_edges_method(source, a, b) == "sampled"
-    got = sql.drift_table(source, a, b, ("mean_amount",))
+    assert sql_drift.drift_edges_method(source, a, b) == "sampled"
+    got = sql_drift.drift_table(source, a, b, ("mean_amount",))
     cut = edges["mean_amount"]
     counts = [
         np.bincount(numeric_bins(p["mean_amount"].to_numpy(dtype="float64"), cut), minlength=len(cut) + 2)
