@@ -18,7 +18,7 @@ import pandas as pd
 from core.pipeline.engine.persons import PERSON_ATTRIBUTES, PERSON_SEPARATOR
 from core.pipeline.quality import QualityReport
 
-__all__ = ["PERSON_ATTRIBUTES", "PERSON_SEPARATOR", "count_excluded_customers", "original_id", "split_persons"]
+__all__ = ["PERSON_ATTRIBUTES", "PERSON_SEPARATOR", "original_id", "split_persons"]
 
 
 def split_persons(raw: pd.DataFrame, report: QualityReport | None = None) -> pd.DataFrame:
@@ -50,23 +50,3 @@ def split_persons(raw: pd.DataFrame, report: QualityReport | None = None) -> pd.
 def original_id(keys: pd.Series) -> pd.Series:
     """The CustomerID as written in the file: the person key without its '#n' suffix."""
     return keys.astype("string").str.replace(rf"{PERSON_SEPARATOR}\d+$", "", regex=True)
-
-
-def count_excluded_customers(raw: pd.DataFrame, clean: pd.DataFrame, report: QualityReport) -> int:
-    """Customers (not only rows) whose every row was excluded by cleaning, counted in `report`; returns how many.
-
-    `raw` is the file after split_persons, `clean` the cleaned transactions (customer_id = person key).
-    """
-    import pyarrow as pa
-
-    from core.pipeline.engine.duck import DuckDBEngine
-    from core.pipeline.engine.persons import count_excluded_in_engine
-
-    ids = pa.table({"CustomerID": pa.array(raw["CustomerID"].astype("string"), type=pa.string(), from_pandas=True)})
-    kept = pa.table(
-        {"customer_id": pa.array(clean["customer_id"].astype("string"), type=pa.string(), from_pandas=True)}
-    )
-    with DuckDBEngine() as engine:
-        engine.register("raw_input", ids)
-        engine.register("clean_tx", kept)
-        return count_excluded_in_engine(engine, report)

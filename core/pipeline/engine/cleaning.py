@@ -177,13 +177,17 @@ def rows_sql(columns: Sequence[str], today: date) -> str:
 def duplicates_sql(columns: Sequence[str]) -> str:
     """Among kept rows whose transaction ID repeats: exact copies of an earlier row, then later reuses of an ID."""
     content = ", ".join(f"k.{SHORT_NAMES[c]}_v" for c in columns)
+    # tx_rows is read twice rather than through a CTE of its kept rows: DuckDB materialises a CTE read twice,
+    # all 32 columns of it (9.6 s of 12M rows, against 2.0 s).
     return f"""
-        WITH k AS (SELECT * FROM tx_rows WHERE reason IS NULL AND tid_v IS NOT NULL),
-        repeated AS (SELECT tid_v FROM k GROUP BY tid_v HAVING COUNT(*) > 1),
+        WITH repeated AS (
+            SELECT tid_v FROM tx_rows WHERE reason IS NULL AND tid_v IS NOT NULL GROUP BY tid_v HAVING COUNT(*) > 1
+        ),
         copies AS (
             SELECT k.row_no, k.tid_v,
                    ROW_NUMBER() OVER (PARTITION BY {content} ORDER BY k.row_no) AS copy_no
-            FROM k JOIN repeated r ON k.tid_v = r.tid_v
+            FROM tx_rows k JOIN repeated r ON k.tid_v = r.tid_v
+            WHERE k.reason IS NULL
         ),
         ranked AS (
             SELECT row_no, copy_no,

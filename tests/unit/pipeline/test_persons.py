@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
-from core.pipeline.persons import count_excluded_customers, original_id, split_persons
+from core.config import MAX_TEXT_LENGTH
+from core.pipeline.clean import clean_by_person
+from core.pipeline.persons import original_id, split_persons
 from core.pipeline.quality import QualityReport
 from core.pipeline.train import train_from_raw
 
@@ -51,13 +53,35 @@ def test_location_and_balance_changes_do_not_split_anyone():
     assert split_persons(raw, report) is raw and report.items == []
 
 
+def excluded_note(report: QualityReport) -> list:
+    """The report's items about customers whose every row was excluded."""
+    return [i for i in report.items if "customers whose every row was excluded" in i.issue]
+
+
 def test_customers_whose_every_row_was_excluded_are_counted_as_customers():
     raw = rows(("C1", "10/1/94", "M", "0", "500"), ("C1", "10/1/94", "M", "0", "500"), ("C2", "1/1/80", "F", "50", "1"))
-    clean = pd.DataFrame({"customer_id": ["C2"]})
-    report = QualityReport()
-    assert count_excluded_customers(raw, clean, report) == 1
-    (item,) = report.items
+    clean, report = clean_by_person(raw)
+    assert clean["customer_id"].tolist() == ["C2"]
+    (item,) = excluded_note(report)
     assert item.action == "note" and item.count == 2 and "(1 customers" in item.issue
+
+
+def test_an_over_long_id_whose_rows_were_kept_is_not_an_excluded_customer():
+    long_id = "C" * (MAX_TEXT_LENGTH + 50)
+    raw = rows((long_id, "10/1/94", "M", "100", "500"), ("C2", "1/1/80", "F", "0", "1"))
+    clean, report = clean_by_person(raw)
+    assert clean["customer_id"].tolist() == [long_id[:MAX_TEXT_LENGTH]]
+    (item,) = excluded_note(report)
+    assert item.count == 1 and "(1 customers" in item.issue  # C2 alone
+
+
+def test_rows_without_a_usable_id_are_not_counted_as_a_customer():
+    raw = rows(("nan", "10/1/94", "M", "100", "500"), ("  ", "10/1/94", "M", "5", "1"), ("C2", "1/1/80", "F", "7", "1"))
+    clean, report = clean_by_person(raw)
+    assert clean["customer_id"].tolist() == ["C2"]
+    assert excluded_note(report) == []
+    (no_id,) = [i for i in report.items if i.issue == "rows without a customer ID"]
+    assert no_id.count == 2
 
 
 @pytest.mark.real

@@ -1,7 +1,7 @@
 """The engine's quality report equals, count for count, the one the retired pandas cleaner wrote.
 
 The baselines in ``baseline/`` were saved by the pandas implementation (main at 18d367c, before the engine
-replaced it: ``split_persons``, ``clean_transactions``, ``count_excluded_customers``) on the first 20,000 real
+replaced it: ``split_persons``, ``clean_transactions`` and its count of excluded customers) on the first 20,000 real
 rows and on the full-size default (1,048,567 generated rows, seed 0), with the number of customers it found.
 They hold counts and issue texts only, never a row of data.
 """
