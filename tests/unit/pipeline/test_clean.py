@@ -371,6 +371,23 @@ def test_nothing_left_is_a_clear_error():
 # ---------------------------------------------------------------------------------------------- text safety
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("C1", "C1"),  # visible ASCII at both ends: returned as it is
+        ("\u00a0C1", "C1"),  # no-break space before, visible ASCII after
+        ("C1\u3000", "C1"),  # ideographic space after
+        ("\tC1\x1f", "C1"),  # control characters on both sides
+        ("\u00e91 ", "\u00e91"),  # a non-ASCII first letter is kept, the space after is not
+        ("C 1", "C 1"),  # inner spaces stay
+    ],
+)
+def test_ids_lose_every_kind_of_surrounding_space_and_nothing_else(written, expected):
+    frame, _ = clean({"CustomerID": written, "TransactionID": f" {written} "})
+    assert frame["customer_id"].tolist() == [expected]
+    assert frame["transaction_id"].tolist() == [expected]
+
+
 def test_very_long_text_is_cut_and_counted():
     long_location = "MUMBAI " * 100
     frame, report = clean({"CustLocation": long_location}, {"CustomerID": "C" * 1_000})
