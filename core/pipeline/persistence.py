@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from core.config import AUDIENCE_DB_URL, DATASETS_DIR, PARQUET_ROW_GROUP_ROWS
+from core.config import AUDIENCE_DB_URL, DATASETS_DIR, PARQUET_COMPRESSION, PARQUET_ROW_GROUP_ROWS
 from core.errors import ArtifactError, DataError
 from core.pipeline.audiences import delete_dataset_audiences
 from core.pipeline.card import ModelCard, TrainingQuality
@@ -152,12 +152,9 @@ def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: 
         # Customers are sorted by CustomerID: in row groups of PARQUET_ROW_GROUP_ROWS a lookup by ID reads the
         # groups whose min/max statistics can hold it, not the whole file (pyarrow's default is one group).
         # With their RFM scores (quintiles of the whole base), so the app never ranks every customer at start.
-        with_rfm(artifacts.customers).to_parquet(
-            version / CUSTOMERS_FILE, index=False, row_group_size=PARQUET_ROW_GROUP_ROWS
-        )
-        artifacts.transactions.to_parquet(
-            version / TRANSACTIONS_FILE, index=False, row_group_size=PARQUET_ROW_GROUP_ROWS
-        )
+        parquet = {"index": False, "row_group_size": PARQUET_ROW_GROUP_ROWS, "compression": PARQUET_COMPRESSION}
+        with_rfm(artifacts.customers).to_parquet(version / CUSTOMERS_FILE, **parquet)
+        artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, **parquet)
     joblib.dump(artifacts.models, version / MODELS_FILE, compress=3)
     (version / QUALITY_FILE).write_text(json.dumps(artifacts.quality.to_dict(), indent=1, default=str))
     digests = digest_folder(version, CHECKED_FILES)  # one read of each file for both (gigabytes at bank scale)

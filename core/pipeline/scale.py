@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from core.config import FIT_SAMPLE_CUSTOMERS, PARQUET_ROW_GROUP_ROWS
+from core.config import FIT_SAMPLE_CUSTOMERS, PARQUET_COMPRESSION, PARQUET_ROW_GROUP_ROWS
 from core.errors import DataError
 from core.pipeline.columns import match_columns
 from core.pipeline.engine.assign import assignment_sql
@@ -192,7 +192,7 @@ def write_parquet(engine, sql: str, path: Path) -> None:
     try:
         for part in files:
             table = pq.read_table(part)
-            writer = writer or pq.ParquetWriter(path, table.schema, compression="zstd")
+            writer = writer or pq.ParquetWriter(path, table.schema, compression=PARQUET_COMPRESSION)
             writer.write_table(table, row_group_size=PARQUET_ROW_GROUP_ROWS)
     finally:
         if writer is not None:

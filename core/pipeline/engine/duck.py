@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from core.config import ENGINE_MEMORY_LIMIT, ENGINE_THREADS
+from core.config import ENGINE_MEMORY_LIMIT, ENGINE_THREADS, PARQUET_COMPRESSION
 from core.errors import DataError
 
 
@@ -76,12 +76,11 @@ class DuckDBEngine:
         self.con.register(name, table)
 
     def copy_parquet(self, sql: str, path: Path, row_group_size: int = 122_880) -> None:
-        """Write a query's result to one Parquet file (zstd), in the query's order."""
+        """Write a query's result to one Parquet file (config.PARQUET_COMPRESSION), in the query's order."""
         self.execute("SET preserve_insertion_order = true")
         try:
-            self.execute(
-                f"COPY ({sql}) TO '{path}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {row_group_size})"
-            )
+            options = f"FORMAT parquet, COMPRESSION {PARQUET_COMPRESSION}, ROW_GROUP_SIZE {row_group_size}"
+            self.execute(f"COPY ({sql}) TO '{path}' ({options})")
         finally:
             self.execute("SET preserve_insertion_order = false")
 

@@ -150,3 +150,7 @@ def test_customers_are_written_in_id_ordered_row_groups(trained, tmp_path, monke
               for i in range(meta.num_row_groups)]  # fmt: skip
     # sorted by ID: the groups' ranges follow one another, so a lookup's filter can skip all but one
     assert all(hi < next_lo for (_, hi), (next_lo, _) in zip(bounds, bounds[1:], strict=False))
+    codecs = {
+        meta.row_group(i).column(c).compression for i in range(meta.num_row_groups) for c in range(meta.num_columns)
+    }
+    assert codecs == {"LZ4"}  # pyarrow's name of LZ4_RAW: the codec the app's queries decode fastest

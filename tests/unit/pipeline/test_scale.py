@@ -3,10 +3,12 @@ gives the same customers, segments and report as the in-memory path on the same 
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 
 from core.errors import DataError
+from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
 from core.pipeline.persistence import load_artifacts
 from core.pipeline.scale import run_at_scale
 from core.pipeline.source import resolve_files
@@ -41,6 +43,11 @@ def test_folder_of_parts_trains_like_the_whole_file(inputs, tmp_path):
     # each transaction links to its customer's row in customers.parquet (the app joins on it, never on IDs)
     ids = at_scale.customers["CustomerID"].to_numpy()
     assert (ids[tx["customer_row"].to_numpy()] == tx["customer_id"].to_numpy()).all()
+    # both tables in the codec the app decodes fastest, every column of every row group (config.PARQUET_COMPRESSION)
+    for name in (CUSTOMERS_FILE, TRANSACTIONS_FILE):
+        path = str(at_scale.folder / name).replace("'", "''")
+        codecs = duckdb.sql(f"SELECT DISTINCT compression FROM parquet_metadata('{path}')").fetchall()
+        assert codecs == [("LZ4_RAW",)]
 
 
 def test_parquet_parts_read_in_place_train_like_the_whole_file(inputs, tmp_path):
