@@ -5,7 +5,7 @@ The numbers are engine queries over the dataset's Parquet files (core.analysis.s
 
 import streamlit as st
 
-from core.analysis.sql.aggregates import profile_segments, summarise_view
+from core.analysis.sql.aggregates import summarise_segments
 from core.present.formats import format_count, format_inr, format_inr_short, format_share
 from core.present.markdown import escape_markdown
 from core.present.model_report import card_warnings
@@ -29,7 +29,7 @@ artifacts = open_page("Customer segments", "Who are our customers, in which budg
 filters, matching = sidebar_query_filters(artifacts)
 stop_if_empty(matching)
 
-summary = per_query(artifacts, filters, summarise_view)
+summary, profile = per_query(artifacts, filters, summarise_segments)
 kpi_row(
     [
         ("Customers", format_count(summary["n_customers"]), "Customers matching the filters."),
@@ -55,7 +55,7 @@ st.caption(
 )
 
 st.subheader("Segments")
-segment_cards(per_query(artifacts, filters, profile_segments), definition_texts(artifacts.models))
+segment_cards(profile, definition_texts(artifacts.models))
 st.caption(SEGMENTS_EXPLAINED)
 st.info(describe_segment_quality(artifacts.quality.segmentation), icon=":material/insights:")
 for warning in card_warnings(artifacts.card):

@@ -124,8 +124,8 @@ def describe_median_method(method: str) -> str | None:
     from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS
 
     return (
-        f"medians of groups of more than {EXACT_QUANTILE_ROWS:,} customers are those of a fixed sample of 1 to 2 "
-        "million of them (within about 0.1 percentage point in rank)"
+        f"medians of groups of more than {EXACT_QUANTILE_ROWS:,} customers are those of a fixed sample of at "
+        "least 300,000 of them (within about 0.2 percentage points in rank)"
     )
 
 
@@ -137,6 +137,7 @@ def describe_drift_edges(method: str) -> str | None:
     from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS
 
     return (
-        f"A has more than {EXACT_QUANTILE_ROWS:,} customers, so its deciles are those of a fixed sample of 1 to 2 "
-        "million of them (within about 0.1 percentage point in rank); every customer of A and B is counted in the bins."
+        f"A has more than {EXACT_QUANTILE_ROWS:,} customers, so its deciles are those of a fixed sample of at "
+        "least 300,000 of them (within about 0.2 percentage points in rank); every customer of A and B is counted in "
+        "the bins."
     )

@@ -283,3 +283,44 @@ def test_the_warm_up_leaves_movement_to_the_page_above_its_size_limit(monkeypatc
     ui.bootstrap.warm_cache(pause=0)
     assert scored == []
     st.cache_data.clear()
+
+
+def test_the_warm_up_writes_a_large_datasets_sample_table_after_homes_answers(monkeypatch, trained):
+    """Above SAMPLE_TABLE_ROWS (forced small) the warm-up writes the medians' sample table once Home's answers are
+    cached (Home's own queries start no writer); a small dataset gets none."""
+    import threading
+
+    import streamlit as st
+
+    import ui.bootstrap
+    from core.analysis.sql import aggregates
+    from core.analysis.sql.source import VersionSource
+    from ui.bootstrap import get_artifacts
+    from ui.cache import source_of
+
+    writes = []  # for each start of a sample table's writer: did it run in the warm-up's own thread
+    real_write = VersionSource._write_sample
+
+    def recorded(self, *args):
+        writes.append(threading.current_thread() is threading.main_thread())
+        return real_write(self, *args)
+
+    monkeypatch.setattr(VersionSource, "_write_sample", recorded)
+    monkeypatch.setattr("ui.bootstrap.MOVEMENT_WARM_UP_CUSTOMERS", 0)  # this test is about the sample table alone
+    st.cache_data.clear()
+    try:
+        ui.bootstrap.warm_cache(pause=0)
+        assert writes == []  # the real thresholds: this dataset is small, its medians are exact
+        source = source_of(get_artifacts())
+        monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 500)
+        monkeypatch.setattr(aggregates, "SAMPLE_TABLE_ROWS", source.rows // 4)
+        monkeypatch.setattr(aggregates, "MIN_TABLE_SAMPLE", 100)
+        step = aggregates.table_step(source.rows)
+        assert step == 5
+        source.close()  # no table yet
+        st.cache_data.clear()
+        ui.bootstrap.warm_cache(pause=0)
+        assert writes == [True]  # written once, by the warm-up itself after Home's queries: they started no writer
+        assert source.sample_table(step, wait=False) == "sampled_customers"
+    finally:
+        st.cache_data.clear()

@@ -67,7 +67,7 @@ def disc_fraction(position: int, n: int) -> float:
 
 def _reference_sample(source: VersionSource, a: Population) -> str | None:
     """The condition choosing the customers of A whose deciles bin the drift (None: every one of them)."""
-    return sample_condition(source.scalar(f"SELECT count(*) FROM {a.ready(source)} x"), a.row)
+    return sample_condition(source.scalar(f"SELECT count(*) FROM {a.ready(source)} x"), a.row, source.rows)
 
 
 def drift_edges_method(source: VersionSource, a: Population, b: Population) -> str:

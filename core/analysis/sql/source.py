@@ -20,13 +20,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.config import APP_QUERY_MEMORY_LIMIT, MOVEMENT_TABLES
+from core.config import APP_QUERY_MEMORY_LIMIT, MOVEMENT_TABLES, PARQUET_COMPRESSION
 from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
 from core.pipeline.rfm import RFM_COLUMNS, rfm_sql
 
 BASE_TABLE = "base_customers"  # customers.parquet as saved
 RFM_TABLE = "customers"  # the same rows with the RFM scores (a join: asked only when they are needed)
 ROW_COLUMN = "file_row_number"  # a customer's row in customers.parquet; transactions link to it (customer_row)
+SAMPLE_TABLE = "sampled_customers"  # every K-th customer by hash(row), with every column of `customers` (the row too)
 
 
 def quote_path(path: Path) -> str:
@@ -66,6 +67,7 @@ class VersionSource:
     segment_names: tuple[str, ...]
     memory_limit: str = APP_QUERY_MEMORY_LIMIT
     threads: int = 2
+    defer_sample: bool = False  # while set, sample_table(wait=False) starts no writer (the warm-up's Home goes first)
     _connection: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rows: int | None = field(default=None, repr=False)
@@ -73,6 +75,8 @@ class VersionSource:
     _made: list[str] = field(default_factory=list, repr=False)  # tables made by `materialise`, oldest first
     _make_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _spill: str = field(default="", repr=False)  # the connection's spill folder
+    _sample_step: int = field(default=0, repr=False)  # K of the sample table written so far (0: none yet)
+    _sample_begun: int = field(default=0, repr=False)  # K of the sample table a background thread was started for
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The shared connection, opened and given its views on first use."""
@@ -130,6 +134,52 @@ class VersionSource:
                 + f" FROM {BASE_TABLE} c JOIN rfm r USING ({ROW_COLUMN})"
             )
             self._rfm_ready = True
+
+    def sample_table(self, step: int, wait: bool = True) -> str | None:
+        """The name of a view of every `step`-th customer by hash of its row (hash(file_row_number) % step = 0), with
+        every column of `customers`, written once to a Parquet file in the connection's spill folder.
+
+        The medians of large groups read their fixed sample from it (aggregates.plan_quantiles): about 2 million rows
+        whatever the dataset's size, instead of a scan of the whole base. Writing it is one scan of every column
+        (about 1.6 s at 10M customers), so with `wait=False` a table not written yet is started in a background
+        thread and None is returned: the caller reads the same customers from the base meanwhile, more slowly.
+        """
+        if step < 2:
+            raise ValueError(f"a sample table keeps every k-th customer for k >= 2, not {step}")
+        if self._sample_step == step:
+            return SAMPLE_TABLE
+        if not wait:
+            if self.defer_sample:
+                return None
+            with self._lock:
+                begun, self._sample_begun = self._sample_begun, step
+            if begun != step:
+                threading.Thread(target=self._write_sample, args=(step, False), daemon=True).start()
+            return None
+        self._write_sample(step)
+        return SAMPLE_TABLE
+
+    def _write_sample(self, step: int, strict: bool = True) -> None:
+        """Write the sample table of `step` unless it is there (a failure in the background only leaves it out)."""
+        self.connection()  # opened first: the spill folder the file goes to is made with the connection
+        with self._make_lock:
+            if self._sample_step == step:
+                return
+            path = Path(self._spill) / f"sample-{step}.parquet"
+            picked = f"SELECT * FROM {RFM_TABLE} WHERE hash({ROW_COLUMN}) % {int(step)} = 0"
+            options = f"FORMAT parquet, COMPRESSION {PARQUET_COMPRESSION}"
+            try:
+                cursor = self.cursor(picked)
+                try:
+                    cursor.execute(f"COPY ({picked}) TO {quote_path(path)} ({options})")
+                    cursor.execute(f"CREATE OR REPLACE VIEW {SAMPLE_TABLE} AS FROM read_parquet({quote_path(path)})")
+                finally:
+                    cursor.close()
+            except (duckdb.Error, OSError):
+                if strict:
+                    raise
+                return  # the medians keep reading their sample from the base
+            self._sample_step = step
 
     def cursor(self, sql: str) -> duckdb.DuckDBPyConnection:
         """A fresh cursor ready for `sql` (the RFM view is built first if `sql` reads it); close it after use."""
@@ -196,6 +246,7 @@ class VersionSource:
                 shutil.rmtree(self._spill, ignore_errors=True)
                 self._rfm_ready = False
                 self._made.clear()
+                self._sample_step = self._sample_begun = 0
 
 
 def open_version(folder: Path, segment_names: Sequence[str]) -> VersionSource:

@@ -53,6 +53,22 @@ def test_segment_profiles_equal_profiles_profile_segments(pair):
         pd.testing.assert_frame_equal(got.drop(columns="segment"), expected.drop(columns="segment"), check_dtype=False)
 
 
+def test_homes_single_pass_equals_the_summary_and_the_profile(pair, monkeypatch):
+    """summarise_segments (the view's sums from the segments' grouped query) gives what summarise_view and
+    profile_segments give apart, with exact medians and with sampled ones (forced small)."""
+    artifacts, source = pair
+    for threshold in (None, 500):
+        if threshold:
+            monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", threshold)
+        for filters in _views(artifacts.customers):
+            summary, profile = aggregates.summarise_segments(source, filters)
+            alone = aggregates.summarise_view(source, filters)
+            assert summary.keys() == alone.keys()
+            assert {k: (summary[k], alone[k]) for k in alone if not _same(summary[k], alone[k])} == {}
+            pd.testing.assert_frame_equal(profile, aggregates.profile_segments(source, filters))
+    assert summary["n_customers"] == 0 and profile.empty  # the last view matches nobody
+
+
 def test_top_locations_equal_explore_top_locations(pair):
     artifacts, source = pair
     for filters in _views(artifacts.customers):
@@ -86,6 +102,14 @@ def test_medians_are_exact_up_to_the_threshold_and_of_a_fixed_sample_above():
     # every k-th customer, k the group size over the threshold rounded up: a sample of 0.5 to 1 threshold
     assert [aggregates._sample_step(n) for n in (1, EXACT_QUANTILE_ROWS, EXACT_QUANTILE_ROWS + 1)] == [1, 1, 2]
     assert aggregates._sample_step(10 * EXACT_QUANTILE_ROWS + 1) == 11
+    # in a dataset with a sample table (every K-th customer), a group with 300,000 customers there takes K
+    assert aggregates.table_step(10_000_000) == 5 and aggregates.table_step(2_000_000) == 1
+    assert aggregates._sample_step(2_000_001, 10_000_000) == 5  # 400,000 in the table: K, not 2
+    assert aggregates._sample_step(10_000_000, 10_000_000) == 5
+    assert aggregates._sample_step(2_000_000, 10_000_000) == 1  # still exact up to the threshold
+    assert aggregates.table_step(85_000_000) == 43
+    assert aggregates._sample_step(12_900_000, 85_000_000) == 43  # 300,000 in the table
+    assert aggregates._sample_step(12_899_999, 85_000_000) == 7  # too few there: its size over the threshold
     plan = aggregates.QuantilePlan("h % 3 = 0")
     assert plan.quantile("x", when="NOT isnan(x)") == "quantile_cont(x, 0.5) FILTER (WHERE NOT isnan(x) AND in_sample)"
     assert "h % 3 = 0 AS in_sample" in plan.relation(aggregates.Predicate("a = ?", (1,)))
@@ -142,6 +166,51 @@ def test_above_the_exact_size_every_median_is_the_exact_median_of_a_fixed_sample
     assert len(aggregates.segment_centroids(source, Filters(), features=("balance", "age"))) == 3
     assert sql_profiles.base_profile(source)["median_balance"] > 0
     assert compared.a.median_balance > 0
+
+
+def test_large_groups_read_their_fixed_sample_from_the_sample_table(generated_pair, monkeypatch):
+    """Forced small: when every group of a query takes the sample table's step K, its medians are those of exactly
+    the customers whose row hashes to 0 modulo K, read from the base until the table is written (in the background,
+    so no query waits for it) and from the table after: the same numbers, equal to numpy's medians of them."""
+    from core.analysis.sql import compare
+    from core.analysis.sql.predicates import filters_predicate
+
+    _, source = generated_pair
+    source.close()  # no sample table yet (the next query opens the connection again)
+    total = source.rows
+    monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 500)
+    monkeypatch.setattr(aggregates, "SAMPLE_TABLE_ROWS", total // 4)  # K = 5 on these ~4,000 customers
+    monkeypatch.setattr(aggregates, "MIN_TABLE_SAMPLE", 100)
+    step = -(-total // (total // 4))
+    assert step == 5
+    everyone = filters_predicate(Filters())
+    before = aggregates.plan_quantiles(source, everyone, by_segment=True)
+    assert before.table is None and before.flag == f"hash(file_row_number) % {step} = 0"  # not written yet
+    from_base = aggregates.profile_segments(source, Filters())
+    assert aggregates.prepare_sample_table(source) == "sampled_customers"  # waits for the background writer
+    plan = aggregates.plan_quantiles(source, everyone, by_segment=True)
+    assert plan.table == "sampled_customers" and plan.flag == before.flag
+    rows = source.query("SELECT file_row_number FROM sampled_customers ORDER BY 1")["file_row_number"].tolist()
+    picked = source.query(f"SELECT file_row_number FROM base_customers WHERE hash(file_row_number) % {step} = 0")
+    assert rows == sorted(picked["file_row_number"].tolist()) and 0.15 * total < len(rows) < 0.25 * total
+
+    def median_of_picks(where: str = "TRUE", params=()) -> float:
+        found = source.query(
+            f"SELECT balance FROM base_customers WHERE ({where}) AND hash(file_row_number) % {step} = 0", list(params)
+        )["balance"].to_numpy(dtype="float64")
+        return float(np.nanmedian(found))
+
+    profile = aggregates.profile_segments(source, Filters())
+    pd.testing.assert_frame_equal(profile, from_base)  # the same customers from the table as from the base
+    assert (profile["customers"] > 500).all()  # every segment is sampled, and counted whole
+    assert int(profile["customers"].sum()) == total
+    for row in profile.itertuples():
+        assert row.median_balance == pytest.approx(median_of_picks("segment = ?", [str(row.segment)]), rel=1e-12)
+    assert aggregates.typical_values(source, Filters())["balance"] == pytest.approx(median_of_picks(), rel=1e-12)
+    names = list(source.segment_names)
+    compared = compare.compare_groups(source, Filters(), compare.SELECTION, f"Segment {names[0]}")
+    assert compared.a.customers == total
+    assert compared.a.median_balance == pytest.approx(median_of_picks(), rel=1e-12)
 
 
 def test_transactions_written_without_the_row_link_are_linked_by_id(generated_pair, tmp_path):
