@@ -9,18 +9,24 @@ downloads built in memory.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
 
+from ui.bootstrap import PAGE_MODULES, warm_cache
+
+# The app's own modules (pandas, scikit-learn, DuckDB, plotly: about 2 s) load with the server, before it listens,
+# so the first visitor's Home waits for the data alone, not for Python to import the libraries.
+for _module in PAGE_MODULES:
+    importlib.import_module(_module)
+
 
 @asynccontextmanager
 async def warm_up(app):
     """Start loading the default dataset in a background thread; serve requests meanwhile."""
-    from ui.bootstrap import warm_cache
-
     # Cached functions warn once when called outside a session; here that is the point, not a problem.
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     threading.Thread(target=warm_cache, name="warm-cache", daemon=True).start()
