@@ -42,44 +42,56 @@ for warning in card_warnings(card):
 with st.expander("Glossary: the words on this page", icon=":material/menu_book:"):
     st.markdown(glossary_markdown())
 
-st.header("Segments")
-st.info(describe_separation(segmentation), icon=":material/insights:")
-kpi_row(segmentation_cards(segmentation))
-kpi_row([*agreement_cards(segmentation), *spread_cards(segmentation)])
-st.caption(
-    "Calinski–Harabasz: higher is better, but it grows with the number of customers, so compare it only between "
-    "segmentations of the same data."
-)
-k_choice_section(segmentation, card.params.k)
-st.plotly_chart(
-    silhouette_by_segment_bar(segmentation["silhouette_by_segment"], segmentation["silhouette"]["mean"], names),
-    key="silhouette_segment",
-)
+segments, full, prospect_tab, card_tab = st.tabs(
+    ["Segments", "Full model", "Prospect model", "Model card"], key="quality_tab", on_change="rerun"
+)  # only the open tab is drawn: eight charts at once took the browser about 1.5 s
 
-st.header("Full model: a stand-in for the segmentation")
-st.caption(
-    "Predicts the segment from every feature. It exists to explain segments (which features matter), so its "
-    "score is agreement with the segments, not a forecast."
-)
-classifier_section(quality.full_model, "full_model", full_model_cards(quality.full_model))
+if segments.open:
+    with segments:
+        st.info(describe_separation(segmentation), icon=":material/insights:")
+        kpi_row(segmentation_cards(segmentation))
+        kpi_row([*agreement_cards(segmentation), *spread_cards(segmentation)])
+        st.caption(
+            "Calinski–Harabasz: higher is better, but it grows with the number of customers, so compare it only "
+            "between segmentations of the same data."
+        )
+        k_choice_section(segmentation, card.params.k)
+        st.plotly_chart(
+            silhouette_by_segment_bar(segmentation["silhouette_by_segment"], segmentation["silhouette"]["mean"], names),
+            key="silhouette_segment",
+        )
 
-st.header("Prospect model: the likely segment of someone new")
-st.caption(
-    "Only what a bank knows about a prospect: age, gender, location and time-of-day habits; no money and no "
-    "transaction history. Its chances are calibrated. This is what the What-if page uses in prospect mode."
-)
-st.info(describe_prospect_quality(prospect), icon=":material/info:")
-classifier_section(prospect, "prospect_model", prospect_model_cards(prospect))
-left, right = st.columns(2)
-left.plotly_chart(gains_chart(gains_frame(prospect), names), key="gains")
-right.dataframe(ranking_table(prospect), hide_index=True, column_config=ranking_config(), key="ranking")
-right.caption(
-    "Measured on the held-out customers. A list of the prospects rated most likely to be in a segment: the "
-    "further its line bends above the diagonal, the more of the segment it reaches for the same effort."
-)
+if full.open:
+    with full:
+        st.subheader("Full model: a stand-in for the segmentation")
+        st.caption(
+            "Predicts the segment from every feature. It exists to explain segments (which features matter), so its "
+            "score is agreement with the segments, not a forecast."
+        )
+        classifier_section(quality.full_model, "full_model", full_model_cards(quality.full_model))
 
-st.header("Model card")
-st.caption("What was trained, on what, with which settings and library versions: enough to reproduce or audit it.")
-st.table(model_card_table(card), hide_index=True)
-with st.expander("The model card as saved (JSON)"):
-    st.json(card, expanded=False)
+if prospect_tab.open:
+    with prospect_tab:
+        st.subheader("Prospect model: the likely segment of someone new")
+        st.caption(
+            "Only what a bank knows about a prospect: age, gender, location and time-of-day habits; no money and no "
+            "transaction history. Its chances are calibrated. This is what the What-if page uses in prospect mode."
+        )
+        st.info(describe_prospect_quality(prospect), icon=":material/info:")
+        classifier_section(prospect, "prospect_model", prospect_model_cards(prospect))
+        left, right = st.columns(2)
+        left.plotly_chart(gains_chart(gains_frame(prospect), names), key="gains")
+        right.dataframe(ranking_table(prospect), hide_index=True, column_config=ranking_config(), key="ranking")
+        right.caption(
+            "Measured on the held-out customers. A list of the prospects rated most likely to be in a segment: the "
+            "further its line bends above the diagonal, the more of the segment it reaches for the same effort."
+        )
+
+if card_tab.open:
+    with card_tab:
+        st.caption(
+            "What was trained, on what, with which settings and library versions: enough to reproduce or audit it."
+        )
+        st.table(model_card_table(card), hide_index=True)
+        with st.expander("The model card as saved (JSON)"):
+            st.json(card, expanded=False)

@@ -68,10 +68,15 @@ def test_every_page_renders_a_constant_column_dataset(degenerate, dataset, page)
     at = run_page(page, dataset=dataset)
     assert_clean(at)
     assert at.selectbox(key="dataset_picker").value == dataset
-    if page.endswith("Segment_movement.py"):  # its tabs run only when opened
-        for tab in ("The customers of one cell", "Drift"):
-            at.session_state["movement_tab"] = tab
-            assert_clean(at.run())
+    lazy = {  # pages whose tabs run only when opened: each of the others too
+        "Segment_movement.py": ("movement_tab", ("The customers of one cell", "Drift")),
+        "Model_quality.py": ("quality_tab", ("Full model", "Prospect model", "Model card")),
+    }
+    for suffix, (key, tabs) in lazy.items():
+        if page.endswith(suffix):
+            for tab in tabs:
+                at.session_state[key] = tab
+                assert_clean(at.run())
 
 
 def test_only_two_profiles_with_three_segments_is_refused_and_the_active_model_stays(app_data):
