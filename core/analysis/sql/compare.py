@@ -30,7 +30,7 @@ from core.analysis.compare import (
 from core.analysis.explore import AGE_BAND_EDGES, AGE_BAND_LABELS, GENDER_ORDER, UNKNOWN_AGE, histogram_edges
 from core.analysis.filters import Filters
 from core.analysis.sql.aggregates import QuantilePlan, plan_quantiles
-from core.analysis.sql.distributions import SegmentHistogram, _bin_case
+from core.analysis.sql.distributions import SegmentHistogram, bin_index
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
 from core.analysis.sql.predicates import Predicate, filters_predicate, rule_predicate
 from core.analysis.sql.source import RFM_TABLE, VersionSource
@@ -238,12 +238,13 @@ def group_histogram(
     if not los:
         return SegmentHistogram(np.zeros((2, 0), dtype="int64"), np.zeros(0), [a, b], 0)
     edges = histogram_edges(float(min(los)), float(max(his)), bins, log, feature_kind(feature))
-    case, params = _bin_case(f"{feature}::DOUBLE", edges)
+    estimate, exact = bin_index(edges, log)
     counts = np.zeros((2, len(edges) - 1), dtype="int64")
     for i, g in enumerate(groups):
         found = source.query(
-            f"SELECT {case} AS bin, count(*) AS n FROM {RFM_TABLE} WHERE ({g.sql}) AND {plottable} GROUP BY bin",
-            (*params, *g.params),
+            f"""SELECT {exact} AS bin, count(*) AS n FROM (SELECT x, {estimate} AS b FROM (
+                SELECT {feature}::DOUBLE AS x FROM {RFM_TABLE} WHERE ({g.sql}) AND {plottable})) GROUP BY bin""",
+            g.params,
         )
         np.add.at(counts[i], found["bin"].to_numpy(dtype="int64"), found["n"].to_numpy(dtype="int64"))
     return SegmentHistogram(counts, edges, [a, b], hidden)

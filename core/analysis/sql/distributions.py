@@ -8,6 +8,7 @@ numpy.searchsorted(side="right") places it: the counts are equal, not just close
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,11 +35,24 @@ class SegmentHistogram:
     hidden: int
 
 
-def _bin_case(column: str, edges: np.ndarray) -> tuple[str, tuple]:
-    """CASE WHEN x < e1 THEN 0 WHEN x < e2 THEN 1 ... ELSE n-1: searchsorted(side='right') - 1, clipped."""
-    inner = edges[1:-1]
-    whens = " ".join(f"WHEN {column} < ? THEN {i}" for i in range(len(inner)))
-    return (f"CASE {whens} ELSE {len(edges) - 2} END" if len(inner) else "0"), tuple(float(e) for e in inner)
+def bin_index(edges: np.ndarray, log: bool) -> tuple[str, str]:
+    """SQL for the bin of a value `x` among `edges` (numpy.searchsorted(edges[1:-1], x, side="right"): x in
+    [e_i, e_i+1) goes to bin i, anything below e_1 to 0, anything from e_n-1 on to the last): (`b`, an estimate from
+    the edges' even spacing (linear, or geometric when `log`; explore.histogram_edges makes them so) as an
+    expression of x, clipped to the bins; the exact bin, as an expression of x and b, which moves b by one where
+    rounding put it beside its bin).
+
+    Two comparisons a row instead of a CASE of one per edge: 10M customers in 40 bins 0.47 -> 0.30 s. The edges are
+    numbers of ours (never user text), written as exact float literals.
+    """
+    n = len(edges) - 1
+    first, last = float(edges[0]), float(edges[-1])
+    scaled = f"ln(x / {first!r}) / {math.log(last / first)!r}" if log else f"(x - {first!r}) / {last - first!r}"
+    estimate = f"least(greatest(floor({scaled} * {n})::BIGINT, 0), {n - 1})"
+    # bin i spans bounds[i + 1] to bounds[i + 2] (1-based lists), open at both ends of the axis
+    inner = [repr(float(e)) for e in edges[1:-1]]
+    bounds = "[" + ", ".join(["'-infinity'::DOUBLE", *inner, "'infinity'::DOUBLE"]) + "]"
+    return estimate, f"b - (x < {bounds}[b + 1])::BIGINT + (x >= {bounds}[b + 2])::BIGINT"
 
 
 def segment_histogram(source, filters: Filters, feature: str, log: bool, bins: int = 40) -> SegmentHistogram:
@@ -58,11 +72,12 @@ def segment_histogram(source, filters: Filters, feature: str, log: bool, bins: i
     if pd.isna(head["lo"]):
         return SegmentHistogram(np.zeros((len(names), 0), dtype="int64"), np.zeros(0), names, hidden)
     edges = histogram_edges(float(head["lo"]), float(head["hi"]), bins, log, feature_kind(feature))
-    case, params = _bin_case(f"{feature}::DOUBLE", edges)
+    estimate, exact = bin_index(edges, log)
     found = source.query(
-        f"SELECT segment::VARCHAR AS segment, {case} AS bin, count(*) AS n FROM {where.table} "
-        f"WHERE ({where.sql}) AND {plottable} AND segment IS NOT NULL GROUP BY ALL",
-        (*params, *where.params),
+        f"""SELECT segment, {exact} AS bin, count(*) AS n FROM (SELECT segment, x, {estimate} AS b FROM (
+            SELECT segment::VARCHAR AS segment, {feature}::DOUBLE AS x FROM {where.table}
+            WHERE ({where.sql}) AND {plottable} AND segment IS NOT NULL)) GROUP BY ALL""",
+        where.params,
     )
     counts = np.zeros((len(names), len(edges) - 1), dtype="int64")
     rows = found["segment"].map({n: i for i, n in enumerate(names)}).to_numpy(dtype="int64")

@@ -80,3 +80,35 @@ def test_correlations_of_a_large_view_use_a_seeded_sample_of_the_stated_size(gen
     assert first.equals(sql.correlations(source, Filters(), max_rows=1000, seed=1))
     assert not first.equals(sql.correlations(source, Filters(), max_rows=1000, seed=2))
     assert np.allclose(np.diag(first.to_numpy()), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "log", "kind"),
+    [
+        (0.5, 4.9e7, True, "money"),
+        (-2_500.0, 1.2e6, False, "money"),
+        (1.0, 30.0, False, "count"),
+        (7.0, 7.0, True, "money"),
+    ],
+)
+def test_bin_index_places_every_value_as_numpy_searchsorted_does(lo, hi, log, kind):
+    """The estimate-and-correct binning equals numpy's on the edges themselves, the floats just beside each edge,
+    both ends and random values: no value lands in a neighbouring bin."""
+    import duckdb
+
+    from core.analysis.explore import histogram_edges
+    from core.analysis.sql.distributions import bin_index
+
+    edges = histogram_edges(lo, hi, 40, log, kind)
+    near = np.concatenate([edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)])
+    spread = np.geomspace(edges[0], edges[-1], 997) if log else np.linspace(edges[0], edges[-1], 997)
+    values = np.concatenate([near, spread, np.random.default_rng(0).uniform(edges[0], edges[-1], 2_000)])
+    values = values[(values >= lo) & (values <= hi)] if hi > lo else np.array([lo])
+    estimate, exact = bin_index(edges, log)
+    got = duckdb.execute(
+        f"SELECT {exact} AS bin FROM (SELECT x, {estimate} AS b FROM (SELECT unnest(?::DOUBLE[]) AS x))",
+        [values.tolist()],
+    ).fetchnumpy()["bin"]
+    expected = np.clip(np.searchsorted(edges[1:-1], values, side="right"), 0, len(edges) - 2)
+    assert len(values) > 1 or hi == lo
+    np.testing.assert_array_equal(got, expected)
