@@ -10,8 +10,9 @@ from datetime import date
 import streamlit as st
 
 from core.analysis.filters import Filters
-from core.analysis.sql.aggregates import count_customers, prepare_sample_table, summarise_segments, table_step
+from core.analysis.sql.aggregates import count_customers, summarise_segments
 from core.analysis.sql.movement import transition_matrix
+from core.analysis.sql.quantiles import prepare_sample_table, table_step
 from core.config import (
     DATASETS_DIR,
     DEFAULT_DATASET,

@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.analysis.filters import Filters
 from core.analysis.segments import segment_names
-from core.analysis.sql.aggregates import quantile_method
+from core.analysis.sql.quantiles import quantile_method
 from core.pipeline.features import FEATURES, MONEY_FEATURES, NUMERIC_FEATURES, feature_label
 from core.pipeline.persistence import Artifacts
 from core.present.excel import XLSX_MIME, to_xlsx_bytes

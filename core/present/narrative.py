@@ -118,10 +118,10 @@ def describe_source(source: str | None, dataset: str) -> str:
 
 
 def describe_median_method(method: str) -> str | None:
-    """What the medians of a dataset are, when they are not all exact ('sampled', see aggregates.plan_quantiles)."""
+    """What the medians of a dataset are, when they are not all exact ('sampled', see quantiles.plan_quantiles)."""
     if method != "sampled":
         return None
-    from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS
+    from core.analysis.sql.quantiles import EXACT_QUANTILE_ROWS
 
     return (
         f"medians of groups of more than {EXACT_QUANTILE_ROWS:,} customers are those of a fixed sample of at "
@@ -134,7 +134,7 @@ def describe_drift_edges(method: str) -> str | None:
     sql.movement_drift.reference_edges)."""
     if method != "sampled":
         return None
-    from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS
+    from core.analysis.sql.quantiles import EXACT_QUANTILE_ROWS
 
     return (
         f"A has more than {EXACT_QUANTILE_ROWS:,} customers, so its deciles are those of a fixed sample of at "

@@ -234,7 +234,7 @@ def test_the_drift_says_when_its_deciles_are_those_of_a_sample(monkeypatch):
         return any("its deciles are those of a fixed sample" in c.value for c in at.caption)
 
     assert not said(_open(run_page(PAGE), DRIFT))  # the small test data: exact deciles, nothing to say
-    monkeypatch.setattr("core.analysis.sql.aggregates.EXACT_QUANTILE_ROWS", 100)
+    monkeypatch.setattr("core.analysis.sql.quantiles.EXACT_QUANTILE_ROWS", 100)
     st.cache_data.clear()  # answers cached under the real threshold go
     try:
         at = _open(run_page(PAGE), DRIFT)
@@ -293,7 +293,7 @@ def test_the_warm_up_writes_a_large_datasets_sample_table_after_homes_answers(mo
     import streamlit as st
 
     import ui.bootstrap
-    from core.analysis.sql import aggregates
+    from core.analysis.sql import quantiles
     from core.analysis.sql.source import VersionSource
     from ui.bootstrap import get_artifacts
     from ui.cache import source_of
@@ -312,10 +312,10 @@ def test_the_warm_up_writes_a_large_datasets_sample_table_after_homes_answers(mo
         ui.bootstrap.warm_cache(pause=0)
         assert writes == []  # the real thresholds: this dataset is small, its medians are exact
         source = source_of(get_artifacts())
-        monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 500)
-        monkeypatch.setattr(aggregates, "SAMPLE_TABLE_ROWS", source.rows // 4)
-        monkeypatch.setattr(aggregates, "MIN_TABLE_SAMPLE", 100)
-        step = aggregates.table_step(source.rows)
+        monkeypatch.setattr(quantiles, "EXACT_QUANTILE_ROWS", 500)
+        monkeypatch.setattr(quantiles, "SAMPLE_TABLE_ROWS", source.rows // 4)
+        monkeypatch.setattr(quantiles, "MIN_TABLE_SAMPLE", 100)
+        step = quantiles.table_step(source.rows)
         assert step == 5
         source.close()  # no table yet
         st.cache_data.clear()

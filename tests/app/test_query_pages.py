@@ -128,7 +128,7 @@ def test_pages_with_medians_say_when_they_are_those_of_a_sample(page, monkeypatc
     import streamlit as st
 
     assert not said(run_page(page))  # the small test data: exact medians, nothing to say
-    monkeypatch.setattr("core.analysis.sql.aggregates.EXACT_QUANTILE_ROWS", 100)
+    monkeypatch.setattr("core.analysis.sql.quantiles.EXACT_QUANTILE_ROWS", 100)
     st.cache_data.clear()  # answers cached under the real threshold (a constant of a deployment) go
     try:
         at = run_page(page)

@@ -3,7 +3,7 @@
 A group is a WHERE clause (the selection, everyone else, a budget or RFM segment within the selection, a saved
 audience within it). Per group and feature one query returns what the effect sizes need: the count of finite
 values, their mean and sample variance (SMD, on the signed log scale for money), and the median (of every
-customer of the group, or of a fixed sample of a large one: aggregates.plan_quantiles, as every median of the
+customer of the group, or of a fixed sample of a large one: quantiles.plan_quantiles, as every median of the
 app). `compare_groups` returns the same Comparison as analysis.compare.compare_groups, built by its own sentence
 and table functions.
 """
@@ -29,10 +29,10 @@ from core.analysis.compare import (
 )
 from core.analysis.explore import AGE_BAND_EDGES, AGE_BAND_LABELS, GENDER_ORDER, UNKNOWN_AGE, histogram_edges
 from core.analysis.filters import Filters
-from core.analysis.sql.aggregates import QuantilePlan, plan_quantiles
 from core.analysis.sql.distributions import SegmentHistogram, bin_index
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
 from core.analysis.sql.predicates import Predicate, filters_predicate, rule_predicate
+from core.analysis.sql.quantiles import QuantilePlan, plan_quantiles
 from core.analysis.sql.source import RFM_TABLE, VersionSource
 from core.pipeline.features import FEATURES, NUMERIC_FEATURES, feature_label
 from core.pipeline.rfm import RFM_SEGMENTS

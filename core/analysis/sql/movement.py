@@ -14,8 +14,8 @@ last day and the segment assigned again. Each is made once into a working table 
 
 The from → to matrix, the counts, a cell's members and the drift (PSI on the deciles of A, computed from A's
 order statistics with numpy's own interpolation, and bin counts of B) equal core.analysis.movement's and
-core.analysis.drift's pandas results (tests compare them). Above aggregates.EXACT_QUANTILE_ROWS customers in A the
-deciles are those of the fixed sample the medians use (aggregates.sample_condition: every k-th customer by a hash of
+core.analysis.drift's pandas results (tests compare them). Above quantiles.EXACT_QUANTILE_ROWS customers in A the
+deciles are those of the fixed sample the medians use (quantiles.sample_condition: every k-th customer by a hash of
 its row), since exact ones hold every value in memory; the bins still count every customer of A and B.
 """
 

@@ -2,8 +2,8 @@
 (core.analysis.sql.movement's relations), on the deciles of A and bin counts of A and B, equal to
 core.analysis.drift's pandas results (tests compare them).
 
-A's deciles come from its order statistics with numpy's own interpolation. Above aggregates.EXACT_QUANTILE_ROWS
-customers in A they are those of the fixed sample the medians use (aggregates.sample_condition: every k-th customer
+A's deciles come from its order statistics with numpy's own interpolation. Above quantiles.EXACT_QUANTILE_ROWS
+customers in A they are those of the fixed sample the medians use (quantiles.sample_condition: every k-th customer
 by a hash of its row), since exact ones hold every value in memory; the bins still count every customer of A and B.
 """
 
@@ -25,8 +25,8 @@ from core.analysis.drift import (
     segment_count_psi,
     shares_frame,
 )
-from core.analysis.sql.aggregates import sample_condition
 from core.analysis.sql.movement import Population, relation_columns
+from core.analysis.sql.quantiles import sample_condition
 from core.analysis.sql.source import VersionSource
 from core.pipeline.features import CATEGORICAL_FEATURES
 from core.present.formats import feature_kind
@@ -77,7 +77,7 @@ def drift_edges_method(source: VersionSource, a: Population, b: Population) -> s
 
 
 def reference_edges(source: VersionSource, a: Population, names: Sequence[str]) -> dict[str, np.ndarray]:
-    """drift.decile_edges of each feature of A: of every customer up to aggregates.EXACT_QUANTILE_ROWS, above it
+    """drift.decile_edges of each feature of A: of every customer up to quantiles.EXACT_QUANTILE_ROWS, above it
     of the fixed sample the medians use (every k-th customer by a hash of its row in customers.parquet)."""
     relation, flag = a.ready(source), _reference_sample(source, a)
     return _decile_edges(source, f"(SELECT * FROM {relation} x WHERE {flag})" if flag else relation, names)

@@ -3,7 +3,7 @@ demographic mix, the RFM cross-tab and grid, the personas' yardstick.
 
 Each function returns the frame of the analysis.profiles / analysis.rfm function named in its docstring (same
 columns, same order, same segment Categoricals). Quantiles are exact (`quantile_cont`, pandas' linear
-interpolation), of every customer of a group or of a fixed sample of a large one (aggregates.plan_quantiles), as every
+interpolation), of every customer of a group or of a fixed sample of a large one (quantiles.plan_quantiles), as every
 median of the app.
 """
 
@@ -17,9 +17,9 @@ from core.analysis.filters import Filters
 from core.analysis.profiles import QUANTILES, DemographicMix
 from core.analysis.rfm import ScoreSpread
 from core.analysis.segments import segment_column
-from core.analysis.sql.aggregates import plan_quantiles, query_in_two
 from core.analysis.sql.predicates import UNKNOWN_AGE as UNKNOWN_AGE_SQL
 from core.analysis.sql.predicates import Predicate, filters_predicate
+from core.analysis.sql.quantiles import plan_quantiles, query_in_two
 from core.analysis.sql.source import BASE_TABLE, RFM_TABLE, ROW_COLUMN, VersionSource
 from core.config import TOP_LOCATIONS_PER_SEGMENT
 from core.pipeline.features import MONEY_FEATURES, NUMERIC_FEATURES

@@ -139,7 +139,7 @@ class VersionSource:
         """The name of a view of every `step`-th customer by hash of its row (hash(file_row_number) % step = 0), with
         every column of `customers`, written once to a Parquet file in the connection's spill folder.
 
-        The medians of large groups read their fixed sample from it (aggregates.plan_quantiles): about 2 million rows
+        The medians of large groups read their fixed sample from it (quantiles.plan_quantiles): about 2 million rows
         whatever the dataset's size, instead of a scan of the whole base. Writing it is one scan of every column
         (about 1.6 s at 10M customers), so with `wait=False` a table not written yet is started in a background
         thread and None is returned: the caller reads the same customers from the base meanwhile, more slowly.

@@ -10,8 +10,9 @@ import pytest
 
 from core.analysis import explore, profiles
 from core.analysis.filters import Filters, apply_filters
-from core.analysis.sql import aggregates
-from core.analysis.sql.aggregates import EXACT_QUANTILE_ROWS, quantile_method
+from core.analysis.sql import aggregates, quantiles
+from core.analysis.sql.predicates import Predicate
+from core.analysis.sql.quantiles import EXACT_QUANTILE_ROWS, quantile_method
 
 
 def _views(customers) -> list[Filters]:
@@ -59,7 +60,7 @@ def test_homes_single_pass_equals_the_summary_and_the_profile(pair, monkeypatch)
     artifacts, source = pair
     for threshold in (None, 500):
         if threshold:
-            monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", threshold)
+            monkeypatch.setattr(quantiles, "EXACT_QUANTILE_ROWS", threshold)
         for filters in _views(artifacts.customers):
             summary, profile = aggregates.summarise_segments(source, filters)
             alone = aggregates.summarise_view(source, filters)
@@ -100,20 +101,20 @@ def test_medians_are_exact_up_to_the_threshold_and_of_a_fixed_sample_above():
     assert quantile_method(EXACT_QUANTILE_ROWS) == "exact"
     assert quantile_method(EXACT_QUANTILE_ROWS + 1) == "sampled"
     # every k-th customer, k the group size over the threshold rounded up: a sample of 0.5 to 1 threshold
-    assert [aggregates._sample_step(n) for n in (1, EXACT_QUANTILE_ROWS, EXACT_QUANTILE_ROWS + 1)] == [1, 1, 2]
-    assert aggregates._sample_step(10 * EXACT_QUANTILE_ROWS + 1) == 11
+    assert [quantiles._sample_step(n) for n in (1, EXACT_QUANTILE_ROWS, EXACT_QUANTILE_ROWS + 1)] == [1, 1, 2]
+    assert quantiles._sample_step(10 * EXACT_QUANTILE_ROWS + 1) == 11
     # in a dataset with a sample table (every K-th customer), a group with 300,000 customers there takes K
-    assert aggregates.table_step(10_000_000) == 5 and aggregates.table_step(2_000_000) == 1
-    assert aggregates._sample_step(2_000_001, 10_000_000) == 5  # 400,000 in the table: K, not 2
-    assert aggregates._sample_step(10_000_000, 10_000_000) == 5
-    assert aggregates._sample_step(2_000_000, 10_000_000) == 1  # still exact up to the threshold
-    assert aggregates.table_step(85_000_000) == 43
-    assert aggregates._sample_step(12_900_000, 85_000_000) == 43  # 300,000 in the table
-    assert aggregates._sample_step(12_899_999, 85_000_000) == 7  # too few there: its size over the threshold
-    plan = aggregates.QuantilePlan("h % 3 = 0")
+    assert quantiles.table_step(10_000_000) == 5 and quantiles.table_step(2_000_000) == 1
+    assert quantiles._sample_step(2_000_001, 10_000_000) == 5  # 400,000 in the table: K, not 2
+    assert quantiles._sample_step(10_000_000, 10_000_000) == 5
+    assert quantiles._sample_step(2_000_000, 10_000_000) == 1  # still exact up to the threshold
+    assert quantiles.table_step(85_000_000) == 43
+    assert quantiles._sample_step(12_900_000, 85_000_000) == 43  # 300,000 in the table
+    assert quantiles._sample_step(12_899_999, 85_000_000) == 7  # too few there: its size over the threshold
+    plan = quantiles.QuantilePlan("h % 3 = 0")
     assert plan.quantile("x", when="NOT isnan(x)") == "quantile_cont(x, 0.5) FILTER (WHERE NOT isnan(x) AND in_sample)"
-    assert "h % 3 = 0 AS in_sample" in plan.relation(aggregates.Predicate("a = ?", (1,)))
-    assert aggregates.QuantilePlan().quantile("x", 0.25) == "quantile_cont(x, 0.25)"
+    assert "h % 3 = 0 AS in_sample" in plan.relation(Predicate("a = ?", (1,)))
+    assert quantiles.QuantilePlan().quantile("x", 0.25) == "quantile_cont(x, 0.25)"
 
 
 def test_above_the_exact_size_every_median_is_the_exact_median_of_a_fixed_sample(generated_pair, monkeypatch):
@@ -129,7 +130,7 @@ def test_above_the_exact_size_every_median_is_the_exact_median_of_a_fixed_sample
     exact_profile = aggregates.profile_segments(source, Filters())
     exact_summary = sql_profiles.feature_summary(source, Filters(), "balance")
     exact_compare = compare.compare_groups(source, Filters(), *groups)
-    monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 500)
+    monkeypatch.setattr(quantiles, "EXACT_QUANTILE_ROWS", 500)
     # counts, means and variances are of every customer whatever the medians read
     summary = sql_profiles.feature_summary(source, Filters(), "balance")
     pd.testing.assert_frame_equal(summary[["segment", "n", "mean"]], exact_summary[["segment", "n", "mean"]])
@@ -178,17 +179,17 @@ def test_large_groups_read_their_fixed_sample_from_the_sample_table(generated_pa
     _, source = generated_pair
     source.close()  # no sample table yet (the next query opens the connection again)
     total = source.rows
-    monkeypatch.setattr(aggregates, "EXACT_QUANTILE_ROWS", 500)
-    monkeypatch.setattr(aggregates, "SAMPLE_TABLE_ROWS", total // 4)  # K = 5 on these ~4,000 customers
-    monkeypatch.setattr(aggregates, "MIN_TABLE_SAMPLE", 100)
+    monkeypatch.setattr(quantiles, "EXACT_QUANTILE_ROWS", 500)
+    monkeypatch.setattr(quantiles, "SAMPLE_TABLE_ROWS", total // 4)  # K = 5 on these ~4,000 customers
+    monkeypatch.setattr(quantiles, "MIN_TABLE_SAMPLE", 100)
     step = -(-total // (total // 4))
     assert step == 5
     everyone = filters_predicate(Filters())
-    before = aggregates.plan_quantiles(source, everyone, by_segment=True)
+    before = quantiles.plan_quantiles(source, everyone, by_segment=True)
     assert before.table is None and before.flag == f"hash(file_row_number) % {step} = 0"  # not written yet
     from_base = aggregates.profile_segments(source, Filters())
-    assert aggregates.prepare_sample_table(source) == "sampled_customers"  # waits for the background writer
-    plan = aggregates.plan_quantiles(source, everyone, by_segment=True)
+    assert quantiles.prepare_sample_table(source) == "sampled_customers"  # waits for the background writer
+    plan = quantiles.plan_quantiles(source, everyone, by_segment=True)
     assert plan.table == "sampled_customers" and plan.flag == before.flag
     rows = source.query("SELECT file_row_number FROM sampled_customers ORDER BY 1")["file_row_number"].tolist()
     picked = source.query(f"SELECT file_row_number FROM base_customers WHERE hash(file_row_number) % {step} = 0")

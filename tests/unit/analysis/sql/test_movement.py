@@ -243,7 +243,7 @@ def test_above_the_exact_size_the_deciles_are_those_of_a_fixed_sample(generated_
     pandas_a = score_period(loaded.models, loaded.customers, loaded.transactions, sa, ea)
     pandas_b = score_period(loaded.models, loaded.customers, loaded.transactions, sb, eb)
     assert sql_drift.drift_edges_method(source, a, b) == "exact"
-    monkeypatch.setattr("core.analysis.sql.aggregates.EXACT_QUANTILE_ROWS", 300)
+    monkeypatch.setattr("core.analysis.sql.quantiles.EXACT_QUANTILE_ROWS", 300)
     step = -(-len(pandas_a) // 300)
     assert step >= 2
     hashed = source.query(f"SELECT file_row_number AS row FROM base_customers WHERE hash(file_row_number) % {step} = 0")
