@@ -3,7 +3,6 @@ and loading the default into the shared cache when the server starts (serve.py).
 
 from __future__ import annotations
 
-import importlib
 import time
 from datetime import date
 
@@ -30,7 +29,8 @@ from ui.cache import cached_period, cached_query_options, load_version, per_pair
 from ui.state import active_dataset_name, available_datasets, dataset_folder
 from ui.training import training_progress
 
-# What the pages import (plotly, the chart and form modules): imported at warm-up so the first visitor doesn't pay it.
+# What the pages import (plotly, the chart and form modules): serve.py imports them before the server listens, so
+# the first visitor doesn't pay for it.
 PAGE_MODULES = ("ui.page", "ui.sidebar", "ui.widgets", "ui.tables", "ui.forms", "core.present.narrative")
 
 
@@ -69,8 +69,6 @@ def warm_cache(pause: float = MOVEMENT_WARM_UP_PAUSE_S) -> None:
     `pause` seconds after Home's answers, so that they do not compete with the first visitor's Home for the cores
     (on the default that competition cost Home about 2 s).
     """
-    for module in PAGE_MODULES:
-        importlib.import_module(module)
     folder = dataset_folder(DEFAULT_DATASET)
     if not (folder / "model_card.json").exists():
         return

@@ -124,8 +124,19 @@ def describe_median_method(method: str) -> str | None:
     from core.analysis.sql.quantiles import EXACT_QUANTILE_ROWS
 
     return (
-        f"medians of groups of more than {EXACT_QUANTILE_ROWS:,} customers are those of a fixed sample of at "
-        "least 300,000 of them (within about 0.2 percentage points in rank)"
+        f"medians of groups of more than {EXACT_QUANTILE_ROWS:,} customers are those of a fixed sample of "
+        f"{_smallest_sample()}"
+    )
+
+
+def _smallest_sample() -> str:
+    """'about N or more of them (within about x percentage points in rank)': the smallest sample a large group's
+    quantiles can read (its size varies by a few hundred with the hash) and two standard errors of its median's rank."""
+    from core.analysis.sql.quantiles import MIN_TABLE_SAMPLE
+
+    return (
+        f"about {MIN_TABLE_SAMPLE:,} or more of them (within about {100 / MIN_TABLE_SAMPLE**0.5:.1f} percentage "
+        "points in rank)"
     )
 
 
@@ -137,7 +148,6 @@ def describe_drift_edges(method: str) -> str | None:
     from core.analysis.sql.quantiles import EXACT_QUANTILE_ROWS
 
     return (
-        f"A has more than {EXACT_QUANTILE_ROWS:,} customers, so its deciles are those of a fixed sample of at "
-        "least 300,000 of them (within about 0.2 percentage points in rank); every customer of A and B is counted in "
-        "the bins."
+        f"A has more than {EXACT_QUANTILE_ROWS:,} customers, so its deciles are those of a fixed sample of "
+        f"{_smallest_sample()}; every customer of A and B is counted in the bins."
     )

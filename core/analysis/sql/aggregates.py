@@ -129,7 +129,7 @@ def summarise_view(source: VersionSource, filters: Filters) -> dict:
 
 def summarise_segments(source: VersionSource, filters: Filters) -> tuple[dict, pd.DataFrame]:
     """Home's two answers, (summarise_view, profile_segments), with one scan fewer: the view's sums come from the
-    same grouped query as the segments' counts and means (10M customers: 0.22 s saved on each filter change)."""
+    same grouped query as the segments' counts and means (10M customers: a filter change's queries 0.90 -> 0.74 s)."""
     where = filters_predicate(filters)
     table = _profile_rows(source, where, extra=_sums_sql())
     summary = _view_summary(table, _count_locations(source, where), source.rows)

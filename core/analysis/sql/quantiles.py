@@ -7,12 +7,12 @@ On a dataset of more than SAMPLE_TABLE_ROWS customers the source keeps every K-t
 sample table (K = the dataset's size over SAMPLE_TABLE_ROWS, rounded up), and a group with at least
 MIN_TABLE_SAMPLE customers there (K times that in all) takes k = K and is read from that table alone: about 2
 million rows instead of the whole base (10M customers: Home's segment medians 0.55 -> 0.13 s). Any other large
-group takes k = its size over EXACT_QUANTILE_ROWS, rounded up (1-2 million customers). Either way a sample holds at
-least 300,000 customers of its group, so the rank of its median is within about 0.2 percentage points of the true
-one (two standard errors, 2 x 0.5 / sqrt(300,000) = 0.18); t-digest (`approx_quantile`) was slower here and less
-precise, and exact quantiles of 10M customers hold every value in memory, which DuckDB cannot spill.
-`quantile_method` says which applies to a dataset, for captions. `sample_condition` is the rule on its own
-(Segment movement's drift deciles draw the same sample).
+group takes k = its size over EXACT_QUANTILE_ROWS, rounded up (1-2 million customers). Either way a sample holds
+about 300,000 customers of its group or more (the hash varies it by a few hundred), so the rank of its median is
+within about 0.2 percentage points of the true one (two standard errors, 2 x 0.5 / sqrt(300,000) = 0.18);
+t-digest (`approx_quantile`) was slower here and less precise, and exact quantiles of 10M customers hold every
+value in memory, which DuckDB cannot spill. `quantile_method` says which applies to a dataset, for captions.
+`sample_condition` is the rule on its own (Segment movement's drift deciles draw the same sample).
 """
 
 from __future__ import annotations

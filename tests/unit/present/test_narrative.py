@@ -81,3 +81,19 @@ def test_the_drift_edges_are_described_only_when_sampled():
     text = describe_drift_edges("sampled")
     assert text.startswith("A has more than 2,000,000 customers, so its deciles are those of a fixed sample")
     assert text.endswith("every customer of A and B is counted in the bins.")
+
+
+def test_the_sampled_medians_caption_states_the_smallest_sample_and_its_precision(monkeypatch):
+    """The caption follows the sampling rule's constants: the smallest sample and two standard errors of its
+    median's rank (100 / sqrt(n) percentage points); nothing is said when every median is exact."""
+    from core.analysis.sql import quantiles
+    from core.present.narrative import describe_drift_edges, describe_median_method
+
+    assert describe_median_method("exact") is None and describe_drift_edges("exact") is None
+    said = describe_median_method("sampled")
+    assert "more than 2,000,000 customers" in said and "about 300,000 or more" in said and "0.2 percentage" in said
+    monkeypatch.setattr(quantiles, "MIN_TABLE_SAMPLE", 10_000)
+    assert "about 10,000 or more of them (within about 1.0 percentage points in rank)" in describe_median_method(
+        "sampled"
+    )
+    assert "about 10,000 or more" in describe_drift_edges("sampled")
