@@ -16,12 +16,11 @@ import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.impute import SimpleImputer
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OrdinalEncoder
 
 from core.pipeline.features import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
+from core.pipeline.preprocess import MedianImputer, PooledCategories
 
 FULL_FEATURES: tuple[str, ...] = (*NUMERIC_FEATURES, *CATEGORICAL_FEATURES)
 # What a bank can know about a prospect: no money, and no transaction count, recency or span (a prospect has
@@ -62,11 +61,8 @@ def build_classifier(features: tuple[str, ...], params: ClassifierParams) -> Pip
     """Median-impute numbers, ordinal-encode categories (rare locations pooled), then a Random Forest."""
     numeric = [f for f in features if f not in CATEGORICAL_FEATURES]
     categorical = [f for f in features if f in CATEGORICAL_FEATURES]
-    encode = OrdinalEncoder(
-        handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1, max_categories=40
-    )
     columns = ColumnTransformer(
-        [("num", SimpleImputer(strategy="median"), numeric), ("cat", encode, categorical)],
+        [("num", MedianImputer(), numeric), ("cat", PooledCategories(max_categories=40), categorical)],
         verbose_feature_names_out=False,
     )
     forest = RandomForestClassifier(

@@ -18,7 +18,6 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
@@ -26,6 +25,7 @@ from threadpoolctl import threadpool_limits
 from core.config import DEFAULT_K, DEFAULT_SEED, MAX_K, MIN_K
 from core.errors import DataError
 from core.pipeline.features import MONEY_FEATURES
+from core.pipeline.preprocess import MedianImputer
 
 # Money held and money spent, half each in the budget score.
 SEGMENT_WEIGHTS: dict[str, float] = {"balance": 0.5, "mean_amount": 0.5}
@@ -149,7 +149,7 @@ def build_segmenter(params: SegmentParams) -> Pipeline:
     """Impute missing money with the median, log-scale and clip, standardise, weigh into one score, K-Means."""
     return Pipeline(
         [
-            ("impute", SimpleImputer(strategy="median")),
+            ("impute", MedianImputer()),
             ("log", LogMoney()),
             ("scale", StandardScaler()),
             ("score", BudgetScore(params.weights)),
