@@ -4,7 +4,8 @@
 
 Measures (goals from the dashboard issue): Home fully rendered after the server starts (<= 2 s), switching
 pages (<= 1 s), a filter change (<= 0.5 s), and a what-if submit (<= 200 ms, measured on the scoring calls the
-page makes, since a browser round trip adds Streamlit's own rerun overhead). Needs data/datasets/default
+page makes, since a browser round trip adds Streamlit's own rerun overhead). First it measures the floor under
+all of them: a bare Streamlit page, and one with a single plotly chart (bench/floor_app.py). Needs data/datasets/default
 (`make train`) and Debian's chromium.
 """
 
@@ -79,6 +80,47 @@ def time_pages(url: str, timeout: float = 60) -> dict[str, float]:
     return results
 
 
+def time_floor(repeats: int = 3) -> dict[str, float]:
+    """Median seconds for a new browser page of bench/floor_app.py to finish: bare, and with one plotly chart.
+
+    Every page of the app pays the first; a session's first page with a chart pays the second on top (plotly.js is
+    a 4.7 MB module each new page loads and evaluates). Each visit is a new browser context, as the app's Home
+    measures are, so nothing is cached between them.
+    """
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "bench/floor_app.py", "--server.port", str(port)]
+        + ["--server.headless", "true"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    results: dict[str, list[float]] = {"floor_bare_page_s": [], "floor_page_with_plotly_s": []}
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(repeats):
+                for name, query, selector in (
+                    ("floor_bare_page_s", "", '[data-testid="stMetric"]'),
+                    ("floor_page_with_plotly_s", "?chart=plotly", ".js-plotly-plot .bars"),
+                ):
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    start = time.monotonic()
+                    page.goto(url + query)
+                    page.wait_for_selector(selector, timeout=60_000)
+                    results[name].append(wait_until_idle(page) - start)
+                    page.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return {name: statistics.median(times) for name, times in results.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the server, measure, print. `--timeout S`: how long one page may take (bank-sized datasets)."""
     import argparse
@@ -91,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     what_if = time_what_if()
     print(f"{'what-if scoring (median of 20)':<34} {statistics.median(what_if):7.1f} ms  (goal <= 200 ms)")
+    for name, seconds in time_floor().items():
+        print(f"{name:<34} {seconds:7.2f} s   (no goal: what Streamlit and the browser cost before the app)")
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port), "--server.headless", "true"],

@@ -9,6 +9,7 @@ from core.pipeline.persistence import Artifacts
 from ui.auth import require_sign_in
 from ui.bootstrap import get_artifacts
 from ui.navigation import reserve_navigation
+from ui.preload import preload_charts
 from ui.state import ACTIVE_KEY, DATASET_KEY, PICKER_KEY, active_dataset_name, available_datasets
 
 LOGO = ROOT / "assets" / "logo.svg"
@@ -23,6 +24,7 @@ def open_page(title: str, question: str) -> Artifacts:
     st.title(title)
     st.caption(question)
     dataset_picker()
+    preload_charts()
     return get_artifacts()
 
 
