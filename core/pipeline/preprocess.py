@@ -1,10 +1,10 @@
 """Imputing and encoding columns for the segmenter and the forests: scikit-learn's results, faster.
 
 ``MedianImputer`` gives SimpleImputer(strategy="median")'s medians from numpy's nanmedian (a partition per column)
-instead of a sort of a masked array: on the default's 886,996 customers 0.05 s against 0.95 s per fit.
-``PooledCategories`` gives OrdinalEncoder(max_categories=..., unknown and missing -> -1)'s codes from one hash
-pass per column instead of counting every value in Python: 9,000 locations of 100,000 customers in a few
-milliseconds against about 0.37 s per fit. Both are tested to equal scikit-learn's on the same input.
+instead of a sort of a masked array: on the default's 886,996 customers 0.06 s against 0.9-1.1 s per fit.
+``PooledCategories`` gives OrdinalEncoder(max_categories=..., unknown and missing -> -1)'s codes from pandas'
+value counts instead of counting every value in Python: 100,000 customers in 4,439 locations 0.03 s against 0.10 s
+per fit. Both are tested to equal scikit-learn's on the same input.
 """
 
 from __future__ import annotations
