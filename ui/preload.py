@@ -1,11 +1,11 @@
 """Load plotly.js while the visitor reads a page without charts, so the first chart page does not wait for it.
 
 Streamlit imports its plotly chart module (4.7 MB of JavaScript) the first time a page of a browser session draws a
-plotly chart, and every later chart reuses it. Fetching, compiling and running it costs a new page about 0.6-1 s in
-headless Chromium (bench.app_bench's floor: a bare page against one with a single chart). The pages that draw no
-chart ask the browser to import that same module once it is idle: the module map then already holds it when a chart
-page asks. Nothing depends on it: when the module is not where this Streamlit keeps it, or the import fails, the
-chart page loads it itself as before.
+plotly chart, and every later chart reuses it. Fetching, compiling and running it costs a new page about 1.0-1.6 s
+in headless Chromium (bench.app_bench's floor: a bare page against one with a single chart). Every page asks the
+browser to import that same module once the page has finished drawing (on a chart page it is then already there, and
+the import costs nothing): the module map holds it when the session's first chart page asks. Nothing depends on it:
+when the module is not where this Streamlit keeps it, or the import fails, the chart page loads it itself as before.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def preload_script(path: str) -> str:
 
 
 def preload_charts() -> None:
-    """On a page without plotly charts: import plotly.js in the background (at the end of the sidebar)."""
+    """Import plotly.js in the background once the page has finished drawing (a hidden slot in the sidebar)."""
     path = plotly_module_path()
     if path is not None:
         # The script is a constant of this module and a file name from Streamlit's own folder: no user text.
