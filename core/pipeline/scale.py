@@ -28,6 +28,10 @@ from core.pipeline.rfm import rfm_sql
 from core.pipeline.source import SNIFF_BYTES, resolve_files, source_label
 from core.pipeline.table import detect_delimiter, first_record, parse_header
 
+# The fitting sample ranks the customers whose hash falls below a cut expected to keep this many times the
+# sample's size (5% more: at 1M that is about 50 standard deviations of the count above it).
+SAMPLE_MARGIN = 1.05
+
 
 def is_parquet(path: Path) -> bool:
     """Parquet files start with PAR1, whatever their name."""
@@ -126,14 +130,24 @@ def sample_customers(engine, total: int, seed: int, limit: int) -> pd.DataFrame:
     """Every customer when there are at most ``limit``, else a seeded random sample of ``limit`` of them.
 
     The sample is the ``limit`` customers with the smallest md5 of ``CustomerID:seed``: the same seed and
-    data give the same sample on every engine.
+    data give the same sample on every engine. Only the IDs are ranked, and only those whose hash lies below a
+    cut expected to keep SAMPLE_MARGIN times ``limit`` of them: every customer above the cut has a larger hash
+    than every one below it, so when at least ``limit`` are below, the smallest ``limit`` of them are the
+    smallest of all (else, about never, every customer is ranked). At 10M customers ranking whole rows took
+    4.2 s, this 2.4 s.
     """
     if total <= limit:
         return customers_frame(engine)
-    engine.view(
-        "customers_sample",
-        f'SELECT * FROM customers ORDER BY MD5("CustomerID" || \':{int(seed)}\'), "CustomerID" LIMIT {int(limit)}',
-    )
+    hashed = f"MD5(\"CustomerID\" || ':{int(seed)}')"
+    ranked = 'SELECT "CustomerID" FROM (SELECT "CustomerID", {h} AS h FROM customers{where}) c ORDER BY h, "CustomerID"'
+    share = SAMPLE_MARGIN * limit / total
+    if share < 0.9:  # (near 1 a cut saves nothing)
+        # md5 is lower-case hex on every engine, so comparing its text with an 8-digit prefix compares numbers
+        cut = format(int(share * 16**8) + 1, "08x")
+        engine.table("sample_ids", ranked.format(h=hashed, where=f" WHERE {hashed} < '{cut}'") + f" LIMIT {int(limit)}")
+    if share >= 1 or engine.rows("SELECT COUNT(*) FROM sample_ids")[0][0] < limit:
+        engine.table("sample_ids", ranked.format(h=hashed, where="") + f" LIMIT {int(limit)}")
+    engine.view("customers_sample", 'SELECT * FROM customers WHERE "CustomerID" IN (SELECT * FROM sample_ids)')
     return customers_frame(engine, "customers_sample")
 
 

@@ -87,3 +87,33 @@ def test_missing_input_is_one_clear_error(tmp_path, capsys):
         resolve_files(str(tmp_path / "nothing-*.csv"))
     assert main(["--input", str(tmp_path / "nothing-*.csv"), "--out", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.parametrize(("margin", "rankings"), [(1.3, ["cut"]), (0.5, ["cut", "everyone"])])
+def test_fitting_sample_is_the_customers_with_the_smallest_hashes(inputs, monkeypatch, margin, rankings):
+    """The sample is the `limit` smallest md5('CustomerID:seed'), whether the hash cut keeps enough customers
+    (margin 1.3) or too few, so that every customer is ranked (0.5)."""
+    import hashlib
+
+    import core.pipeline.scale as scale
+    from core.pipeline.clean import clean_raw
+    from core.pipeline.engine.duck import DuckDBEngine
+    from core.pipeline.features import describe_customers
+    from core.pipeline.load import load_transactions
+
+    whole, _ = inputs
+    monkeypatch.setattr(scale, "SAMPLE_MARGIN", margin)
+    with DuckDBEngine() as engine:
+        clean_raw(engine, load_transactions(whole))
+        everyone = describe_customers(engine)
+        tables = []
+        plain_table = engine.table
+        monkeypatch.setattr(engine, "table", lambda name, sql: (tables.append(sql), plain_table(name, sql)))
+        sample = scale.sample_customers(engine, len(everyone), seed=5, limit=600)
+    assert ["cut" if "WHERE MD5" in sql else "everyone" for sql in tables] == rankings
+    ids = everyone["CustomerID"].tolist()
+    smallest = sorted(ids, key=lambda c: (hashlib.md5(f"{c}:5".encode()).hexdigest(), c))[:600]
+    assert len(everyone) > 1_000
+    assert sample["CustomerID"].tolist() == sorted(smallest)
+    expected = everyone[everyone["CustomerID"].isin(smallest)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(sample.reset_index(drop=True), expected)

@@ -125,3 +125,26 @@ def test_training_on_spark_writes_the_same_version_as_duckdb(spark, tmp_path):
     pd.testing.assert_frame_equal(on_spark.customers, on_duckdb.customers, check_exact=False, rtol=1e-9)
     pd.testing.assert_frame_equal(on_spark.transactions, on_duckdb.transactions, check_exact=False, rtol=1e-9)
     assert on_spark.quality.data.to_dict() == on_duckdb.quality.data.to_dict()
+
+
+def test_fitting_sample_on_spark_is_the_customers_with_the_smallest_hashes(spark, tmp_path, monkeypatch):
+    """Spark's md5 and text comparison draw the same seeded sample (through the hash cut) as the rule says."""
+    import hashlib
+
+    import core.pipeline.scale as scale
+    from core.pipeline.engine.spark import SparkEngine, read_input
+    from core.pipeline.synth import generate_transactions, write_transactions
+
+    path = write_transactions(generate_transactions(4_000, seed=9), tmp_path / "tx.csv")
+    monkeypatch.setattr(scale, "SAMPLE_MARGIN", 1.3)
+    frame, columns, dropped = read_input(spark, str(path))
+    with SparkEngine(spark) as engine:
+        engine.register_frame("raw_file", frame)
+        clean_in_engine(engine, columns, TODAY, dropped)
+        features_in_engine(engine)
+        everyone = customers_frame(engine)
+        sample = scale.sample_customers(engine, len(everyone), seed=5, limit=600)
+    ids = everyone["CustomerID"].tolist()
+    smallest = sorted(ids, key=lambda c: (hashlib.md5(f"{c}:5".encode()).hexdigest(), c))[:600]
+    assert len(everyone) > 1_000
+    assert sample["CustomerID"].tolist() == sorted(smallest)
