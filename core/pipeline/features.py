@@ -133,16 +133,17 @@ def describe_customers(engine) -> pd.DataFrame:
     return customers_frame(engine)
 
 
-def linked_transactions_sql(order_by: str = "t.row_no") -> str:
-    """The slim clean transactions with ``customer_row``: their customer's row in ``customers`` sorted by
-    CustomerID (the row in customers.parquet), so the app joins filtered views without matching IDs again.
+def linked_transactions_sql(order_by: str = "t.row_no", customers: str = "customers") -> str:
+    """The slim clean transactions with ``customer_row``: their customer's row in ``customers`` (or another
+    table of the same customers) sorted by CustomerID (the row in customers.parquet), so the app joins filtered
+    views without matching IDs again.
 
     Every clean transaction has its customer (the customers are aggregated from them), so the join loses none.
     """
     return (
         "SELECT t.customer_id, CAST(t.date AS TIMESTAMP) AS date, t.hour, t.amount, "
         "CAST(c.customer_row AS INTEGER) AS customer_row FROM clean_tx t JOIN "
-        '(SELECT "CustomerID", ROW_NUMBER() OVER (ORDER BY "CustomerID") - 1 AS customer_row FROM customers) c '
+        f'(SELECT "CustomerID", ROW_NUMBER() OVER (ORDER BY "CustomerID") - 1 AS customer_row FROM {customers}) c '
         f'ON t.customer_id = c."CustomerID" ORDER BY {order_by}'
     )
 

@@ -183,13 +183,17 @@ def table_writer(engine, model):
     # With the RFM scores (quintiles of the whole base), so the app never ranks every customer at start.
     customers_sql = f'{rfm_sql("customers_out", columns="t.*")} ORDER BY "CustomerID"'
     # Grouped by customer (their rows in customers.parquet), so a customer's transactions share row groups.
-    transactions_sql = linked_transactions_sql(order_by="customer_row, t.row_no")
+    transactions_sql = linked_transactions_sql(order_by="customer_row, t.row_no", customers="customers_out")
 
     def write(version: Path) -> None:
+        # Each step drops what no later one reads: at 10M customers the engine otherwise holds the customers
+        # twice and every clean transaction while it sorts the customers, and spills to disk under its limit.
         engine.table("customers_out", assigned)  # read four times below (three counts, the rows): computed once
+        engine.release(["customers", "sample_ids"])  # customers_out has every column of customers
+        write_parquet(engine, transactions_sql, version / TRANSACTIONS_FILE)
+        engine.release(["clean_tx"])
         write_parquet(engine, customers_sql, version / CUSTOMERS_FILE)
         engine.release(["customers_out"])
-        write_parquet(engine, transactions_sql, version / TRANSACTIONS_FILE)
 
     return write
 
