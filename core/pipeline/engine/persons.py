@@ -122,11 +122,16 @@ def excluded_customers_sql() -> str:
     customer ID, not as a customer here. Keyed as clean_tx is (stripped, cut to the longest kept text), so a
     customer with an over-long ID whose rows were kept is not counted as excluded.
     """
-    # One grouped pass over the parsed rows: reading the input again and joining it to clean_tx cost 4.7 s of 12M.
+    # Such a customer has at least one excluded row, and excluded rows are few: only the customers of those rows
+    # are grouped (a group per customer of all 12M rows cost 3 s; reading the input again and joining it to
+    # clean_tx, 4.7 s).
     return """
+        WITH dropped AS (
+            SELECT DISTINCT cid_v FROM tx_all WHERE cid_v IS NOT NULL AND final_reason IS NOT NULL
+        )
         SELECT COUNT(*), SUM(n) FROM (
-            SELECT cid_v, COUNT(*) AS n FROM tx_all WHERE cid_v IS NOT NULL GROUP BY cid_v
-            HAVING MAX(CASE WHEN final_reason IS NULL THEN 1 ELSE 0 END) = 0
+            SELECT t.cid_v, COUNT(*) AS n FROM tx_all t JOIN dropped d ON t.cid_v = d.cid_v GROUP BY t.cid_v
+            HAVING MAX(CASE WHEN t.final_reason IS NULL THEN 1 ELSE 0 END) = 0
         ) g
     """
 
