@@ -111,8 +111,9 @@ def typed_customers(frame: pd.DataFrame, segment_names: tuple[str, ...] = ()) ->
 
 def typed_transactions(frame: pd.DataFrame) -> pd.DataFrame:
     """Slim transactions read from an engine or from Parquet in the contract's dtypes; changes ``frame``."""
-    if "customer_id" in frame:
-        frame["customer_id"] = frame["customer_id"].astype("string")
+    for column in ("customer_id", "segment"):  # segment: the customer's, carried since linked_transactions_sql
+        if column in frame:
+            frame[column] = frame[column].astype("string")
     if "date" in frame:
         frame["date"] = frame["date"].astype("datetime64[ns]")
     return frame
@@ -133,18 +134,21 @@ def describe_customers(engine) -> pd.DataFrame:
     return customers_frame(engine)
 
 
-def linked_transactions_sql(order_by: str = "t.row_no", customers: str = "customers") -> str:
+def linked_transactions_sql(order_by: str = "t.row_no", customers: str = "customers", segment: bool = False) -> str:
     """The slim clean transactions with ``customer_row``: their customer's row in ``customers`` (or another
     table of the same customers) sorted by CustomerID (the row in customers.parquet), so the app joins filtered
-    views without matching IDs again.
+    views without matching IDs again. With ``segment`` (``customers`` has one), each also carries its customer's
+    segment: the app's hour-of-day and activity answers for a whole segment then read the transactions alone
+    (at 8.5M customers a join 0.42-0.75 s, the column 0.04 s).
 
     Every clean transaction has its customer (the customers are aggregated from them), so the join loses none.
     """
+    inner, outer = (", segment", ", c.segment") if segment else ("", "")
     return (
         "SELECT t.customer_id, CAST(t.date AS TIMESTAMP) AS date, t.hour, t.amount, "
-        "CAST(c.customer_row AS INTEGER) AS customer_row FROM clean_tx t JOIN "
-        f'(SELECT "CustomerID", ROW_NUMBER() OVER (ORDER BY "CustomerID") - 1 AS customer_row FROM {customers}) c '
-        f'ON t.customer_id = c."CustomerID" ORDER BY {order_by}'
+        f"CAST(c.customer_row AS INTEGER) AS customer_row{outer} FROM clean_tx t JOIN "
+        f'(SELECT "CustomerID", ROW_NUMBER() OVER (ORDER BY "CustomerID") - 1 AS customer_row{inner} '
+        f'FROM {customers}) c ON t.customer_id = c."CustomerID" ORDER BY {order_by}'
     )
 
 

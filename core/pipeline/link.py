@@ -69,3 +69,17 @@ def link_transactions(customers: pd.DataFrame, transactions: pd.DataFrame) -> pd
         )
     rows = id_positions(transactions["customer_id"], customers["CustomerID"]).astype(np.int32)
     return transactions.assign(**{LINK_COLUMN: rows})
+
+
+def with_segments(transactions: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """The linked transactions plus `segment`: the segment of the customer at each one's `customer_row` (missing
+    where the row is -1), as the engine's writer carries it (features.linked_transactions_sql). Without a link or
+    a segment column the transactions are returned as they are. The input frame is not changed."""
+    if LINK_COLUMN not in transactions or "segment" not in customers:
+        return transactions
+    rows = transactions[LINK_COLUMN].to_numpy(dtype=np.int64)
+    known = (rows >= 0) & (rows < len(customers))
+    codes = np.full(len(rows), -1, dtype=np.int64)
+    segments = customers["segment"].astype("category")  # a missing segment has code -1, as an unknown row
+    codes[known] = segments.cat.codes.to_numpy(dtype=np.int64)[rows[known]]
+    return transactions.assign(segment=pd.Categorical.from_codes(codes, segments.cat.categories))

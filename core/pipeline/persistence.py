@@ -47,6 +47,7 @@ from core.pipeline.files import (
     QUALITY_FILE,
     TRANSACTIONS_FILE,
 )
+from core.pipeline.link import with_segments
 from core.pipeline.models import Models, load_models
 from core.pipeline.rfm import with_rfm
 from core.pipeline.signing import digest_folder, sign_card, verify_signature
@@ -154,7 +155,7 @@ def _write_version(artifacts: Artifacts, folder: Path, versions: Path, version: 
         # With their RFM scores (quintiles of the whole base), so the app never ranks every customer at start.
         parquet = {"index": False, "row_group_size": PARQUET_ROW_GROUP_ROWS, "compression": PARQUET_COMPRESSION}
         with_rfm(artifacts.customers).to_parquet(version / CUSTOMERS_FILE, **parquet)
-        artifacts.transactions.to_parquet(version / TRANSACTIONS_FILE, **parquet)
+        with_segments(artifacts.transactions, artifacts.customers).to_parquet(version / TRANSACTIONS_FILE, **parquet)
     joblib.dump(artifacts.models, version / MODELS_FILE, compress=3)
     (version / QUALITY_FILE).write_text(json.dumps(artifacts.quality.to_dict(), indent=1, default=str))
     digests = digest_folder(version, CHECKED_FILES)  # one read of each file for both (gigabytes at bank scale)

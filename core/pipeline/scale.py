@@ -183,7 +183,9 @@ def table_writer(engine, model):
     # With the RFM scores (quintiles of the whole base), so the app never ranks every customer at start.
     customers_sql = f'{rfm_sql("customers_out", columns="t.*")} ORDER BY "CustomerID"'
     # Grouped by customer (their rows in customers.parquet), so a customer's transactions share row groups.
-    transactions_sql = linked_transactions_sql(order_by="customer_row, t.row_no", customers="customers_out")
+    transactions_sql = linked_transactions_sql(
+        order_by="customer_row, t.row_no", customers="customers_out", segment=True
+    )
 
     def write(version: Path) -> None:
         # Each step drops what no later one reads: at 10M customers the engine otherwise holds the customers

@@ -10,19 +10,13 @@ import pandas as pd
 
 from core.analysis.explore import GENDER_ORDER, WEEKDAY_NAMES
 from core.analysis.filters import Filters
-from core.analysis.sql.predicates import filters_predicate
-from core.analysis.sql.source import ROW_COLUMN, VersionSource
+from core.analysis.sql.predicates import filters_predicate, transactions_predicate
+from core.analysis.sql.source import VersionSource
 
 
 def _share(counts: np.ndarray) -> np.ndarray:
     total = counts.sum()
     return counts / total if total > 0 else np.zeros(len(counts))
-
-
-def _of_view(filters: Filters) -> tuple[str, tuple]:
-    """The transactions of the view's customers, through the row link (a semi-join)."""
-    where = filters_predicate(filters)
-    return f"customer_row IN (SELECT {ROW_COLUMN} FROM {where.table} WHERE {where.sql})", where.params
 
 
 def _zero_filled(found: pd.DataFrame, size: int) -> pd.DataFrame:
@@ -35,14 +29,14 @@ def _zero_filled(found: pd.DataFrame, size: int) -> pd.DataFrame:
 
 def activity_tables(source: VersionSource, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(by hour, by weekday, by day) of the view's transactions, from one pass (GROUPING SETS)."""
-    link, params = _of_view(filters)
+    link = transactions_predicate(filters, source.transactions_have_segments)
     found = source.query(
         f"""SELECT grouping(h) = 0 AS by_hour, grouping(w) = 0 AS by_weekday, h, w, d, count(*) AS n,
             sum(amount) AS total
         FROM (SELECT CASE WHEN hour >= 0 AND hour < 24 THEN floor(hour)::BIGINT END AS h, isodow(date) - 1 AS w,
-                date_trunc('day', date) AS d, amount FROM transactions WHERE {link})
+                date_trunc('day', date) AS d, amount FROM transactions WHERE {link.sql})
         GROUP BY GROUPING SETS ((h), (w), (d))""",
-        params,
+        link.params,
     )
     hours = found[found["by_hour"] & found["h"].notna()].rename(columns={"h": "k"})
     hour = _zero_filled(hours, 24)

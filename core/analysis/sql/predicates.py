@@ -76,6 +76,25 @@ def filters_predicate(filters: Filters) -> Predicate:
     return out
 
 
+def chosen_by_segment_alone(filters: Filters) -> bool:
+    """Whether the view's customers are chosen by their segment alone, or not chosen at all."""
+    return filters_predicate(replace(filters, segments=())) is EVERYONE
+
+
+def transactions_predicate(filters: Filters, own_segments: bool) -> Predicate:
+    """A WHERE clause over `transactions` selecting the transactions of the view's customers.
+
+    With `own_segments` (the transactions carry their customer's segment) a view chosen by segment alone, or not
+    chosen at all, is read from the transactions without touching the customers (at 8.5M customers the semi-join
+    costs 0.3 s, the bare scan a few ms). Any other view is a semi-join on the row link. Both select exactly the
+    same transactions: a transaction's segment is its customer's, and a row link of -1 belongs to no customer.
+    """
+    where = filters_predicate(filters)
+    if own_segments and chosen_by_segment_alone(filters):
+        return _one_of("segment", filters.segments) if filters.segments else Predicate("customer_row >= 0")
+    return Predicate(f"customer_row IN (SELECT {ROW_COLUMN} FROM {where.table} WHERE {where.sql})", where.params)
+
+
 # ---- audience rules ---------------------------------------------------------------------------------------
 
 _COMPARE = {"=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}

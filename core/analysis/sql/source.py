@@ -77,6 +77,7 @@ class VersionSource:
     _spill: str = field(default="", repr=False)  # the connection's spill folder
     _sample_step: int = field(default=0, repr=False)  # K of the sample table written so far (0: none yet)
     _sample_begun: int = field(default=0, repr=False)  # K of the sample table a background thread was started for
+    _tx_segments: bool = field(default=False, repr=False)  # the transactions carry their customer's segment
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The shared connection, opened and given its views on first use."""
@@ -105,6 +106,8 @@ class VersionSource:
         tx_columns = con.execute(f"DESCRIBE SELECT * FROM read_parquet({transactions})").fetchdf()["column_name"]
         if "customer_row" in set(tx_columns):
             con.execute(f"CREATE VIEW transactions AS SELECT * FROM read_parquet({transactions})")
+            # Written since the segment was carried (features.linked_transactions_sql); older versions join.
+            self._tx_segments = "segment" in set(tx_columns)
         else:
             # Written by the engine at scale, without the row link: linked once here (each transaction to the first
             # customer with its exact ID, -1 for none, as pipeline.link.link_transactions does in memory), kept as
@@ -212,6 +215,12 @@ class VersionSource:
             finally:
                 cursor.close()
             return rows
+
+    @property
+    def transactions_have_segments(self) -> bool:
+        """Whether each transaction carries its customer's segment (a view chosen by segment alone needs no join)."""
+        self.connection()
+        return self._tx_segments
 
     @property
     def rows(self) -> int:

@@ -4,10 +4,13 @@ import json
 import os
 import shutil
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from core.errors import ArtifactError, DataError
-from core.pipeline.files import CUSTOMERS_FILE
+from core.pipeline.files import CUSTOMERS_FILE, TRANSACTIONS_FILE
+from core.pipeline.link import with_segments
 from core.pipeline.persistence import (
     CARD_FILE,
     CHECKED_FILES,
@@ -37,6 +40,24 @@ def test_round_trip_keeps_customers_and_models(saved, trained):
     assert loaded.models.segment_names == ("Low", "Medium", "High")
     assert loaded.card.files[MODELS_FILE] and loaded.card.versions["scikit-learn"]
     assert (loaded.models.segment.assign(loaded.customers) == loaded.customers["segment"]).all()
+
+
+def test_saved_transactions_carry_their_customers_segment(saved):
+    customers = pd.read_parquet(saved / CUSTOMERS_FILE)
+    tx = pd.read_parquet(saved / TRANSACTIONS_FILE)
+    assert len(tx) > len(customers) and (tx["customer_row"] >= 0).all()
+    expected = customers["segment"].astype(str).to_numpy()[tx["customer_row"].to_numpy()]
+    assert (tx["segment"].astype(str).to_numpy() == expected).all()
+    assert set(expected) == {"Low", "Medium", "High"}
+
+
+def test_a_transaction_of_no_known_customer_gets_no_segment():
+    customers = pd.DataFrame({"CustomerID": ["a", "b"], "segment": pd.Categorical(["High", "Low"])})
+    tx = pd.DataFrame({"customer_id": ["b", "x", "a"], "customer_row": np.array([1, -1, 0], dtype=np.int32)})
+    got = with_segments(tx, customers)
+    assert got["segment"].tolist()[::2] == ["Low", "High"] and pd.isna(got["segment"].iloc[1])
+    assert "segment" not in tx  # the input is not changed
+    assert with_segments(tx.drop(columns="customer_row"), customers).equals(tx.drop(columns="customer_row"))
 
 
 def test_loading_without_tables_still_checks_every_file(saved, trained):

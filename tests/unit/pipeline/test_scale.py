@@ -43,6 +43,10 @@ def test_folder_of_parts_trains_like_the_whole_file(inputs, tmp_path):
     # each transaction links to its customer's row in customers.parquet (the app joins on it, never on IDs)
     ids = at_scale.customers["CustomerID"].to_numpy()
     assert (ids[tx["customer_row"].to_numpy()] == tx["customer_id"].to_numpy()).all()
+    # and carries that customer's segment (Profiles' and Explore's answers for a segment read no customers)
+    segments = at_scale.customers["segment"].astype(str).to_numpy()
+    assert (segments[tx["customer_row"].to_numpy()] == tx["segment"].astype(str).to_numpy()).all()
+    assert set(tx["segment"].astype(str)) == {"Low", "Medium", "High"}
     # both tables in the codec the app decodes fastest, every column of every row group (config.PARQUET_COMPRESSION)
     for name in (CUSTOMERS_FILE, TRANSACTIONS_FILE):
         path = str(at_scale.folder / name).replace("'", "''")

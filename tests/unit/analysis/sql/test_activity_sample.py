@@ -15,7 +15,12 @@ from core.analysis.sql.sample import sample_view
 
 def _views(customers):
     names = list(customers["segment"].cat.categories)
-    return [Filters(), Filters(segments=(names[0],), genders=("M",)), Filters(locations=("NO SUCH PLACE",))]
+    return [
+        Filters(),
+        Filters(segments=(names[0],), genders=("M",)),
+        Filters(locations=("NO SUCH PLACE",)),
+        Filters(segments=(names[-1], names[0])),  # segments alone: the transactions' own segment, no join
+    ]
 
 
 def test_activity_and_gender_mix_equal_the_pandas_functions(pair):

@@ -9,7 +9,12 @@ import pytest
 
 from core.analysis.audience_rules import rule_mask
 from core.analysis.filters import Filters, customer_mask
-from core.analysis.sql.predicates import filters_predicate, rule_predicate
+from core.analysis.sql.predicates import (
+    chosen_by_segment_alone,
+    filters_predicate,
+    rule_predicate,
+    transactions_predicate,
+)
 from core.analysis.sql.source import ROW_COLUMN
 
 
@@ -49,6 +54,24 @@ def test_every_filter_selects_the_same_customers_as_the_pandas_mask(pair):
     for filters in _filter_cases(customers, transactions):
         expected = np.flatnonzero(customer_mask(customers, filters, transactions)).tolist()
         assert _sql_rows(source, filters_predicate(filters)) == expected, filters
+
+
+def test_the_transactions_of_a_view_are_its_customers_transactions_with_or_without_their_segment(pair):
+    artifacts, source = pair
+    customers, transactions = artifacts.customers, artifacts.transactions
+    assert source.transactions_have_segments
+    for filters in _filter_cases(customers, transactions):
+        rows = np.flatnonzero(customer_mask(customers, filters, transactions))
+        expected = int(np.isin(transactions["customer_row"].to_numpy(), rows).sum())
+        for own in (True, False):
+            clause = transactions_predicate(filters, own)
+            found = source.scalar(f"SELECT count(*) FROM transactions WHERE {clause.sql}", clause.params)
+            assert found == expected, (filters, own)
+            # the join-free clause only where a transaction's own segment decides
+            assert ("customers" not in clause.sql) == (own and chosen_by_segment_alone(filters)), filters
+    assert chosen_by_segment_alone(Filters()) and chosen_by_segment_alone(Filters(segments=("High",)))
+    assert not chosen_by_segment_alone(Filters(segments=("High",), genders=("F",)))
+    assert not chosen_by_segment_alone(Filters(include_unknown_age=False))
 
 
 RULES = [

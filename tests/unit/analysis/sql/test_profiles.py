@@ -15,7 +15,12 @@ from core.present.report_pack import profile_tables, queried_numbers, tables_of
 
 def _cases(customers) -> list[Filters]:
     names = list(customers["segment"].cat.categories)
-    return [Filters(), Filters(segments=(names[0], names[-1]), genders=("F",)), Filters(age_range=(30, 45))]
+    return [
+        Filters(),
+        Filters(segments=(names[0], names[-1]), genders=("F",)),
+        Filters(age_range=(30, 45)),
+        Filters(segments=(names[-1],)),  # a segment alone: read from the transactions' own segment, no join
+    ]
 
 
 def _view(artifacts, filters):
@@ -109,3 +114,16 @@ def test_segment_summaries_from_queries_draw_the_pandas_numbers(pair):
                 np.testing.assert_allclose(np.asarray(a.y, dtype=float), np.asarray(b.y, dtype=float), rtol=1e-9)
         texts = [x.text for x in mine.layout.annotations]
         assert texts == [x.text for x in figure.layout.annotations]  # KPIs and the persona, in words
+
+
+def test_timing_without_the_transactions_segment_joins_to_the_same_answer(pair, monkeypatch):
+    artifacts, source = pair
+    assert source.transactions_have_segments  # written by this version's trainer
+    names = list(artifacts.customers["segment"].cat.categories)
+    views = [Filters(), Filters(segments=(names[0],))]
+    carried = [sql_profiles.timing_by_segment(source, f) for f in views]
+    monkeypatch.setattr(source, "_tx_segments", False)  # as a version saved before the column was carried
+    for filters, got in zip(views, carried, strict=True):
+        joined = sql_profiles.timing_by_segment(source, filters)
+        pd.testing.assert_frame_equal(got, joined)
+        assert joined["transactions"].sum() > 0
