@@ -88,11 +88,14 @@ MAP_POINTS = int(os.environ.get("SEGMENTATION_MAP_POINTS", 20_000))
 # Segment movement keeps each re-scored period as a working table of the version's query source (about 60 MB per
 # 500,000 customers); the least recently made beyond this many are dropped (and made again when asked for).
 MOVEMENT_TABLES = 6
-# Above this many customers the server start does not re-score Segment movement's default halves. At 10M that took
-# about 30 s of both cores and 1.75 GB of working tables, and the pages visited meanwhile slowed down (Segment map
-# 5.3 -> 15.5 s, Explore 5.1 -> 9.8 s in the browser benchmark) for a Segment movement visit of 1.3 s instead of
-# about 20 s; a default-sized dataset's halves take a second or two.
-MOVEMENT_WARM_UP_CUSTOMERS = 2_000_000
+# Above this many customers the server start does not re-score Segment movement's default halves. At 8.5M
+# customers that now takes about 3 s of both cores (it took 30 s before the periods were aggregated per customer
+# row, when the pages visited meanwhile slowed from 5.3 to 15.5 s); in the browser benchmark, which visits the
+# page about 25 s after the start, the first visit fell from 4.1-4.2 to 2.7-3.2 s (1.2 s once it has finished) and
+# the page visited while it runs (Audiences) rose from 0.5 to 0.9-1.0 s. The working tables (about 1.4 GB at
+# 8.5M, within APP_QUERY_MEMORY_LIMIT: it spills beyond) are what a first visit would make anyway. At 85M it would
+# be minutes of both cores, so it stops here.
+MOVEMENT_WARM_UP_CUSTOMERS = 12_000_000
 MOVEMENT_WARM_UP_PAUSE_S = 8.0  # after Home's warm-up: the first visitor's Home is drawn meanwhile
 MOVEMENT_LIST_ROWS = 1_000  # customers of one from -> to cell drawn on the page (the download has them all)
 

@@ -97,7 +97,7 @@ def warm_cache(pause: float = MOVEMENT_WARM_UP_PAUSE_S) -> None:
 
 def _warm_movement(artifacts: Artifacts, first: date, last: date) -> None:
     """Segment movement's default view (both halves, no filter), re-scored and matched once, after Home's: its
-    periods are the slowest first answer of any page (tens of seconds at 10M customers), and a visitor who
+    periods are the slowest first answer of any page (3-4 s at 8.5M customers), and a visitor who
     opens the page later finds them in the shared cache. The calls and arguments are the page's own."""
     version, source, model = str(artifacts.folder), source_of(artifacts), artifacts.models.segment
     try:
