@@ -5,12 +5,9 @@ row's position in the input (0, 1, ...), which decides what "earlier" means for 
 between transactions of one day; ``raw_file`` is the same rows before CustomerID became the person key
 (``core.pipeline.engine.persons``), which the per-value dictionaries read. Output relations:
 
-- ``tx_codes``: every row with ``reason`` (the first exclusion rule that applies, NULL when kept), its
-  row-by-row values (IDs, balance) and, for each dictionary column, the code of its dictionary row; it is
-  materialised once because the counts, the duplicates and the clean rows all read it, and it is narrow
-  (integers, not a dozen strings) so that at 10^8 rows it stays in memory instead of being spilled and read
-  back on every pass;
-- ``tx_rows``: ``tx_codes`` with each dictionary's stripped and parsed values joined back by code (a view);
+- ``tx_rows``: every row with its stripped values, parsed values and ``reason`` (the first exclusion rule
+  that applies, NULL when kept), materialised once because the counts, the duplicates and the clean rows
+  all read it;
 - ``tx_all``: ``tx_rows`` with the duplicate reasons and the derived columns (age, gender, ...);
 - ``clean_tx``: the kept rows in the clean schema, plus ``row_no``.
 
@@ -127,53 +124,39 @@ def dictionaries(columns: Sequence[str]) -> dict[str, str]:
     return {f"d_{SHORT_NAMES[c]}": dictionary_sql(c) for c in DICTIONARY_COLUMNS if c in columns}
 
 
-PICKED: dict[str, list[str]] = {  # what tx_rows takes from each dictionary row ({a}: the dictionary's alias)
-    "TransactionDate": ["{a}.tdate_v", "{a}.date"],
-    "CustomerDOB": [
-        "{a}.dob_v",
-        "{a}.year AS b_year",
-        "{a}.month AS b_month",
-        "{a}.day AS b_day",
-        "COALESCE({a}.two_digit, FALSE) AS b_two",
-    ],
-    "TransactionTime": ["{a}.ttime_v", "{a}.hour"],
-    "CustGender": ["{a}.gender_v", "{a}.g_male", "{a}.g_female"],
-    "CustLocation": ["{a}.loc_v", "{a}.loc_formula", "{a}.loc_cut", "{a}.location AS loc_tidy"],
-    # a missing amount has no dictionary row: its flags are FALSE, as when it was read row by row
-    "TransactionAmount (INR)": [
-        "{a}.amt_v",
-        "{a}.amt_num",
-        "COALESCE({a}.amt_tidied, FALSE) AS amt_tidied",
-        "COALESCE({a}.amt_inf, FALSE) AS amt_inf",
-    ],
-}
-
-
-def _dictionary_joins(columns: Sequence[str], on: str) -> tuple[list[str], list[str]]:
-    """SELECT items and LEFT JOINs of the dictionaries; ``on`` ({c}: column, {s}: short name, {a}: alias)."""
-    items, joins = [], []
-    for column in (c for c in DICTIONARY_COLUMNS if c in set(columns)):
-        short = SHORT_NAMES[column]
-        alias = "d_" + short
-        items += [item.format(a=alias) for item in PICKED[column]]
-        joins.append(f"LEFT JOIN {alias} ON {on.format(c=quoted(column), s=short, a=alias)}")
-    return items, joins
-
-
-def codes_sql(columns: Sequence[str], today: date) -> str:
-    """Every row, parsed, with the first exclusion reason that applies before duplicates are looked for.
-
-    A dictionary column is kept as its code (the dictionary row's ``first_row``, unique per raw text; NULL
-    when the raw value is missing); ``rows_sql`` joins the values back.
-    """
+def rows_sql(columns: Sequence[str], today: date) -> str:
+    """Every row, parsed, with the first exclusion reason that applies before duplicates are looked for."""
     has = set(columns)
-    items = ["r.row_no"]
+    items, joins = ["r.row_no"], []
     for column in columns:
         if column not in DICTIONARY_COLUMNS:
             items += tidy_items(column, f"r.{quoted(column)}")
-    picked, joins = _dictionary_joins(columns, "r.{c} = {a}.raw")
-    codes = [f"d_{SHORT_NAMES[c]}.first_row AS {SHORT_NAMES[c]}_code" for c in DICTIONARY_COLUMNS if c in has]
-    query = f"SELECT {', '.join(items + codes + picked)} FROM raw_input r {' '.join(joins)}"
+    picked = {
+        "TransactionDate": ["{a}.tdate_v", "{a}.date"],
+        "CustomerDOB": [
+            "{a}.dob_v",
+            "{a}.year AS b_year",
+            "{a}.month AS b_month",
+            "{a}.day AS b_day",
+            "COALESCE({a}.two_digit, FALSE) AS b_two",
+        ],
+        "TransactionTime": ["{a}.ttime_v", "{a}.hour"],
+        "CustGender": ["{a}.gender_v", "{a}.g_male", "{a}.g_female"],
+        "CustLocation": ["{a}.loc_v", "{a}.loc_formula", "{a}.loc_cut", "{a}.location AS loc_tidy"],
+        # a missing amount has no dictionary row: its flags are FALSE, as when it was read row by row
+        "TransactionAmount (INR)": [
+            "{a}.amt_v",
+            "{a}.amt_num",
+            "COALESCE({a}.amt_tidied, FALSE) AS amt_tidied",
+            "COALESCE({a}.amt_inf, FALSE) AS amt_inf",
+        ],
+    }
+    for column in DICTIONARY_COLUMNS:
+        if column in has:
+            alias = "d_" + SHORT_NAMES[column]
+            items += [item.format(a=alias) for item in picked[column]]
+            joins.append(f"LEFT JOIN {alias} ON r.{quoted(column)} = {alias}.raw")
+    query = f"SELECT {', '.join(items)} FROM raw_input r {' '.join(joins)}"
     if "CustAccountBalance" in has:  # balances are nearly all distinct: read row by row
         for layer in number_steps("bal_v", "bal"):
             query = f"SELECT *, {', '.join(layer)} FROM ({query}) n"
@@ -185,16 +168,10 @@ def codes_sql(columns: Sequence[str], today: date) -> str:
         "WHEN amt_num IS NULL THEN 'bad_amount' WHEN amt_num <= 0 THEN 'not_positive' "
         f"WHEN amt_num > {MAX_AMOUNT_INR:.0f} THEN 'too_large' END"
     )
-    keep = [i.split(" AS ")[-1].split(".")[-1] for i in items + codes]
+    keep = [i.split(" AS ")[-1].split(".")[-1] for i in items]
     keep = [k for k in keep if not k.endswith("_full")]
     keep += [f"bal_{x}" for x in ("num", "tidied", "inf")] if "CustAccountBalance" in has else []
     return f"SELECT {', '.join(keep)}, {reason} AS reason FROM ({query}) q"
-
-
-def rows_sql(columns: Sequence[str]) -> str:
-    """``tx_codes`` with the dictionaries' stripped and parsed values joined back by code."""
-    picked, joins = _dictionary_joins(columns, "c.{s}_code = {a}.first_row")
-    return f"SELECT {', '.join(['c.*', *picked])} FROM tx_codes c {' '.join(joins)}"
 
 
 def duplicates_sql(columns: Sequence[str]) -> str:

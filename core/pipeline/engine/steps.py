@@ -7,7 +7,7 @@ from datetime import date
 
 from core.config import MAX_TEXT_LENGTH, OPTIONAL_COLUMNS
 from core.errors import DataError
-from core.pipeline.engine.cleaning import all_sql, clean_sql, codes_sql, dictionaries, duplicates_sql, rows_sql
+from core.pipeline.engine.cleaning import all_sql, clean_sql, dictionaries, duplicates_sql, rows_sql
 from core.pipeline.engine.persons import count_excluded_in_engine, split_persons_in_engine
 from core.pipeline.engine.report import (
     AMOUNT,
@@ -51,8 +51,8 @@ def clean_in_engine(
     report.items[:0] = split.items
     if persons:
         count_excluded_in_engine(engine, report)
-    # Only clean_tx is read from here on: the coded rows and the dictionaries go (tx_rows is a view of them).
-    engine.release(["tx_codes", "tx_dups", "person_rows", *dictionaries(columns)])
+    # Only clean_tx is read from here on: the parsed rows (40 columns) and the dictionaries go.
+    engine.release(["tx_rows", "tx_dups", "person_rows", *dictionaries(columns)])
     return report
 
 
@@ -63,8 +63,7 @@ def _clean(engine, columns: Sequence[str], today: date, dropped: Sequence[str]) 
     for name, sql in dictionaries(columns).items():
         engine.table(name, sql)
     check_dates(engine, today)
-    engine.table("tx_codes", codes_sql(columns, today))
-    engine.view("tx_rows", rows_sql(columns))
+    engine.table("tx_rows", rows_sql(columns, today))
     engine.table("tx_dups", duplicates_sql(columns) if "TransactionID" in columns else NO_DUPLICATES)
     engine.view("tx_all", all_sql(columns))
     exclusions, fixes = exclusion_items(columns, today), fix_items(columns)
