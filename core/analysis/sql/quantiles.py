@@ -101,10 +101,13 @@ def prepare_sample_table(source: VersionSource) -> str | None:
     return source.sample_table(step) if step > 1 else None
 
 
-def plan_quantiles(source: VersionSource, where: Predicate, by_segment: bool = False) -> QuantilePlan:
+def plan_quantiles(
+    source: VersionSource, where: Predicate, by_segment: bool = False, size: int | None = None
+) -> QuantilePlan:
     """The QuantilePlan for a query over the customers `where` selects, as one group or one group per segment.
 
-    A dataset of up to EXACT_QUANTILE_ROWS customers needs no count: every group is small enough. When every group
+    A dataset of up to EXACT_QUANTILE_ROWS customers needs no count: every group is small enough; a caller that has
+    counted the group already passes its `size` (one group only), which saves a scan. When every group
     takes the sample table's step, the sampled customers are read from that table (VersionSource.sample_table) once
     it is written, and from the base until then: the same customers either way.
     """
@@ -112,7 +115,8 @@ def plan_quantiles(source: VersionSource, where: Predicate, by_segment: bool = F
         return QuantilePlan()
     total, fixed = source.rows, table_step(source.rows)
     if not by_segment:
-        size = source.scalar(f"SELECT count(*) FROM {where.table} WHERE {where.sql}", where.params)
+        if size is None:
+            size = source.scalar(f"SELECT count(*) FROM {where.table} WHERE {where.sql}", where.params)
         flag = sample_condition(size, total=total)
         table = source.sample_table(fixed, wait=False) if flag and _sample_step(size, total) == fixed else None
         return QuantilePlan(flag, table=table)

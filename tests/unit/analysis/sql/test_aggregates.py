@@ -166,7 +166,12 @@ def test_above_the_exact_size_every_median_is_the_exact_median_of_a_fixed_sample
     assert aggregates.typical_values(source, Filters())["balance"] > 0
     assert len(aggregates.segment_centroids(source, Filters(), features=("balance", "age"))) == 3
     assert sql_profiles.base_profile(source)["median_balance"] > 0
-    assert compared.a.median_balance > 0
+    for group, size in ((compared.a, compared.a.customers), (compared.b, compared.b.customers)):
+        picked = source.query(  # each group's own sample: every k-th of its customers by the hash of its row
+            "SELECT balance FROM base_customers WHERE segment = ? AND hash(file_row_number) % ? = 0",
+            [group.label.removeprefix("Segment "), -(-size // 500)],
+        )["balance"].to_numpy(dtype="float64")
+        assert group.median_balance == pytest.approx(float(np.nanmedian(picked)), rel=1e-12)
 
 
 def test_large_groups_read_their_fixed_sample_from_the_sample_table(generated_pair, monkeypatch):

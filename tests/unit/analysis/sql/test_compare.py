@@ -68,3 +68,42 @@ def test_the_overlaid_histogram_has_the_pandas_bars(pair, feature, log):
         np.testing.assert_array_equal(np.asarray(mine.y), np.asarray(theirs.y))
         np.testing.assert_allclose(np.asarray(mine.x, dtype=float), np.asarray(theirs.x, dtype=float))
     assert got.layout.title.text == expected.layout.title.text  # the hidden count is in the subtitle
+
+
+def _cells_of(parts: list[np.ndarray]) -> pd.DataFrame:
+    """Cells as the engine returns them, for every numeric feature the same values (count, means, ddof-1 var)."""
+    rows = []
+    for values in parts:
+        row = {"customers": len(values), "repeats": 0}
+        for name in compare.NUMERIC_FEATURES:
+            row |= {
+                f"n_{name}": len(values),
+                f"mean_{name}": values.mean() if len(values) else np.nan,
+                f"smean_{name}": values.mean() if len(values) else np.nan,
+                # DuckDB's var_samp of equal values is exactly 0 (numpy's two passes leave ~1e-34)
+                f"svar_{name}": (values.var(ddof=1) if np.ptp(values) else 0.0) if len(values) > 1 else np.nan,
+            }
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_pooled_cells_give_the_mean_and_variance_of_all_their_values():
+    rng = np.random.default_rng(7)
+    values = rng.lognormal(8, 2, 1_001)
+    parts = [values[:1], values[1:400], values[400:400], values[400:]]  # a cell of one value and an empty one
+    pooled = compare._pooled(_cells_of(parts))
+    assert pooled["n_balance"] == 1_001
+    assert pooled["mean_balance"] == pytest.approx(values.mean(), rel=1e-12)
+    assert pooled["svar_balance"] == pytest.approx(values.var(ddof=1), rel=1e-12)
+
+
+def test_pooled_cells_of_one_repeated_value_have_no_spread_at_all():
+    """Cells whose mean is the same value (as DuckDB reports for a constant feature) pool to that mean and a
+    variance of exactly 0, not the ~1e-33 a weighted sum of 0.1s leaves (the effect size is then 0 or undefined)."""
+    cells = _cells_of([np.full(1_000_003, 0.5), np.full(999, 0.5), np.full(17, 0.5)])  # sizes where it shows
+    for name in compare.NUMERIC_FEATURES:
+        cells[f"smean_{name}"] = cells[f"mean_{name}"] = 0.1
+    pooled = compare._pooled(cells)
+    assert pooled["smean_age"] == 0.1 and pooled["mean_age"] == 0.1
+    assert pooled["svar_age"] == 0.0
+    assert np.isnan(compare._pooled(_cells_of([np.full(1, 0.1)]))["svar_age"])  # one value: no sample variance
