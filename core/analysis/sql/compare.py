@@ -137,7 +137,7 @@ def _pooled(cells: pd.DataFrame) -> pd.Series:
         smean = _pooled_mean(n, smeans)
         # sum of squared deviations of each cell (NULL variance: a cell of one value, no spread) plus between cells
         inner = np.nan_to_num(cells[f"svar_{name}"].to_numpy(dtype="float64")) * np.maximum(n - 1, 0)
-        between = n * np.square(np.nan_to_num(smeans - smean)) if total else n * 0
+        between = n * np.square(np.nan_to_num(smeans - smean))  # 0 for an empty cell (its mean is NULL)
         out |= {
             f"n_{name}": total,
             f"mean_{name}": _pooled_mean(n, cells[f"mean_{name}"].to_numpy(dtype="float64")),
